@@ -1,0 +1,5 @@
+export * from "./resolve";
+export * from "./compliance";
+export * from "./profile";
+export { availability } from "./availability";
+export { closestNames, unknownNameFix } from "./names";

@@ -1,0 +1,88 @@
+/**
+ * One way to report bad input: every problem names the field, the value that
+ * was given and what would be accepted.
+ */
+import type { z } from "zod";
+
+export interface Problem {
+  /** dotted path of the field, e.g. "modules.add[2]" */
+  field: string;
+  /** what the user gave, as JSON (undefined when the field was missing) */
+  value?: string;
+  message: string;
+  fix: string;
+}
+
+export class SpecError extends Error {
+  constructor(
+    public readonly problems: readonly Problem[],
+    context = "invalid ProsodyStack spec",
+  ) {
+    super(`${context}:\n${problems.map(formatProblem).join("\n")}`);
+    this.name = "SpecError";
+  }
+}
+
+export function formatProblem(problem: Problem): string {
+  const given = problem.value === undefined ? "" : ` (given ${problem.value})`;
+  return `  - ${problem.field}${given}: ${problem.message}. Fix: ${problem.fix}`;
+}
+
+export function fieldPath(path: readonly PropertyKey[], prefix = ""): string {
+  let out = prefix;
+  for (const key of path) {
+    out += typeof key === "number" ? `[${key}]` : out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out === "" ? "(spec)" : out;
+}
+
+const describe = (value: unknown): string | undefined => {
+  if (value === undefined) return undefined;
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+};
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function fixFor(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_value":
+      return `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_type":
+      return `give a ${issue.expected}`;
+    case "unrecognized_keys":
+      return "remove it, or check its spelling against the documented fields";
+    default:
+      return "see the field's documentation in the README";
+  }
+}
+
+/** Turns zod's issues into our problems, reading the offending values from the original input. */
+export function problemsFromZod(error: z.ZodError, input: unknown, prefix = ""): Problem[] {
+  return error.issues.flatMap((issue): Problem[] => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        field: fieldPath([...issue.path, key], prefix),
+        value: describe(valueAt(input, [...issue.path, key])),
+        message: "unknown field",
+        fix: fixFor(issue),
+      }));
+    }
+    const value = valueAt(input, issue.path);
+    return [
+      {
+        field: fieldPath(issue.path, prefix),
+        value: describe(value),
+        message: value === undefined && issue.code === "invalid_type" ? "required" : issue.message,
+        fix: fixFor(issue),
+      },
+    ];
+  });
+}

@@ -1,0 +1,12 @@
+import { problemsFromZod, SpecError } from "./errors";
+import { modulesSpecSchema, type ModulesSpec } from "./modules";
+
+export * from "./errors";
+export * from "./modules";
+
+/** Validates a module selection, throwing a SpecError that names every bad field. */
+export function parseModulesSpec(input: unknown, fieldPrefix = ""): ModulesSpec {
+  const result = modulesSpecSchema.safeParse(input);
+  if (!result.success) throw new SpecError(problemsFromZod(result.error, input, fieldPrefix));
+  return result.data;
+}
