@@ -1,16 +1,23 @@
 /** Turning a name from a user into a catalog record, or into an error that says what they meant. */
 import { distance } from "fastest-levenshtein";
-import { findAlias, findModule, MODULES, type ModuleRecord } from "../catalog";
+import { ALIASES, findAlias, findModule, MODULES, type ModuleRecord } from "../catalog";
 import type { Problem } from "../spec/errors";
 
-/** Up to three catalog names closest to `name`, nearest first. */
+/**
+ * Up to three modules closest to `name`, nearest first. Near misses of an alias
+ * ("pussh") count as near misses of the module it stands for ("cloud_notify").
+ */
 export function closestNames(name: string): string[] {
   const limit = Math.max(2, Math.floor(name.length / 3));
-  return MODULES.map((record) => ({ name: record.name, score: distance(name, record.name) }))
-    .filter((candidate) => candidate.score <= limit || candidate.name.includes(name) || name.includes(candidate.name))
-    .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
-    .slice(0, 3)
-    .map((candidate) => candidate.name);
+  const candidates = [
+    ...MODULES.map((record) => ({ spelled: record.name, module: record.name })),
+    ...ALIASES.flatMap((alias) => (alias.replacement ? [{ spelled: alias.name, module: alias.replacement }] : [])),
+  ];
+  const ranked = candidates
+    .map((candidate) => ({ ...candidate, score: distance(name, candidate.spelled) }))
+    .filter((c) => c.score <= limit || c.spelled.includes(name) || name.includes(c.spelled))
+    .sort((a, b) => a.score - b.score || a.module.localeCompare(b.module));
+  return [...new Set(ranked.map((candidate) => candidate.module))].slice(0, 3);
 }
 
 /** What to tell someone who asked for a name the catalog does not have. */

@@ -119,7 +119,7 @@ function requestsFor(spec: ModulesSpec, toggles: Toggles): Request[] {
   const requests: Request[] = BASELINE.map((name) =>
     recordOf(name).essential
       ? { name, via: "essential", reason: "essential" }
-      : { name, via: "baseline", reason: "baseline (every tier)" },
+      : { name, via: "baseline", reason: "baseline of every tier" },
   );
   for (const name of TIER_DEFINITIONS[spec.tier].modules) {
     requests.push({ name, via: "tier", reason: `tier ${spec.tier}` });
@@ -346,7 +346,9 @@ export function resolveModules(spec: ModulesSpec, context: ResolveContext = {}):
         usedRemovals.add(node.record.name);
         const dependents = removalConflicts.get(node.record.name) ?? new Set<string>();
         dependents.add(
-          `${node.dependent} (${node.dependent === record.name ? request.reason : `via ${record.name}, ${request.reason}`})`,
+          node.dependent === record.name
+            ? `${node.dependent} [${request.reason}]`
+            : `${node.dependent} [via ${record.name}, ${request.reason}]`,
         );
         removalConflicts.set(node.record.name, dependents);
         blockedByRemoval = true;

@@ -28,12 +28,13 @@ export function formatProblem(problem: Problem): string {
   return `  - ${problem.field}${given}: ${problem.message}. Fix: ${problem.fix}`;
 }
 
+/** `["modules", "add", 2]` → `modules.add[2]`; the prefix (e.g. a file and namespace) goes in front. */
 export function fieldPath(path: readonly PropertyKey[], prefix = ""): string {
-  let out = prefix;
+  let out = "";
   for (const key of path) {
     out += typeof key === "number" ? `[${key}]` : out === "" ? String(key) : `.${String(key)}`;
   }
-  return out === "" ? "(spec)" : out;
+  return `${prefix}${out === "" ? "(spec)" : out}`;
 }
 
 const describe = (value: unknown): string | undefined => {
@@ -80,7 +81,12 @@ export function problemsFromZod(error: z.ZodError, input: unknown, prefix = ""):
       {
         field: fieldPath(issue.path, prefix),
         value: describe(value),
-        message: value === undefined && issue.code === "invalid_type" ? "required" : issue.message,
+        message:
+          value === undefined && issue.code === "invalid_type"
+            ? "required"
+            : issue.code === "invalid_value"
+              ? "not one of the accepted values"
+              : issue.message,
         fix: fixFor(issue),
       },
     ];

@@ -1,0 +1,113 @@
+/**
+ * `prosody-stack`: what a spec resolves to, without any cloud.
+ * Exit codes: 0 success, 1 the spec cannot be resolved, 2 bad command line.
+ */
+import { findModule, PROSODY_VERSIONS, type ProsodyVersion } from "../catalog";
+import { resolveModules } from "../plan";
+import { unknownNameFix } from "../plan/names";
+import { SpecError } from "../spec/errors";
+import { parseCommandLine, specFromOptions, UsageError } from "./options";
+import { complianceText, explainText, resolutionText } from "./text";
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const defaultIo: Io = {
+  stdout: (text) => process.stdout.write(`${text}\n`),
+  stderr: (text) => process.stderr.write(`${text}\n`),
+};
+
+export const USAGE = `Usage: prosody-stack <command> [options]
+
+Commands:
+  modules      the resolved module set, per global section, virtual host and component
+  compliance   which XEP-0479 suites and levels the resolved set meets, and what is missing
+  explain MOD  everything the catalog knows about one module
+
+Options (modules, compliance):
+  --stack NAME          read Pulumi.NAME.yaml (flags below refine it)
+  --tier T              personal | community | enterprise (default personal)
+  --prosody V           13 | 0.12 (default 13)
+  --security --modern --http --admin --beta --alpha
+                        switch a toggle on; --no-<toggle> switches it off
+  --add a,b             add modules (name or name@placement); repeatable
+  --remove c            remove modules; repeatable
+  --json                machine-readable output
+Options (explain):
+  --prosody V           only this version
+  --json                machine-readable output`;
+
+function explain(positionals: string[], values: Record<string, unknown>, io: Io): void {
+  const [name, ...extra] = positionals;
+  if (name === undefined || extra.length > 0) throw new UsageError("explain takes exactly one module name");
+  const record = findModule(name);
+  if (record === undefined) {
+    throw new SpecError(
+      [{ field: "MODULE", value: JSON.stringify(name), message: "not in the catalog", fix: unknownNameFix(name) }],
+      "unknown module",
+    );
+  }
+  const version = values.prosody as string | undefined;
+  if (version !== undefined && !PROSODY_VERSIONS.includes(version as ProsodyVersion)) {
+    throw new SpecError(
+      [
+        {
+          field: "--prosody",
+          value: JSON.stringify(version),
+          message: "unsupported Prosody version",
+          fix: `use one of ${PROSODY_VERSIONS.join(", ")}`,
+        },
+      ],
+      "invalid arguments",
+    );
+  }
+  const shown =
+    version === undefined
+      ? record
+      : { ...record, versions: { [version]: record.versions[version as ProsodyVersion] } as typeof record.versions };
+  io.stdout(values.json ? JSON.stringify(shown, null, 2) : explainText(shown));
+}
+
+export function main(argv: readonly string[], io: Io = defaultIo): number {
+  try {
+    const { command, positionals, values } = parseCommandLine(argv);
+    if (values.help || command === undefined || command === "help") {
+      io.stdout(USAGE);
+      return command === undefined && !values.help ? 2 : 0;
+    }
+    if (command === "explain") {
+      explain(positionals, values, io);
+      return 0;
+    }
+    if (command !== "modules" && command !== "compliance") throw new UsageError(`unknown command "${command}"`);
+    if (positionals.length > 0) throw new UsageError(`${command} takes no arguments (got ${positionals.join(" ")})`);
+    const resolution = resolveModules(specFromOptions(values));
+    if (values.json) {
+      io.stdout(
+        JSON.stringify(
+          command === "modules"
+            ? resolution
+            : { prosodyVersion: resolution.prosodyVersion, tier: resolution.tier, ...resolution.compliance },
+          null,
+          2,
+        ),
+      );
+    } else {
+      io.stdout(command === "modules" ? resolutionText(resolution) : complianceText(resolution));
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`prosody-stack: ${error.message}\nRun \`prosody-stack --help\` for usage.`);
+      return 2;
+    }
+    if (error instanceof SpecError) {
+      io.stderr(`prosody-stack: ${error.message}`);
+      return 1;
+    }
+    io.stderr(`prosody-stack: internal error: ${(error as Error).message}`);
+    return 70;
+  }
+}
