@@ -868,6 +868,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "Subscribes modules to pubsub nodes (helper for RTBLs)",
     category: "pubsub",
     kind: "library",
+    placement: ["host", "muc"],
     versions: {
       "0.12": community("alpha", "debian"),
       "13": community("alpha", "debian"),
@@ -1203,6 +1204,7 @@ const ROCKS_ONLY: readonly ModuleRecord[] = [
     summary: "Caches client capabilities on sessions (helper for bob)",
     category: "im",
     kind: "library",
+    placement: ["host", "muc"],
     versions: {
       "0.12": community("alpha", "rocks"),
       "13": community("alpha", "rocks"),

@@ -644,6 +644,7 @@ export const CORE_MODULES: readonly ModuleRecord[] = [
     name: "http_files",
     summary: "Serves static files over HTTP",
     category: "http",
+    placement: ["host", "muc", "upload"],
     versions: onBoth(core()),
     depends: ["http"],
     options: [{ name: "http_files_dir", doc: "the folder to serve", required: true }],
