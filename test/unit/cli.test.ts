@@ -1,0 +1,91 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { main } from "../../src/cli/main";
+
+function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+}
+
+describe("prosody-stack CLI", () => {
+  it("modules --json groups every module under its section with name, source, stability and reason", () => {
+    const { code, stdout } = run("modules", "--tier", "community", "--prosody", "0.12", "--json");
+    assert.equal(code, 0);
+    const result = JSON.parse(stdout);
+    assert.equal(result.tier, "community");
+    assert.equal(result.prosodyVersion, "0.12");
+    const ids = result.sections.map((s: { id: string }) => s.id);
+    assert.deepEqual(ids, ["global", "host", "muc", "upload", "proxy65"]);
+    for (const section of result.sections) {
+      for (const module of section.modules) {
+        assert.ok(typeof module.name === "string" && module.name.length > 0);
+        assert.ok(["core", "community"].includes(module.source));
+        assert.ok(["stable", "beta", "alpha"].includes(module.stability));
+        assert.ok(typeof module.reason === "string" && module.reason.length > 0);
+      }
+    }
+    assert.ok(result.profile.summary.startsWith(`${result.profile.total} modules`));
+    assert.equal(result.compliance.suites.length, 5);
+  });
+
+  it("modules reads a stack and applies flags on top", () => {
+    const { stdout } = run("modules", "--stack", "prod", "--beta", "--json");
+    const result = JSON.parse(stdout);
+    assert.equal(result.tier, "enterprise");
+    assert.equal(result.toggles.beta, true);
+  });
+
+  it("prints a readable view with sections, reasons and the profile", () => {
+    const { code, stdout } = run("modules", "--add", "muc_limits", "--no-security");
+    assert.equal(code, 0);
+    assert.match(stdout, /^Tier personal on Prosody 13 \(security off,/);
+    assert.match(stdout, /MUC component \(groups\.\):\n(.*\n)*  muc_limits +community beta +modules\.add/);
+    assert.match(stdout, /Stability profile: \d+ modules: core \d+, community stable \d+, beta \d+, alpha \d+/);
+  });
+
+  it("explain shows versions, dependencies, options and aliases", () => {
+    const { code, stdout } = run("explain", "http_file_share");
+    assert.equal(code, 0);
+    assert.match(stdout, /Prosody 0\.12: core, stable, in the prosody package/);
+    assert.match(stdout, /depends on: disco; http — unless externalUploads/);
+    assert.match(stdout, /http_file_share_size_limit/);
+    assert.match(run("explain", "cloud_notify").stdout, /also asked for as: push/);
+    const json = JSON.parse(run("explain", "vcard_muc", "--prosody", "13", "--json").stdout);
+    assert.deepEqual(Object.keys(json.versions), ["13"]);
+    assert.equal(json.versions["13"].excluded.replacement, "muc");
+  });
+
+  it("compliance --json reports suites and requirements", () => {
+    const result = JSON.parse(run("compliance", "--tier", "personal", "--json").stdout);
+    const im = result.suites.find((s: { suite: string }) => s.suite === "im");
+    assert.equal(im.server.met, true);
+    assert.ok(result.requirements.some((r: { feature: string; met: boolean }) => r.feature === "group chat" && r.met));
+  });
+
+  it("exits 1 with one message and no stack trace on a bad spec; 2 on bad usage", () => {
+    const bad = run("modules", "--add", "push");
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stdout, "");
+    assert.match(bad.stderr, /^prosody-stack: the module selection cannot be resolved:\n  - modules\.add\[0\] \(given "push"\)/);
+    assert.equal(run("frobnicate").code, 2);
+    assert.equal(run("modules", "--tier").code, 2);
+    assert.equal(run("explain").code, 2);
+    assert.equal(run("explain", "nope").code, 1);
+  });
+
+  it("behaves the same as a real process: exit code, stderr, no stack trace", function () {
+    this.timeout(60000);
+    const bin = join(__dirname, "..", "..", "bin", "prosody-stack");
+    const result = spawnSync(process.execPath, [bin, "modules", "--prosody", "0.12", "--add", "sasl2"], { encoding: "utf8" });
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /sasl2 is excluded on Prosody 0\.12: works only on Prosody 13/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+    const ok = spawnSync(process.execPath, [bin, "compliance", "--tier", "community"], { encoding: "utf8" });
+    assert.equal(ok.status, 0);
+    assert.match(ok.stdout, /web: server met, advanced met/);
+  });
+});

@@ -1,0 +1,73 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseModulesSpec, SpecError } from "../../src/spec";
+import { readStackSpec } from "../../src/spec/stack-config";
+import { resolveModules } from "../../src/plan";
+
+const root = join(__dirname, "..", "..");
+
+function problems(fn: () => unknown) {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof SpecError);
+    return error.problems;
+  }
+  assert.fail("expected a SpecError");
+}
+
+describe("spec validation", () => {
+  it("fills documented defaults", () => {
+    assert.deepEqual(parseModulesSpec({}), {
+      prosodyVersion: "13",
+      tier: "personal",
+      features: {},
+      modules: { add: [], remove: [] },
+    });
+  });
+
+  it("names the field, the value and the fix for each bad input", () => {
+    const found = problems(() =>
+      parseModulesSpec({ tier: "gold", features: { beta: "yes", turbo: true }, modules: { add: ["Mod Mam"] } }),
+    );
+    const text = found.map((p) => `${p.field}|${p.value}|${p.message}|${p.fix}`);
+    assert.ok(text.includes('tier|"gold"|not one of the accepted values|use one of "personal", "community", "enterprise"'), text.join("\n"));
+    assert.ok(text.some((t) => t.startsWith('features.beta|"yes"|') && t.endsWith("|give a boolean")), text.join("\n"));
+    assert.ok(text.some((t) => t.startsWith("features.turbo|true|unknown field|")), text.join("\n"));
+    assert.ok(text.some((t) => t.startsWith('modules.add[0]|"Mod Mam"|not a module reference')), text.join("\n"));
+  });
+
+  it("reads Pulumi.dev.yaml and Pulumi.prod.yaml with the same schema", () => {
+    const dev = readStackSpec("dev", root);
+    const prod = readStackSpec("prod", root);
+    assert.equal(dev.tier, "personal");
+    assert.equal(prod.tier, "enterprise");
+    assert.ok(resolveModules(dev).sections.length > 0);
+    assert.ok(resolveModules(prod).sections.length > 0);
+  });
+
+  it("masks encrypted values, ignores other namespaces, and names the file in errors", () => {
+    const dir = mkdtempSync(join(tmpdir(), "prosody-stack-"));
+    writeFileSync(
+      join(dir, "Pulumi.bad.yaml"),
+      'config:\n  aws:region: eu-west-1\n  prosody:tier: { secure: "v1:abc" }\n  prosody:features:\n    beta: maybe\n',
+    );
+    const found = problems(() => readStackSpec("bad", dir));
+    const file = join(dir, "Pulumi.bad.yaml");
+    assert.deepEqual(
+      found.map((p) => [p.field, p.value]),
+      [
+        [`${file}: prosody:tier`, '"[secret]"'],
+        [`${file}: prosody:features.beta`, '"maybe"'],
+      ],
+    );
+    assert.ok(!JSON.stringify(found).includes("v1:abc"), "an encrypted value must never be echoed");
+  });
+
+  it("refuses stack names that could point outside the project", () => {
+    const [problem] = problems(() => readStackSpec("../etc/passwd", root));
+    assert.equal(problem?.field, "--stack");
+  });
+});
