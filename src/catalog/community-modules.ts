@@ -12,7 +12,7 @@
  * Dependencies are the modules' own `module:depends()` calls in those packages.
  * test/truth checks all of this against the real packages.
  */
-import { community, defineModule, excluded, only13 } from "./build";
+import { absent, community, defineModule, excluded, only13 } from "./build";
 import type { ModuleRecord } from "./types";
 
 const UNVERIFIED_ON_13 =
@@ -416,7 +416,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     xeps: ["XEP-0363"],
     versions: {
       "0.12": excluded(community("alpha", "debian"), "obsolete; core http_file_share replaces it", "http_file_share"),
-      "13": excluded(community("alpha", "debian"), "obsolete; core http_file_share replaces it", "http_file_share"),
+      "13": absent("deleted upstream; Debian trixie ships only its README. Use http_file_share"),
     },
     placement: ["upload"],
     depends: [
@@ -617,6 +617,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     },
     placement: ["muc"],
     uncertain: UNVERIFIED_ON_13,
+    depends: ["http"],
   }),
   defineModule({
     name: "muc_moderation",
@@ -759,8 +760,8 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
       "0.12": community("stable", "debian"),
       "13": community("stable", "debian"),
     },
-    placement: ["muc", "host"],
-    depends: ["http"],
+    placement: ["muc"],
+    depends: ["http", "muc"],
   }),
   defineModule({
     name: "ping_muc",
@@ -903,6 +904,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
       "0.12": community("stable", "debian"),
       "13": community("stable", "debian"),
     },
+    depends: ["http"],
   }),
   defineModule({
     name: "register_redirect",

@@ -655,7 +655,7 @@ export const CORE_MODULES: readonly ModuleRecord[] = [
     category: "http",
     xeps: ["XEP-0124", "XEP-0206"],
     versions: onBoth(core()),
-    depends: ["http"],
+    depends: ["http", { module: "c2s", versions: ["13"] }],
     softDepends: [{ module: "http_altconnect", versions: ["13"] }],
   }),
   defineModule({
@@ -842,6 +842,7 @@ export const CORE_MODULES: readonly ModuleRecord[] = [
     summary: "Old name of pep",
     category: "im",
     versions: onBoth(excluded(core(), "renamed; it only loads pep and logs an error", "pep")),
+    depends: ["pep"],
   }),
   defineModule({
     name: "pep_simple",

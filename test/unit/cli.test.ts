@@ -42,7 +42,7 @@ describe("prosody-stack CLI", () => {
     const { code, stdout } = run("modules", "--add", "muc_limits", "--no-security");
     assert.equal(code, 0);
     assert.match(stdout, /^Tier personal on Prosody 13 \(security off,/);
-    assert.match(stdout, /MUC component \(groups\.\):\n(.*\n)*  muc_limits +community beta +modules\.add/);
+    assert.match(stdout, /MUC component \(groups\.\):\n(.*\n)* {2}muc_limits +community beta +modules\.add/);
     assert.match(stdout, /Stability profile: \d+ modules: core \d+, community stable \d+, beta \d+, alpha \d+/);
   });
 
@@ -69,7 +69,10 @@ describe("prosody-stack CLI", () => {
     const bad = run("modules", "--add", "push");
     assert.equal(bad.code, 1);
     assert.equal(bad.stdout, "");
-    assert.match(bad.stderr, /^prosody-stack: the module selection cannot be resolved:\n  - modules\.add\[0\] \(given "push"\)/);
+    assert.match(
+      bad.stderr,
+      /^prosody-stack: the module selection cannot be resolved:\n {2}- modules\.add\[0\] \(given "push"\)/,
+    );
     assert.equal(run("frobnicate").code, 2);
     assert.equal(run("modules", "--tier").code, 2);
     assert.equal(run("explain").code, 2);
@@ -79,7 +82,9 @@ describe("prosody-stack CLI", () => {
   it("behaves the same as a real process: exit code, stderr, no stack trace", function () {
     this.timeout(60000);
     const bin = join(__dirname, "..", "..", "bin", "prosody-stack");
-    const result = spawnSync(process.execPath, [bin, "modules", "--prosody", "0.12", "--add", "sasl2"], { encoding: "utf8" });
+    const result = spawnSync(process.execPath, [bin, "modules", "--prosody", "0.12", "--add", "sasl2"], {
+      encoding: "utf8",
+    });
     assert.equal(result.status, 1);
     assert.equal(result.stdout, "");
     assert.match(result.stderr, /sasl2 is excluded on Prosody 0\.12: works only on Prosody 13/);

@@ -274,7 +274,7 @@ describe("resolver", () => {
   describe("output", () => {
     it("is deterministic: the same spec gives byte-identical JSON", () => {
       for (const tier of TIERS) {
-        const spec = { tier, modules: { add: ["firewall", "muc_limits"] } } as const;
+        const spec: ModulesSpecInput = { tier, modules: { add: ["firewall", "muc_limits"] } };
         assert.equal(JSON.stringify(resolve(spec)), JSON.stringify(resolve(spec)));
       }
     });

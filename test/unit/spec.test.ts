@@ -33,10 +33,22 @@ describe("spec validation", () => {
       parseModulesSpec({ tier: "gold", features: { beta: "yes", turbo: true }, modules: { add: ["Mod Mam"] } }),
     );
     const text = found.map((p) => `${p.field}|${p.value}|${p.message}|${p.fix}`);
-    assert.ok(text.includes('tier|"gold"|not one of the accepted values|use one of "personal", "community", "enterprise"'), text.join("\n"));
-    assert.ok(text.some((t) => t.startsWith('features.beta|"yes"|') && t.endsWith("|give a boolean")), text.join("\n"));
-    assert.ok(text.some((t) => t.startsWith("features.turbo|true|unknown field|")), text.join("\n"));
-    assert.ok(text.some((t) => t.startsWith('modules.add[0]|"Mod Mam"|not a module reference')), text.join("\n"));
+    assert.ok(
+      text.includes('tier|"gold"|not one of the accepted values|use one of "personal", "community", "enterprise"'),
+      text.join("\n"),
+    );
+    assert.ok(
+      text.some((t) => t.startsWith('features.beta|"yes"|') && t.endsWith("|give a boolean")),
+      text.join("\n"),
+    );
+    assert.ok(
+      text.some((t) => t.startsWith("features.turbo|true|unknown field|")),
+      text.join("\n"),
+    );
+    assert.ok(
+      text.some((t) => t.startsWith('modules.add[0]|"Mod Mam"|not a module reference')),
+      text.join("\n"),
+    );
   });
 
   it("reads Pulumi.dev.yaml and Pulumi.prod.yaml with the same schema", () => {
