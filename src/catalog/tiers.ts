@@ -93,11 +93,11 @@ export const TIER_DEFINITIONS: Record<Tier, TierDefinition> = {
     toggles: { security: true, modern: true, http: false, admin: false, beta: true, alpha: false },
     modules: [],
     claims: [
-      { suite: "core", level: "server" },
-      { suite: "im", level: "server" },
-      { suite: "mobile", level: "server" },
+      { suite: "core", level: "advanced" },
+      { suite: "im", level: "advanced" },
+      { suite: "mobile", level: "advanced" },
     ],
-    why: "a MUC component (groups.) and an upload component (share.) with carbons, stream management and CSI meet the Server level of Core, IM and Mobile; no web transports, so not Web",
+    why: "a MUC component (groups.) with history and an upload component (share.), with carbons, blocking, history, stream management, CSI and push, meet Core, IM and Mobile up to Advanced; no web transports, so not Web",
   },
   community: {
     summary: "a public server for a community: web clients, federation extras, moderation, metrics",
