@@ -4,7 +4,7 @@
  */
 import { findModule, PROSODY_VERSIONS, type ProsodyVersion } from "../catalog";
 import { resolveModules } from "../plan";
-import { unknownNameFix } from "../plan/names";
+import { unknownNameProblem } from "../plan/names";
 import { SpecError } from "../spec/errors";
 import { parseCommandLine, specFromOptions, UsageError } from "./options";
 import { complianceText, explainText, resolutionText } from "./text";
@@ -43,12 +43,8 @@ function explain(positionals: string[], values: Record<string, unknown>, io: Io)
   const [name, ...extra] = positionals;
   if (name === undefined || extra.length > 0) throw new UsageError("explain takes exactly one module name");
   const record = findModule(name);
-  if (record === undefined) {
-    throw new SpecError(
-      [{ field: "MODULE", value: JSON.stringify(name), message: "not in the catalog", fix: unknownNameFix(name) }],
-      "unknown module",
-    );
-  }
+  if (record === undefined) throw new SpecError([unknownNameProblem(name, "MODULE")], "unknown module");
+
   const version = values.prosody as string | undefined;
   if (version !== undefined && !PROSODY_VERSIONS.includes(version as ProsodyVersion)) {
     throw new SpecError(

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { EXCLUSION_GROUPS, findModule, MODULES, PROSODY_VERSIONS, type ProsodyVersion } from "../../src/catalog";
 import { TIER_DEFINITIONS, TIERS, TOGGLES } from "../../src/catalog/tiers";
-import { resolveModules, type Resolution, type ResolveContext } from "../../src/plan";
+import { DEFAULT_CONDITIONS, resolveModules, type Resolution, type ResolveContext } from "../../src/plan";
 import { parseModulesSpec, SpecError, type ModulesSpecInput } from "../../src/spec";
 
 const resolve = (input: ModulesSpecInput = {}, context?: ResolveContext) =>
@@ -359,8 +359,8 @@ describe("resolver", () => {
               assert.notEqual(record.kind, "provider");
               for (const dependency of record.depends) {
                 if (dependency.versions && !dependency.versions.includes(version)) continue;
-                if (dependency.when && !["inviteOnlyRegistration"].includes(dependency.when)) continue;
-                if (dependency.unless) continue;
+                if (dependency.when && !DEFAULT_CONDITIONS[dependency.when]) continue;
+                if (dependency.unless && DEFAULT_CONDITIONS[dependency.unless]) continue;
                 const target = findModule(dependency.module);
                 const targetEntry = target?.versions[version];
                 if (
