@@ -2,7 +2,7 @@
 import { ALIASES } from "./aliases";
 import { COMMUNITY_MODULES } from "./community-modules";
 import { CORE_MODULES } from "./core-modules";
-import type { Alias, ModuleRecord, ProsodyVersion, VersionEntry } from "./types";
+import type { Alias, ModuleRecord, ProsodyVersion } from "./types";
 
 export * from "./types";
 export { ALIASES } from "./aliases";
@@ -17,8 +17,6 @@ const aliasByName = new Map(ALIASES.map((alias) => [alias.name, alias]));
 
 export const findModule = (name: string): ModuleRecord | undefined => byName.get(name);
 export const findAlias = (name: string): Alias | undefined => aliasByName.get(name);
-
-export const entryFor = (record: ModuleRecord, version: ProsodyVersion): VersionEntry => record.versions[version];
 
 /** Versions on which the module exists and is not excluded. */
 export function usableVersions(record: ModuleRecord): ProsodyVersion[] {

@@ -77,6 +77,10 @@ export const TOGGLE_MODULES: Record<ModuleToggle, readonly string[]> = {
   admin: ["announce", "server_contact_info", "http_openmetrics"],
 };
 
+/** The module toggles whose set names `module`. */
+export const togglesBringing = (module: string): ModuleToggle[] =>
+  MODULE_TOGGLES.filter((toggle) => TOGGLE_MODULES[toggle].includes(module));
+
 export interface TierDefinition {
   summary: string;
   toggles: Toggles;

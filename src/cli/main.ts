@@ -2,11 +2,11 @@
  * `prosody-stack`: what a spec resolves to, without any cloud.
  * Exit codes: 0 success, 1 the spec cannot be resolved, 2 bad command line.
  */
-import { findModule, PROSODY_VERSIONS, type ProsodyVersion } from "../catalog";
+import { findModule } from "../catalog";
 import { resolveModules } from "../plan";
 import { unknownNameProblem } from "../plan/names";
 import { SpecError } from "../spec/errors";
-import { parseCommandLine, specFromOptions, UsageError } from "./options";
+import { type ParsedCommandLine, parseCommandLine, specFromOptions, UsageError } from "./options";
 import { complianceText, explainText, resolutionText } from "./text";
 
 export interface Io {
@@ -39,31 +39,21 @@ Options (explain):
   --prosody V           only this version
   --json                machine-readable output`;
 
-function explain(positionals: string[], values: Record<string, unknown>, io: Io): void {
+function explain(positionals: string[], values: ParsedCommandLine["values"], io: Io): void {
   const [name, ...extra] = positionals;
   if (name === undefined || extra.length > 0) throw new UsageError("explain takes exactly one module name");
   const record = findModule(name);
   if (record === undefined) throw new SpecError([unknownNameProblem(name, "MODULE")], "unknown module");
 
-  const version = values.prosody as string | undefined;
-  if (version !== undefined && !PROSODY_VERSIONS.includes(version as ProsodyVersion)) {
-    throw new SpecError(
-      [
-        {
-          field: "--prosody",
-          value: JSON.stringify(version),
-          message: "unsupported Prosody version",
-          fix: `use one of ${PROSODY_VERSIONS.join(", ")}`,
-        },
-      ],
-      "invalid arguments",
-    );
+  // The same schema as every other command checks --prosody.
+  const version =
+    values.prosody === undefined ? undefined : specFromOptions({ prosody: values.prosody }).prosodyVersion;
+  if (values.json) {
+    const versions = version === undefined ? record.versions : { [version]: record.versions[version] };
+    io.stdout(JSON.stringify({ ...record, versions }, null, 2));
+  } else {
+    io.stdout(explainText(record, version === undefined ? undefined : [version]));
   }
-  const shown =
-    version === undefined
-      ? record
-      : { ...record, versions: { [version]: record.versions[version as ProsodyVersion] } as typeof record.versions };
-  io.stdout(values.json ? JSON.stringify(shown, null, 2) : explainText(shown));
 }
 
 export function main(argv: readonly string[], io: Io = defaultIo): number {

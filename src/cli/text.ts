@@ -1,6 +1,13 @@
 /** Plain-text views of a resolution, a catalog record and a compliance report, for people. */
-import { ALIASES, EXCLUSION_GROUPS, type ModuleRecord, PROSODY_VERSIONS, type Placement } from "../catalog";
-import { BASELINE, TIER_DEFINITIONS, TIERS, TOGGLE_MODULES, MODULE_TOGGLES } from "../catalog/tiers";
+import {
+  ALIASES,
+  EXCLUSION_GROUPS,
+  type ModuleRecord,
+  PROSODY_VERSIONS,
+  type Placement,
+  type ProsodyVersion,
+} from "../catalog";
+import { BASELINE, TIER_DEFINITIONS, TIERS, togglesBringing } from "../catalog/tiers";
 import type { ComplianceReport, Resolution } from "../plan";
 
 export const SECTION_TITLES: Record<Placement, string> = {
@@ -73,10 +80,10 @@ export function complianceText(resolution: Resolution): string {
   return lines.join("\n");
 }
 
-export function explainText(record: ModuleRecord): string {
+export function explainText(record: ModuleRecord, versions: readonly ProsodyVersion[] = PROSODY_VERSIONS): string {
   const lines = [`${record.name}: ${record.summary}`, `  category: ${record.category}; kind: ${record.kind}`];
   if (record.xeps.length > 0) lines.push(`  implements: ${record.xeps.join(", ")}`);
-  for (const version of PROSODY_VERSIONS) {
+  for (const version of versions) {
     const entry = record.versions[version];
     if (entry.source === "absent") {
       lines.push(`  Prosody ${version}: not available${entry.note ? ` (${entry.note})` : ""}`);
@@ -125,9 +132,7 @@ export function explainText(record: ModuleRecord): string {
   const usedBy = [
     ...(BASELINE.includes(record.name) ? ["every tier"] : []),
     ...TIERS.filter((tier) => TIER_DEFINITIONS[tier].modules.includes(record.name)).map((tier) => `tier ${tier}`),
-    ...MODULE_TOGGLES.filter((toggle) => TOGGLE_MODULES[toggle].includes(record.name)).map(
-      (toggle) => `toggle ${toggle}`,
-    ),
+    ...togglesBringing(record.name).map((toggle) => `toggle ${toggle}`),
   ];
   if (usedBy.length > 0) lines.push(`  brought by: ${usedBy.join(", ")}`);
   const aliases = ALIASES.filter((alias) => alias.replacement === record.name).map((alias) => alias.name);

@@ -12,7 +12,7 @@ import {
   type Suite,
   SUITES,
 } from "../catalog/compliance-suites";
-import { MODULE_TOGGLES, TOGGLE_MODULES } from "../catalog/tiers";
+import { togglesBringing } from "../catalog/tiers";
 import { availability } from "./availability";
 import type { ResolvedSection, SkippedModule } from "./resolve";
 
@@ -60,7 +60,7 @@ function howToGetModule(name: string, version: ProsodyVersion, skipped: readonly
   if (!available.ok) return available.why;
   const skip = skipped.find((entry) => entry.name === name);
   if (skip) return `${name} was skipped: ${skip.reason}`;
-  const toggle = MODULE_TOGGLES.find((candidate) => TOGGLE_MODULES[candidate].includes(name));
+  const [toggle] = togglesBringing(name);
   return toggle ? `turn on the ${toggle} toggle (it brings ${name})` : `add ${name} to modules.add`;
 }
 

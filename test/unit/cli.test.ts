@@ -53,6 +53,19 @@ describe("prosody-stack CLI", () => {
     assert.match(stdout, /depends on: disco; http — unless externalUploads/);
     assert.match(stdout, /http_file_share_size_limit/);
     assert.match(run("explain", "cloud_notify").stdout, /also asked for as: push/);
+    const only13 = run("explain", "vcard_muc", "--prosody", "13");
+    assert.equal(only13.code, 0, only13.stderr);
+    assert.match(
+      only13.stdout,
+      /Prosody 13: community, alpha, rocks server\n {4}excluded: built into Prosody 13's muc/,
+    );
+    assert.doesNotMatch(only13.stdout, /Prosody 0\.12/);
+    const badVersion = run("explain", "mam", "--prosody", "12");
+    assert.equal(badVersion.code, 1);
+    assert.match(
+      badVersion.stderr,
+      /--prosody \(given "12"\): not one of the accepted values\. Fix: use one of "13", "0\.12"/,
+    );
     const json = JSON.parse(run("explain", "vcard_muc", "--prosody", "13", "--json").stdout);
     assert.deepEqual(Object.keys(json.versions), ["13"]);
     assert.equal(json.versions["13"].excluded.replacement, "muc");
