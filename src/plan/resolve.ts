@@ -37,10 +37,12 @@ export const DEFAULT_FACTS: Readonly<Record<DeploymentFact, boolean>> = { direct
 export interface ResolveContext {
   conditions?: Partial<Record<ConditionName, boolean>>;
   facts?: Partial<Record<DeploymentFact, boolean>>;
+  /** modules a deployment setting needs (e.g. turn_external when a TURN host is given) */
+  settingModules?: readonly { name: string; reason: string }[];
 }
 
 /** How a module came to be in the set, strongest first. */
-export const VIAS = ["explicit", "essential", "baseline", "tier", "toggle", "dependency"] as const;
+export const VIAS = ["explicit", "essential", "setting", "baseline", "tier", "toggle", "dependency"] as const;
 export type Via = (typeof VIAS)[number];
 
 export interface ResolvedModule {
@@ -115,12 +117,13 @@ export function effectiveToggles(spec: ModulesSpec): Toggles {
   return { ...TIER_DEFINITIONS[spec.tier].toggles, ...overrides };
 }
 
-function requestsFor(spec: ModulesSpec, toggles: Toggles): Request[] {
+function requestsFor(spec: ModulesSpec, toggles: Toggles, context: ResolveContext): Request[] {
   const requests: Request[] = BASELINE.map((name) =>
     recordOf(name).essential
       ? { name, via: "essential", reason: "essential" }
       : { name, via: "baseline", reason: "baseline of every tier" },
   );
+  for (const { name, reason } of context.settingModules ?? []) requests.push({ name, via: "setting", reason });
   for (const name of TIER_DEFINITIONS[spec.tier].modules) {
     requests.push({ name, via: "tier", reason: `tier ${spec.tier}` });
   }
@@ -361,7 +364,7 @@ export function resolveModules(spec: ModulesSpec, context: ResolveContext = {}):
     }
   }
 
-  for (const request of requestsFor(spec, toggles)) admit(request);
+  for (const request of requestsFor(spec, toggles, context)) admit(request);
 
   for (const [name, dependents] of removalConflicts) {
     const field = removals.get(name) ?? internal(`removal of ${name} without a field`);

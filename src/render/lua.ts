@@ -34,6 +34,9 @@ const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 /** A name that can be written bare in Lua (a global option name or a table key). */
 export const isLuaIdentifier = (name: string): boolean => IDENTIFIER.test(name) && !LUA_KEYWORDS.has(name);
 
+/** Longest list of plain values written on one line. */
+const INLINE_WIDTH = 72;
+
 export const env = (name: string): LuaEnvReference => ({ env: name });
 const isEnvReference = (value: unknown): value is LuaEnvReference =>
   typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).join() === "env";
@@ -107,6 +110,10 @@ export function luaValue(value: LuaValue, path = "value", indent = 0, seen = new
   }
   seen.delete(value);
   if (entries.length === 0) return "{}";
+  // Short lists of plain values read best on one line: { 5222 }, { "*", "::" }.
+  const scalars = Array.isArray(value) && value.every((item) => typeof item !== "object");
+  const inline = `{ ${entries.join(", ")} }`;
+  if (scalars && inline.length <= INLINE_WIDTH) return inline;
   return `{\n${entries.map((entry) => `${inner}${entry};`).join("\n")}\n${"\t".repeat(indent)}}`;
 }
 
@@ -119,4 +126,13 @@ export function luaAssignment(name: string, value: LuaValue): string {
     );
   }
   return `${name} = ${luaValue(value, name)}`;
+}
+
+/**
+ * A one-line Lua comment. The space after `--` keeps it from opening a long
+ * comment; control characters (which would end the line) and non-ASCII become spaces and '?'.
+ */
+export function luaComment(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return `-- ${text.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/[^\u0020-\u007e]/gu, "?")}`;
 }

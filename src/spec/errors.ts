@@ -52,6 +52,12 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** Separates a rule's message from its fix inside a zod error string (see `rule`). */
+const FIX_SEPARATOR = " | fix: ";
+
+/** A zod error string that carries its own fix, e.g. `rule("not a DNS name", "write example.org")`. */
+export const rule = (message: string, fix: string): string => `${message}${FIX_SEPARATOR}${fix}`;
+
 function fixFor(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_value":
@@ -77,6 +83,10 @@ export function problemsFromZod(error: z.ZodError, input: unknown, prefix = ""):
       }));
     }
     const value = valueAt(input, issue.path);
+    const [ruleMessage, ruleFix] = issue.message.split(FIX_SEPARATOR);
+    if (ruleFix !== undefined && ruleMessage !== undefined) {
+      return [{ field: fieldPath(issue.path, prefix), value: describe(value), message: ruleMessage, fix: ruleFix }];
+    }
     return [
       {
         field: fieldPath(issue.path, prefix),

@@ -8,8 +8,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { SpecError } from "./errors";
-import { parseModulesSpec } from "./index";
-import type { ModulesSpec } from "./modules";
+import type { DeploymentSpec } from "./deployment";
+import { parseDeploymentSpec } from "./index";
 
 export const PROJECT = "prosody";
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -57,7 +57,7 @@ export function projectConfig(document: unknown, file: string): Record<string, u
   return result;
 }
 
-export function readStackSpec(stack: string, directory = process.cwd()): ModulesSpec {
+export function readStackSpec(stack: string, directory = process.cwd()): DeploymentSpec {
   const file = stackFile(stack, directory);
   let text: string;
   try {
@@ -90,5 +90,5 @@ export function readStackSpec(stack: string, directory = process.cwd()): Modules
       "invalid stack file",
     );
   }
-  return parseModulesSpec(projectConfig(document, file), `${file}: ${PROJECT}:`);
+  return parseDeploymentSpec(projectConfig(document, file), `${file}: ${PROJECT}:`);
 }

@@ -31,14 +31,17 @@ describe("Lua serializer", () => {
     assert.equal(luaValue(2 ** 63), "9223372036854776000.0");
     assert.equal(luaValue(true), "true");
     assert.equal(luaValue([]), "{}");
-    assert.equal(luaValue(["a", 1]), '{\n\t"a";\n\t1;\n}');
+    assert.equal(luaValue(["a", 1]), '{ "a", 1 }');
+    const long = Array.from({ length: 20 }, (_, index) => `item${index}`);
+    assert.equal(luaValue(long), `{\n${long.map((item) => `\t"${item}";`).join("\n")}\n}`);
+    assert.equal(luaValue([{ to: "console" }]), '{\n\t{\n\t\tto = "console";\n\t};\n}');
     assert.equal(
       luaValue({ driver: "PostgreSQL", password: env("PROSODY_DB_PASSWORD"), skipped: undefined }),
       '{\n\tdriver = "PostgreSQL";\n\tpassword = ENV_PROSODY_DB_PASSWORD;\n}',
     );
     assert.equal(luaValue({ c2s: { rate: "10kb/s" } }), '{\n\tc2s = {\n\t\trate = "10kb/s";\n\t};\n}');
     assert.equal(luaValue({ "not-an-identifier": 1, end: 2 }), '{\n\t["not-an-identifier"] = 1;\n\t["end"] = 2;\n}');
-    assert.equal(luaAssignment("c2s_direct_tls_ports", [5223]), "c2s_direct_tls_ports = {\n\t5223;\n}");
+    assert.equal(luaAssignment("c2s_direct_tls_ports", [5223]), "c2s_direct_tls_ports = { 5223 }");
   });
 
   it("rejects what Lua cannot hold faithfully, naming where", () => {

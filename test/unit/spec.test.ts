@@ -73,6 +73,7 @@ describe("spec validation", () => {
       [
         [`${file}: prosody:tier`, '"[secret]"'],
         [`${file}: prosody:features.beta`, '"maybe"'],
+        [`${file}: prosody:domain`, undefined],
       ],
     );
     assert.ok(!JSON.stringify(found).includes("v1:abc"), "an encrypted value must never be echoed");

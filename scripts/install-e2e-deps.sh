@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the e2e suite needs on a Debian bookworm machine, as root:
+# Prosody 0.12 + prosody-modules from bookworm (the 0.12 leg), LuaDBI drivers,
+# PostgreSQL (started by the suite on a loopback port, never as a service),
+# and buildah/podman/debootstrap to build our Prosody 13 image with no Docker engine.
+# Packages already present are left alone; no service is started.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+  prosody prosody-modules lua-dbi-sqlite3 lua-dbi-postgresql lua-unbound lua5.4
+  postgresql openssl ca-certificates
+  buildah podman debootstrap uidmap fuse-overlayfs
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+# Package scripts must not start Prosody or PostgreSQL as system services: the
+# suite starts its own on loopback and stops them when done.
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy"
+  chmod 0755 "$policy"
+  created_policy=1
+fi
+trap '[ "$created_policy" = 1 ] && rm -f "$policy"' EXIT
+
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
