@@ -5,3 +5,4 @@ export { availability } from "./availability";
 export { closestNames, unknownNameFix } from "./names";
 export * from "./deployment";
 export * from "./dns";
+export * from "./advertised";

@@ -14,8 +14,18 @@ const INSTALL_LABELS: Record<ResolvedModule["install"], string> = {
 const STABILITY_ORDER: readonly ResolvedModule["stability"][] = ["stable", "beta", "alpha"];
 const INSTALL_ORDER: readonly ResolvedModule["install"][] = ["prosody", "debian", "rocks"];
 
-/** `modules_enabled`, grouped and commented by where each module comes from and how stable it is. */
-function modulesList(name: string, modules: readonly ResolvedModule[], indent = ""): string[] {
+/**
+ * `modules_enabled`, grouped and commented by where each module comes from and
+ * how stable it is. Dependencies are not listed: the modules that need them load
+ * them with module:depends (the catalog's dependencies are exactly those calls), and
+ * listing them would make `prosodyctl check` see e.g. MUC's vcard next to the host's vcard_legacy.
+ */
+function modulesList(name: string, all: readonly ResolvedModule[], indent = ""): string[] {
+  const modules = all.filter((module) => module.via !== "dependency");
+  const dependencies = all
+    .filter((module) => module.via === "dependency")
+    .map((module) => module.name)
+    .sort();
   if (modules.length === 0) return [];
   const lines = [`${indent}${name} = {`];
   for (const install of INSTALL_ORDER) {
@@ -29,6 +39,9 @@ function modulesList(name: string, modules: readonly ResolvedModule[], indent = 
         lines.push(`${indent}\t${luaString(module.name)}; ${luaComment(module.reason)}`);
       }
     }
+  }
+  if (dependencies.length > 0) {
+    lines.push(`${indent}\t${luaComment(`loaded through module:depends: ${dependencies.join(", ")}`)}`);
   }
   lines.push(`${indent}}`);
   return lines;

@@ -1,0 +1,40 @@
+/**
+ * HTTPS and HTTP requests to the server under test: connect to loopback, but
+ * verify the certificate for (and send the Host of) the URL's real host name.
+ */
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+
+export interface HttpResponse {
+  status: number;
+  body: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export function fetchLoopback(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {},
+): Promise<HttpResponse> {
+  const target = new URL(url);
+  const request = target.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        hostname: "127.0.0.1",
+        port: Number(target.port || (target.protocol === "https:" ? 443 : 80)),
+        path: `${target.pathname}${target.search}`,
+        method: options.method ?? "GET",
+        servername: target.hostname,
+        headers: { host: target.host, ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}

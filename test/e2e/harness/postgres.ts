@@ -1,0 +1,59 @@
+/**
+ * A throwaway PostgreSQL cluster from Debian's packages, on a loopback port,
+ * with password authentication, owned by the suite and removed when done.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface Postgres {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+  /** runs SQL as the superuser and returns psql's unaligned output */
+  query(sql: string): string;
+  stop(): void;
+}
+
+function binDir(): string {
+  const versions = readdirSync("/usr/lib/postgresql").sort((a, b) => Number(b) - Number(a));
+  if (versions.length === 0) throw new Error("PostgreSQL is not installed (scripts/install-e2e-deps.sh)");
+  return `/usr/lib/postgresql/${versions[0]}/bin`;
+}
+
+const asPostgres = (command: string, args: string[]) =>
+  execFileSync("runuser", ["-u", "postgres", "--", command, ...args], { stdio: "pipe", encoding: "utf8" });
+
+export function startPostgres(port: number): Postgres {
+  const bin = binDir();
+  const dir = mkdtempSync(join(tmpdir(), "prosody-e2e-pg-"));
+  chmodSync(dir, 0o755);
+  execFileSync("chown", ["postgres:postgres", dir]);
+  const data = join(dir, "data");
+  asPostgres(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8"]);
+  writeFileSync(join(data, "pg_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n");
+  asPostgres(join(bin, "pg_ctl"), [
+    "-D", data, "-l", join(dir, "log"), "-w", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, "start",
+  ]);
+  const password = `pw-${Math.random().toString(36).slice(2)}`;
+  const query = (sql: string) =>
+    asPostgres("psql", ["-h", dir, "-p", String(port), "-U", "postgres", "-d", "postgres", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql]);
+  query(`CREATE ROLE prosody LOGIN PASSWORD '${password}'`);
+  query("CREATE DATABASE prosody OWNER prosody");
+  return {
+    host: "127.0.0.1",
+    port,
+    database: "prosody",
+    user: "prosody",
+    password,
+    query: (sql) =>
+      asPostgres("psql", ["-h", dir, "-p", String(port), "-U", "postgres", "-d", "prosody", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql]),
+    stop() {
+      spawnSync("runuser", ["-u", "postgres", "--", join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"], { stdio: "ignore" });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

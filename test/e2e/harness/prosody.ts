@@ -1,0 +1,159 @@
+/**
+ * Real Prosody, two ways: 13 in our image (buildah run, no Docker engine) and
+ * 0.12 from Debian bookworm on this machine. Both get the rendered file, the
+ * certificates and a data folder, run as the prosody user, and can be killed
+ * with SIGKILL and started again on the same data.
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect } from "node:net";
+
+export const IMAGE = process.env.E2E_IMAGE ?? "localhost/prosody-stack/prosody:13";
+const STORAGE = ["--storage-driver", process.env.STORAGE_DRIVER ?? "vfs"];
+
+export interface CommandResult {
+  code: number;
+  output: string;
+}
+
+export interface Workspace {
+  /** host folders */
+  root: string;
+  config: string;
+  certificates: string;
+  data: string;
+  /** user:group that Prosody runs as (numeric inside the image) */
+  owner: string;
+  /** the same folders as Prosody sees them (the spec's paths) */
+  inside: { data: string; certificates: string };
+}
+
+export interface Runtime {
+  version: "0.12" | "13";
+  workspace(): Workspace;
+  prosodyctl(workspace: Workspace, args: readonly string[], env?: Record<string, string>): CommandResult;
+  start(workspace: Workspace, env: Record<string, string>): ChildProcess;
+  close(): void;
+}
+
+function makeWorkspace(owner: string, inside?: Workspace["inside"]): Workspace {
+  const root = mkdtempSync(join(tmpdir(), "prosody-e2e-"));
+  chmodSync(root, 0o755);
+  const workspace = {
+    root,
+    config: join(root, "prosody.cfg.lua"),
+    certificates: join(root, "certs"),
+    data: join(root, "data"),
+  };
+  mkdirSync(workspace.certificates);
+  mkdirSync(workspace.data);
+  writeFileSync(workspace.config, "");
+  execFileSync("chown", ["-R", owner, workspace.data, workspace.certificates]);
+  return { ...workspace, owner, inside: inside ?? { data: workspace.data, certificates: workspace.certificates } };
+}
+
+const envArgs = (flag: string, env: Record<string, string>) => Object.entries(env).flatMap(([k, v]) => [flag, `${k}=${v}`]);
+
+/** Prosody 13 from our image, run with `buildah run` (DESIGN.md §3). */
+export function imageRuntime(): Runtime {
+  const container = execFileSync("buildah", [...STORAGE, "from", IMAGE], { encoding: "utf8" }).trim();
+  const run = (args: readonly string[]) => execFileSync("buildah", [...STORAGE, "run", "--isolation", "chroot", container, "--", ...args], { encoding: "utf8" }).trim();
+  const owner = `${run(["id", "-u", "prosody"])}:${run(["id", "-g", "prosody"])}`;
+  const runArgs = (workspace: Workspace, env: Record<string, string>, command: readonly string[]) => [
+    ...STORAGE,
+    "run",
+    "--isolation",
+    "chroot",
+    "--network",
+    "host",
+    "--user",
+    "prosody",
+    "-v",
+    `${workspace.config}:/etc/prosody/prosody.cfg.lua:ro`,
+    "-v",
+    `${workspace.certificates}:/etc/prosody/certs:ro`,
+    "-v",
+    `${workspace.data}:/var/lib/prosody`,
+    ...envArgs("--env", env),
+    container,
+    "--",
+    ...command,
+  ];
+  return {
+    version: "13",
+    workspace: () => makeWorkspace(owner, { data: "/var/lib/prosody", certificates: "/etc/prosody/certs" }),
+    prosodyctl(workspace, args, env = {}) {
+      const result = spawnSync("buildah", runArgs(workspace, env, ["prosodyctl", "--config", "/etc/prosody/prosody.cfg.lua", ...args]), {
+        encoding: "utf8",
+      });
+      return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+    },
+    start: (workspace, env) =>
+      spawn("buildah", runArgs(workspace, env, ["/usr/local/bin/prosody-entrypoint"]), { stdio: ["ignore", "pipe", "pipe"] }),
+    close: () => void spawnSync("buildah", [...STORAGE, "rm", container], { stdio: "ignore" }),
+  };
+}
+
+/** Prosody 0.12 from Debian bookworm, installed on this machine, run as the prosody user. */
+export function hostRuntime(): Runtime {
+  const owner = "prosody:prosody";
+  const asProsody = (env: Record<string, string>, command: readonly string[]) => [
+    "-u",
+    "prosody",
+    "--",
+    "env",
+    ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    ...command,
+  ];
+  return {
+    version: "0.12",
+    workspace: () => makeWorkspace(owner),
+    prosodyctl(workspace, args, env = {}) {
+      const result = spawnSync("runuser", asProsody(env, ["prosodyctl", "--config", workspace.config, ...args]), {
+        encoding: "utf8",
+      });
+      return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+    },
+    start: (workspace, env) =>
+      spawn("runuser", asProsody(env, ["prosody", "--config", workspace.config, "-F"]), { stdio: ["ignore", "pipe", "pipe"] }),
+    close: () => undefined,
+  };
+}
+
+export const removeWorkspace = (workspace: Workspace) => rmSync(workspace.root, { recursive: true, force: true });
+
+/** The PID of the process listening on a loopback TCP port, from `ss`. */
+export function listenerPid(port: number): number | undefined {
+  const out = execFileSync("ss", ["-Hltnp", `sport = :${port}`], { encoding: "utf8" });
+  const match = /pid=(\d+)/.exec(out);
+  return match ? Number(match[1]) : undefined;
+}
+
+export async function waitForPort(port: number, timeoutMs: number, log: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: "127.0.0.1", port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on("error", () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`Prosody did not open port ${port} within ${timeoutMs} ms. Its output:\n${log()}`);
+}
+
+export async function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("process did not exit")), timeoutMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

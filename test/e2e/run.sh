@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The e2e suite: rendered configs in real Prosody 13 (our image, via buildah) and
+# Prosody 0.12 (Debian bookworm), with real PostgreSQL and a real XMPP client.
+# Needs root and the packages of scripts/install-e2e-deps.sh; says what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+missing=()
+for tool in buildah podman debootstrap prosody prosodyctl openssl runuser ss lua5.4; do
+  command -v "$tool" >/dev/null || missing+=("$tool")
+done
+for package in prosody-modules lua-dbi-sqlite3 lua-dbi-postgresql postgresql; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "test:e2e: missing ${missing[*]}. Install them with: sudo scripts/install-e2e-deps.sh" >&2
+  exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "test:e2e: run as root (buildah's chroot isolation, and Prosody/PostgreSQL run as their own users)" >&2
+  exit 1
+fi
+
+echo "test:e2e: building the Prosody 13 image (image/build.sh)" >&2
+image/build.sh >/dev/null
+
+# The CA exists before Node starts, so the client verifies Prosody's certificates
+# through NODE_EXTRA_CA_CERTS exactly as it would a public CA's.
+E2E_CA_DIR="$(mktemp -d /tmp/prosody-e2e-ca.XXXXXX)"
+trap 'rm -rf "$E2E_CA_DIR"' EXIT
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=ProsodyStack e2e CA" \
+  -keyout "$E2E_CA_DIR/ca.key" -out "$E2E_CA_DIR/ca.crt" 2>/dev/null
+chmod 0755 "$E2E_CA_DIR"
+export E2E_CA_DIR NODE_EXTRA_CA_CERTS="$E2E_CA_DIR/ca.crt"
+
+npx mocha --config .mocharc.e2e.json "$@"
