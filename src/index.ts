@@ -4,3 +4,4 @@ export * from "./catalog/tiers";
 export * from "./catalog/compliance-suites";
 export * from "./spec";
 export * from "./plan";
+export * from "./render";

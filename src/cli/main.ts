@@ -3,11 +3,20 @@
  * Exit codes: 0 success, 1 the spec cannot be resolved, 2 bad command line.
  */
 import { findModule } from "../catalog";
-import { resolveModules } from "../plan";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { planDeployment, resolveModules } from "../plan";
+import { renderArtifacts } from "../render";
 import { unknownNameProblem } from "../plan/names";
 import { SpecError } from "../spec/errors";
-import { type ParsedCommandLine, parseCommandLine, specFromOptions, UsageError } from "./options";
-import { complianceText, explainText, resolutionText } from "./text";
+import {
+  deploymentSpecFromOptions,
+  type ParsedCommandLine,
+  parseCommandLine,
+  specFromOptions,
+  UsageError,
+} from "./options";
+import { complianceText, explainText, resolutionText } from "../render/text";
 
 export interface Io {
   stdout: (text: string) => void;
@@ -25,6 +34,8 @@ Commands:
   modules      the resolved module set, per global section, virtual host and component
   compliance   which XEP-0479 suites and levels the resolved set meets, and what is missing
   explain MOD  everything the catalog knows about one module
+  render       prosody.cfg.lua, the container's environment (names only), DNS records
+               as zone-file text and the compliance report, from --stack or --spec
 
 Options (modules, compliance):
   --stack NAME          read Pulumi.NAME.yaml (flags below refine it)
@@ -35,9 +46,34 @@ Options (modules, compliance):
   --add a,b             add modules (name or name@placement); repeatable
   --remove c            remove modules; repeatable
   --json                machine-readable output
+Options (render):
+  --stack NAME | --spec FILE   the spec (Pulumi.NAME.yaml, or a JSON/YAML file)
+  --out DIR             write prosody.cfg.lua, environment.txt, dns.zone and
+                        compliance.txt there (default: print prosody.cfg.lua)
+  --json                print the plan and every artifact as JSON
+  (module flags above refine the spec)
 Options (explain):
   --prosody V           only this version
   --json                machine-readable output`;
+
+function render(positionals: string[], values: ParsedCommandLine["values"], io: Io): void {
+  if (positionals.length > 0) throw new UsageError(`render takes no arguments (got ${positionals.join(" ")})`);
+  const plan = planDeployment(deploymentSpecFromOptions(values));
+  const artifacts = renderArtifacts(plan);
+  const out = values.out as string | undefined;
+  if (out !== undefined) {
+    mkdirSync(out, { recursive: true });
+    for (const [name, text] of Object.entries(artifacts)) writeFileSync(join(out, name), text);
+    io.stdout(Object.keys(artifacts).map((name) => join(out, name)).join("\n"));
+  }
+  if (values.json) {
+    const { spec, ...rest } = plan;
+    io.stdout(JSON.stringify({ spec, plan: rest, artifacts }, null, 2));
+  } else if (out === undefined) {
+    io.stdout(artifacts["prosody.cfg.lua"]?.trimEnd() ?? "");
+  }
+  for (const warning of plan.warnings) io.stderr(`warning: ${warning}`);
+}
 
 function explain(positionals: string[], values: ParsedCommandLine["values"], io: Io): void {
   const [name, ...extra] = positionals;
@@ -62,6 +98,10 @@ export function main(argv: readonly string[], io: Io = defaultIo): number {
     if (values.help || command === undefined || command === "help") {
       io.stdout(USAGE);
       return command === undefined && !values.help ? 2 : 0;
+    }
+    if (command === "render") {
+      render(positionals, values, io);
+      return 0;
     }
     if (command === "explain") {
       explain(positionals, values, io);

@@ -1,8 +1,9 @@
 /** Command-line arguments → a module selection spec, through the same zod schema as stack files. */
 import { parseArgs } from "node:util";
 import { TOGGLES } from "../catalog/tiers";
-import { parseModulesSpec, type ModulesSpec } from "../spec";
+import { type DeploymentSpec, parseDeploymentSpec, parseModulesSpec, type ModulesSpec } from "../spec";
 import { SpecError } from "../spec/errors";
+import { readSpecFile } from "../spec/spec-file";
 import { readStackSpec } from "../spec/stack-config";
 
 export class UsageError extends Error {}
@@ -13,6 +14,8 @@ export const OPTIONS = {
   tier: { type: "string" },
   prosody: { type: "string" },
   stack: { type: "string" },
+  spec: { type: "string" },
+  out: { type: "string" },
   add: { type: "string", multiple: true },
   remove: { type: "string", multiple: true },
   json: { type: "boolean" },
@@ -48,29 +51,41 @@ const list = (values: string[] | undefined): string[] =>
     .map((value) => value.trim())
     .filter((value) => value !== "");
 
-/** The spec a command works on: a stack file, or flags (flags refine a stack file). */
-export function specFromOptions(values: ParsedCommandLine["values"]): ModulesSpec {
+/** The spec file or stack file named on the command line, validated whole. */
+function baseSpec(values: ParsedCommandLine["values"]): ModulesSpec | DeploymentSpec {
   const stack = values.stack as string | undefined;
-  const base = stack === undefined ? parseModulesSpec({}) : readStackSpec(stack);
+  const file = values.spec as string | undefined;
+  if (stack !== undefined && file !== undefined) throw new UsageError("give --stack or --spec, not both");
+  if (stack !== undefined) return readStackSpec(stack);
+  if (file !== undefined) return readSpecFile(file);
+  return parseModulesSpec({});
+}
+
+/** The base spec with the module flags applied on top. */
+function withModuleFlags(values: ParsedCommandLine["values"], base: ModulesSpec): ModulesSpec {
   const features: Record<string, boolean> = { ...base.features } as Record<string, boolean>;
   for (const toggle of TOGGLES) {
     const value = values[toggle];
     if (typeof value === "boolean") features[toggle] = value;
   }
-  const input = {
-    prosodyVersion: values.prosody ?? base.prosodyVersion,
-    tier: values.tier ?? base.tier,
+  return {
+    ...base,
+    prosodyVersion: (values.prosody ?? base.prosodyVersion) as ModulesSpec["prosodyVersion"],
+    tier: (values.tier ?? base.tier) as ModulesSpec["tier"],
     features,
     modules: {
       add: [...base.modules.add, ...list(values.add as string[] | undefined)],
       remove: [...base.modules.remove, ...list(values.remove as string[] | undefined)],
     },
   };
+}
+
+/** Validates again after the flags, naming the flag the user typed rather than the spec field behind it. */
+function validateWithFlagNames<T>(parse: (input: unknown) => T, input: unknown): T {
   try {
-    return parseModulesSpec(input);
+    return parse(input);
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
-    // Name the flag the user typed, not the spec field behind it.
     const flagOf: Record<string, string> = { prosodyVersion: "--prosody", tier: "--tier" };
     throw new SpecError(
       error.problems.map((problem) => ({
@@ -80,4 +95,18 @@ export function specFromOptions(values: ParsedCommandLine["values"]): ModulesSpe
       "invalid arguments",
     );
   }
+}
+
+/** The module selection a command works on: a stack or spec file, refined by flags. */
+export function specFromOptions(values: ParsedCommandLine["values"]): ModulesSpec {
+  const { prosodyVersion, tier, features, modules } = withModuleFlags(values, baseSpec(values));
+  return validateWithFlagNames((input) => parseModulesSpec(input), { prosodyVersion, tier, features, modules });
+}
+
+/** The whole spec `render` works on: a stack or spec file (required), refined by the module flags. */
+export function deploymentSpecFromOptions(values: ParsedCommandLine["values"]): DeploymentSpec {
+  if (values.stack === undefined && values.spec === undefined) {
+    throw new UsageError("render needs --stack NAME (reads Pulumi.NAME.yaml) or --spec FILE (JSON or YAML)");
+  }
+  return validateWithFlagNames((input) => parseDeploymentSpec(input), withModuleFlags(values, baseSpec(values)));
 }

@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
+import type { Suite } from "../../src/catalog/compliance-suites";
 import { TIERS } from "../../src/catalog/tiers";
 import { expectedAdvertisements } from "../../src/plan";
 import { fetchLoopback } from "./harness/http";
@@ -19,7 +20,7 @@ const UPLOAD_LIMIT = 1024 * 1024;
 const POSTGRES_PORT = 25432;
 
 /** `prosodyctl check features` (13) groups what it checks under these names; each belongs to one XEP-0479 suite. */
-const FEATURE_SUITES: Record<string, string> = {
+const FEATURE_SUITES: Record<string, Suite> = {
   "Basic functionality": "core",
   "Multi-device messaging and data synchronization": "im",
   "Mobile optimizations": "mobile",

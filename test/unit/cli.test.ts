@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main";
 
@@ -105,5 +107,40 @@ describe("prosody-stack CLI", () => {
     const ok = spawnSync(process.execPath, [bin, "compliance", "--tier", "community"], { encoding: "utf8" });
     assert.equal(ok.status, 0);
     assert.match(ok.stdout, /web: server met, advanced met/);
+  });
+
+  describe("render", () => {
+    it("writes the four artifacts of a stack with --out", () => {
+      const out = mkdtempSync(join(tmpdir(), "prosody-stack-render-"));
+      const { code, stdout } = run("render", "--stack", "prod", "--out", out);
+      assert.equal(code, 0);
+      assert.deepEqual(readdirSync(out).sort(), ["compliance.txt", "dns.zone", "environment.txt", "prosody.cfg.lua"]);
+      assert.equal(stdout.split("\n").length, 4);
+      assert.match(readFileSync(join(out, "prosody.cfg.lua"), "utf8"), /^VirtualHost "example\.org"$/m);
+    });
+
+    it("prints the config of a YAML or JSON spec, with module flags on top", () => {
+      const dir = mkdtempSync(join(tmpdir(), "prosody-stack-spec-"));
+      writeFileSync(join(dir, "spec.yaml"), "domain: chat.example.org\nstorage: postgresql\n");
+      const { code, stdout } = run("render", "--spec", join(dir, "spec.yaml"), "--tier", "community");
+      assert.equal(code, 0);
+      assert.match(stdout, /-- Tier community on Prosody 13\./);
+      assert.match(stdout, /driver = "PostgreSQL";/);
+    });
+
+    it("names the file, the field, the value and the fix of a bad spec (exit 1)", () => {
+      const dir = mkdtempSync(join(tmpdir(), "prosody-stack-spec-"));
+      const file = join(dir, "bad.json");
+      writeFileSync(file, JSON.stringify({ domain: "chat.example.org", ports: { https: 5222 } }));
+      const { code, stderr } = run("render", "--spec", file);
+      assert.equal(code, 1);
+      assert.match(stderr, /ports\.https \(given 5222\): this port is already taken by another listener \(ports\.c2s\)\. Fix: /);
+    });
+
+    it("asks for a spec when none is given (exit 2)", () => {
+      const { code, stderr } = run("render");
+      assert.equal(code, 2);
+      assert.match(stderr, /--stack NAME .* or --spec FILE/);
+    });
   });
 });

@@ -1,0 +1,21 @@
+import type { DeploymentPlan } from "../plan/deployment";
+import { renderEnvironment } from "./environment";
+import { renderProsodyConfig } from "./prosody-config";
+import { complianceText } from "./text";
+import { renderZone } from "./zone";
+
+export * from "./environment";
+export * from "./lua";
+export * from "./prosody-config";
+export * from "./zone";
+export { complianceText } from "./text";
+
+/** Every text artifact of a plan, by the file name `prosody-stack render --out` writes it to. */
+export function renderArtifacts(plan: DeploymentPlan): Record<string, string> {
+  return {
+    "prosody.cfg.lua": renderProsodyConfig(plan),
+    "environment.txt": renderEnvironment(plan),
+    "dns.zone": renderZone(plan),
+    "compliance.txt": `${complianceText(plan.resolution)}\n`,
+  };
+}

@@ -1,0 +1,160 @@
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import { ENV, planDeployment } from "../../src/plan";
+import { type DeploymentSpecInput, parseDeploymentSpec, SpecError } from "../../src/spec";
+import { readStackSpec } from "../../src/spec/stack-config";
+
+const root = join(__dirname, "..", "..");
+const plan = (input: DeploymentSpecInput) => planDeployment(parseDeploymentSpec(input));
+
+function problems(fn: () => unknown) {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof SpecError, String(error));
+    return error.problems;
+  }
+  assert.fail("expected a SpecError");
+}
+
+describe("planDeployment", () => {
+  it("plans the dev stack: one host, MUC and upload components, no secrets", () => {
+    const dev = planDeployment(readStackSpec("dev", root));
+    assert.deepEqual(dev.domains, ["localhost"]);
+    assert.deepEqual(
+      dev.components.map((c) => [c.kind, c.host, c.module]),
+      [
+        ["muc", "groups.localhost", "muc"],
+        ["upload", "share.localhost", "http_file_share"],
+      ],
+    );
+    assert.deepEqual(dev.certificateNames, ["localhost", "groups.localhost", "share.localhost"]);
+    assert.deepEqual(dev.storage, { kind: "sqlite", file: "prosody.sqlite" });
+    assert.equal(dev.uploads?.mode, "volume");
+    assert.deepEqual(dev.environment, []);
+    assert.deepEqual(
+      dev.listeners.map((l) => [l.name, l.port, l.public]),
+      [
+        ["c2s", 5222, true],
+        ["c2s_direct_tls", 5223, true],
+        ["s2s", 5269, true],
+        ["https", 5281, true],
+        ["http", 5280, false],
+      ],
+    );
+    assert.equal(dev.s2sSecureAuth, false);
+  });
+
+  it("plans the prod stack: PostgreSQL, S3 uploads, proxy65, secrets by name, secure s2s", () => {
+    const prod = planDeployment(readStackSpec("prod", root));
+    assert.deepEqual(prod.storage, { kind: "postgresql", database: "prosody", user: "prosody", port: 5432 });
+    assert.deepEqual(prod.uploads, {
+      mode: "s3",
+      host: "share.example.org",
+      sizeLimit: 100 * 1024 * 1024,
+      dailyQuota: 1000 * 1024 * 1024,
+      expiresAfter: 7 * 86400,
+      gatewayUrl: "https://share.example.org/",
+      bucketExpiryDays: 7,
+    });
+    assert.deepEqual(
+      prod.environment.map((v) => [v.name, v.secret]),
+      [
+        [ENV.databaseHost, false],
+        [ENV.databasePassword, true],
+        [ENV.uploadSecret, true],
+      ],
+    );
+    assert.ok(prod.components.some((c) => c.kind === "proxy65" && c.host === "proxy.example.org"));
+    assert.ok(prod.listeners.some((l) => l.name === "proxy65" && l.port === 5000));
+    assert.equal(prod.s2sSecureAuth, true);
+  });
+
+  it("publishes SRV records for every domain and for the MUC host", () => {
+    const result = plan({ domain: "example.org", extraDomains: ["example.net"], dns: { ipv4: ["192.0.2.10"] } });
+    const srv = result.dns.records.filter((r) => r.type === "SRV").map((r) => `${r.name} ${r.value}`);
+    assert.deepEqual(srv, [
+      "_xmpp-client._tcp.example.org 0 5 5222 example.org.",
+      "_xmpps-client._tcp.example.org 0 5 5223 example.org.",
+      "_xmpp-server._tcp.example.org 0 5 5269 example.org.",
+      "_xmpp-client._tcp.example.net 0 5 5222 example.org.",
+      "_xmpps-client._tcp.example.net 0 5 5223 example.org.",
+      "_xmpp-server._tcp.example.net 0 5 5269 example.org.",
+      "_xmpp-server._tcp.groups.example.org 0 5 5269 example.org.",
+    ]);
+    const a = result.dns.records.filter((r) => r.type === "A").map((r) => r.name);
+    assert.deepEqual(a, ["example.org", "example.net", "groups.example.org", "share.example.org"]);
+  });
+
+  it("a TURN host brings turn_external, its secret, and meets the A/V suite's TURN requirement", () => {
+    const without = plan({ domain: "example.org" });
+    const withTurn = plan({ domain: "example.org", turn: { host: "turn.example.org" } });
+    const turnModule = withTurn.modules.find((m) => m.name === "turn_external");
+    assert.equal(turnModule?.via, "setting");
+    assert.ok(withTurn.environment.some((v) => v.name === ENV.turnSecret && v.secret));
+    const turnMet = (p: typeof without) =>
+      p.resolution.compliance.requirements.filter((r) => r.suite === "av" && r.met).length;
+    assert.ok(turnMet(withTurn) > turnMet(without));
+  });
+
+  it("registration mode switches the modules gated on it", () => {
+    const names = (registration: "open" | "invite-only" | "closed") =>
+      plan({ domain: "example.org", registration }).modules.map((m) => m.name);
+    const open = names("open");
+    const invite = names("invite-only");
+    const closed = names("closed");
+    assert.deepEqual(
+      open.filter((name) => !invite.includes(name)),
+      ["watchregistrations"],
+    );
+    assert.deepEqual(
+      invite.filter((name) => !closed.includes(name)),
+      ["register_ibr", "register_limits"],
+    );
+  });
+
+  it("rejects clashing host names and ports, naming each field", () => {
+    const found = problems(() =>
+      plan({
+        domain: "example.org",
+        extraDomains: ["example.org"],
+        hosts: { share: "groups.example.org" },
+        ports: { https: 5222 },
+      }),
+    );
+    const fields = found.map((p) => p.field);
+    assert.deepEqual(fields, ["extraDomains[0]", "hosts.share", "ports.https"]);
+    for (const problem of found) assert.ok(problem.value && problem.fix);
+  });
+
+  it("rejects S3 uploads without an upload component", () => {
+    const found = problems(() => plan({ domain: "example.org", uploads: "s3", modules: { remove: ["http_file_share"] } }));
+    assert.equal(found[0]?.field, "uploads");
+  });
+
+  it("rejects bad deployment fields with the value and the fix", () => {
+    const found = problems(() =>
+      parseDeploymentSpec({
+        domain: "Example.org",
+        admins: ["not a jid"],
+        archive: { expiresAfter: "forever" },
+        interfaces: ["0.0.0.0:5222"],
+        contact: { abuse: ["javascript:alert(1)"] },
+        http: { externalUrl: "http://insecure.example/" },
+      }),
+    );
+    const byField = Object.fromEntries(found.map((p) => [p.field, p]));
+    assert.equal(byField["domain"]?.value, '"Example.org"');
+    assert.match(byField["domain"]?.fix ?? "", /lower-case/);
+    assert.match(byField["admins[0]"]?.message ?? "", /bare JID/);
+    assert.match(byField["archive.expiresAfter"]?.fix ?? "", /never/);
+    assert.ok(byField["interfaces[0]"]);
+    assert.ok(byField["contact.abuse[0]"]);
+    assert.match(byField["http.externalUrl"]?.message ?? "", /https/);
+  });
+
+  it("is deterministic: the same spec gives the same plan", () => {
+    const input = { domain: "example.org", tier: "community" as const, turn: { host: "turn.example.org" } };
+    assert.equal(JSON.stringify(plan(input)), JSON.stringify(plan(structuredClone(input))));
+  });
+});
