@@ -64,7 +64,11 @@ function render(positionals: string[], values: ParsedCommandLine["values"], io: 
   if (out !== undefined) {
     mkdirSync(out, { recursive: true });
     for (const [name, text] of Object.entries(artifacts)) writeFileSync(join(out, name), text);
-    io.stdout(Object.keys(artifacts).map((name) => join(out, name)).join("\n"));
+    io.stdout(
+      Object.keys(artifacts)
+        .map((name) => join(out, name))
+        .join("\n"),
+    );
   }
   if (values.json) {
     const { spec, ...rest } = plan;

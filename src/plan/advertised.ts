@@ -18,7 +18,10 @@ export function expectedAdvertisements(plan: DeploymentPlan): ExpectedAdvertisem
       (candidate) => (COMPONENT_WHERE as Record<string, string>)[candidate.kind] === entry.where,
     );
     if (entry.where in COMPONENT_WHERE) {
-      return component !== undefined && (component.module === entry.module || component.modules.some((m) => m.name === entry.module));
+      return (
+        component !== undefined &&
+        (component.module === entry.module || component.modules.some((m) => m.name === entry.module))
+      );
     }
     return hostModules.has(entry.module);
   };

@@ -44,8 +44,7 @@ export interface EnvironmentVariable {
 }
 
 export type StoragePlan =
-  | { kind: "sqlite"; file: string }
-  | { kind: "postgresql"; database: string; user: string; port: number };
+  { kind: "sqlite"; file: string } | { kind: "postgresql"; database: string; user: string; port: number };
 
 export interface UploadPlan {
   mode: "volume" | "s3";
@@ -243,7 +242,11 @@ function planEnvironment(spec: DeploymentSpec): EnvironmentVariable[] {
     });
   }
   if (spec.turn.host) {
-    environment.push({ name: ENV.turnSecret, secret: true, purpose: `secret shared with the TURN server ${spec.turn.host}` });
+    environment.push({
+      name: ENV.turnSecret,
+      secret: true,
+      purpose: `secret shared with the TURN server ${spec.turn.host}`,
+    });
   }
   return environment;
 }

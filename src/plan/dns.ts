@@ -28,7 +28,11 @@ export interface DnsPlan {
 /** Components other servers reach by federation, so they get an _xmpp-server SRV record. */
 const FEDERATED_COMPONENTS: ReadonlySet<PlannedComponent["kind"]> = new Set(["muc", "pubsub"]);
 
-export function planDns(spec: DeploymentSpec, domains: readonly string[], components: readonly PlannedComponent[]): DnsPlan {
+export function planDns(
+  spec: DeploymentSpec,
+  domains: readonly string[],
+  components: readonly PlannedComponent[],
+): DnsPlan {
   const ttl = spec.dns.ttl;
   const target = spec.domain;
   const srv = (service: string, host: string, port: number): DnsRecord => ({

@@ -16,9 +16,9 @@ const IPV6 = /^[0-9a-f:]+$/;
 const ARCHIVE_PERIOD = /^(never|[1-9][0-9]{0,5}[dwmy])$/;
 const RATE = /^[1-9][0-9]{0,8}(b|kb|mb)\/s$/;
 
-export const hostName = z
-  .string()
-  .regex(DNS_NAME, { error: rule("not a DNS host name", "use lower-case labels of letters, digits and '-', e.g. chat.example.org") });
+export const hostName = z.string().regex(DNS_NAME, {
+  error: rule("not a DNS host name", "use lower-case labels of letters, digits and '-', e.g. chat.example.org"),
+});
 
 const jid = z.string().refine(
   (value) => {
@@ -28,7 +28,9 @@ const jid = z.string().refine(
   { error: rule("not a bare JID", "write user@domain in lower case, e.g. admin@example.org") },
 );
 
-const ipv4 = z.string().regex(IPV4, { error: rule("not an IPv4 address", "write four numbers 0-255, e.g. 192.0.2.10") });
+const ipv4 = z
+  .string()
+  .regex(IPV4, { error: rule("not an IPv4 address", "write four numbers 0-255, e.g. 192.0.2.10") });
 const ipv6 = z
   .string()
   .refine((value) => IPV6.test(value) && value.includes(":") && (value.match(/::/g) ?? []).length <= 1, {
@@ -51,12 +53,12 @@ const cidr = z.string().refine(
 const port = z.number().int().min(1).max(65535);
 const httpsUrl = z
   .url({ protocol: /^https$/, error: rule("not an https URL", "write a full URL, e.g. https://chat.example.org/") })
-  .refine((value) => !/[\s"'\\]/.test(value), { error: rule("the URL has quotes, spaces or backslashes", "percent-encode them") });
-const contactUri = z
-  .string()
-  .regex(/^(mailto:[^\s@]+@[^\s@]+|xmpp:[^\s]+|https:\/\/[^\s]+)$/, {
-    error: rule("not a contact address", "write mailto:someone@example.org, xmpp:someone@example.org or an https:// URL"),
+  .refine((value) => !/[\s"'\\]/.test(value), {
+    error: rule("the URL has quotes, spaces or backslashes", "percent-encode them"),
   });
+const contactUri = z.string().regex(/^(mailto:[^\s@]+@[^\s@]+|xmpp:[^\s]+|https:\/\/[^\s]+)$/, {
+  error: rule("not a contact address", "write mailto:someone@example.org, xmpp:someone@example.org or an https:// URL"),
+});
 const MiB = 1024 * 1024;
 
 export const deploymentSpecSchema = modulesSpecSchema.extend({
@@ -86,9 +88,17 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
   database: z
     .strictObject({
       /** PostgreSQL database name. */
-      name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: rule("not a database name", "use lower-case letters, digits and _") }).default("prosody"),
+      name: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, {
+          error: rule("not a database name", "use lower-case letters, digits and _"),
+        })
+        .default("prosody"),
       /** PostgreSQL role Prosody logs in as. */
-      user: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: rule("not a role name", "use lower-case letters, digits and _") }).default("prosody"),
+      user: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: rule("not a role name", "use lower-case letters, digits and _") })
+        .default("prosody"),
       /** PostgreSQL port. The host and password reach Prosody through the environment. */
       port: port.default(5432),
     })
@@ -98,9 +108,19 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
   upload: z
     .strictObject({
       /** Largest file a user may upload, in bytes. */
-      sizeLimit: z.number().int().min(1024).max(16 * 1024 * MiB).default(100 * MiB),
+      sizeLimit: z
+        .number()
+        .int()
+        .min(1024)
+        .max(16 * 1024 * MiB)
+        .default(100 * MiB),
       /** Seconds before an upload is deleted. */
-      expiresAfter: z.number().int().min(3600).max(10 * 365 * 86400).default(7 * 86400),
+      expiresAfter: z
+        .number()
+        .int()
+        .min(3600)
+        .max(10 * 365 * 86400)
+        .default(7 * 86400),
       /** Bytes one user may upload per day. Default ten times sizeLimit. */
       dailyQuota: z.number().int().min(1024).optional(),
       /** Public base URL of the upload gateway with uploads "s3". Default https://<share host>/. */
@@ -112,7 +132,9 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       /** How long message archives (MAM) are kept: "never" (forever), or a number with d, w, m or y. */
       expiresAfter: z
         .string()
-        .regex(ARCHIVE_PERIOD, { error: rule("not an archive period", 'write "never" or a number with d, w, m or y, e.g. "1w", "1y"') })
+        .regex(ARCHIVE_PERIOD, {
+          error: rule("not an archive period", 'write "never" or a number with d, w, m or y, e.g. "1w", "1y"'),
+        })
         .default("1w"),
     })
     .default({ expiresAfter: "1w" }),
@@ -168,9 +190,15 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
   limits: z
     .strictObject({
       /** Bandwidth per client connection, e.g. "10kb/s". */
-      c2s: z.string().regex(RATE, { error: rule("not a rate", 'write a number with b/s, kb/s or mb/s, e.g. "10kb/s"') }).default("10kb/s"),
+      c2s: z
+        .string()
+        .regex(RATE, { error: rule("not a rate", 'write a number with b/s, kb/s or mb/s, e.g. "10kb/s"') })
+        .default("10kb/s"),
       /** Bandwidth per incoming server connection. */
-      s2s: z.string().regex(RATE, { error: rule("not a rate", 'write a number with b/s, kb/s or mb/s, e.g. "30kb/s"') }).default("30kb/s"),
+      s2s: z
+        .string()
+        .regex(RATE, { error: rule("not a rate", 'write a number with b/s, kb/s or mb/s, e.g. "30kb/s"') })
+        .default("30kb/s"),
     })
     .default({ c2s: "10kb/s", s2s: "30kb/s" }),
   /** Who may read the OpenMetrics endpoint on the private HTTP port. */
@@ -190,9 +218,19 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
   paths: z
     .strictObject({
       /** Data folder (SQLite, archives, local uploads). Change it only when running outside our image. */
-      data: z.string().regex(/^\/[A-Za-z0-9._/-]*$/, { error: rule("not an absolute path", "write an absolute path of letters, digits, '.', '_', '-' and '/'") }).default("/var/lib/prosody"),
+      data: z
+        .string()
+        .regex(/^\/[A-Za-z0-9._/-]*$/, {
+          error: rule("not an absolute path", "write an absolute path of letters, digits, '.', '_', '-' and '/'"),
+        })
+        .default("/var/lib/prosody"),
       /** Certificates folder holding <host>.crt and <host>.key. */
-      certificates: z.string().regex(/^\/[A-Za-z0-9._/-]*$/, { error: rule("not an absolute path", "write an absolute path of letters, digits, '.', '_', '-' and '/'") }).default("/etc/prosody/certs"),
+      certificates: z
+        .string()
+        .regex(/^\/[A-Za-z0-9._/-]*$/, {
+          error: rule("not an absolute path", "write an absolute path of letters, digits, '.', '_', '-' and '/'"),
+        })
+        .default("/etc/prosody/certs"),
     })
     .default({ data: "/var/lib/prosody", certificates: "/etc/prosody/certs" }),
 });

@@ -11,7 +11,14 @@ export function readSpecInput(file: string): unknown {
     text = readFileSync(file, "utf8");
   } catch {
     throw new SpecError(
-      [{ field: "--spec", value: JSON.stringify(file), message: "cannot read the file", fix: "give the path of a JSON or YAML spec" }],
+      [
+        {
+          field: "--spec",
+          value: JSON.stringify(file),
+          message: "cannot read the file",
+          fix: "give the path of a JSON or YAML spec",
+        },
+      ],
       "invalid arguments",
     );
   }
@@ -20,7 +27,13 @@ export function readSpecInput(file: string): unknown {
     return parse(text);
   } catch (error) {
     throw new SpecError(
-      [{ field: file, message: `neither JSON nor YAML (${(error as Error).message.split("\n")[0]})`, fix: "correct the syntax" }],
+      [
+        {
+          field: file,
+          message: `neither JSON nor YAML (${(error as Error).message.split("\n")[0]})`,
+          fix: "correct the syntax",
+        },
+      ],
       "invalid spec file",
     );
   }

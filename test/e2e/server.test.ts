@@ -49,7 +49,8 @@ async function advertised(server: ServerUnderTest, session: Session, where: stri
       return response.status !== 404;
     }
     default: {
-      const jid = where === "server" ? server.domain : where === "account" ? `alice@${server.domain}` : component(where);
+      const jid =
+        where === "server" ? server.domain : where === "account" ? `alice@${server.domain}` : component(where);
       if (jid === undefined) return false;
       const info = await discoInfo(session, jid);
       return feature.startsWith("form:") ? info.forms.has(feature.slice(5)) : info.features.has(feature);
@@ -62,7 +63,7 @@ async function loginTo(server: ServerUnderTest, user: string): Promise<Session> 
   try {
     return await login(DOMAIN, user, `${user}-password`);
   } catch (error) {
-    throw new Error(`${(error as Error).message}\nProsody's log:\n${server.log().slice(-4000)}`);
+    throw new Error(`${(error as Error).message}\nProsody's log:\n${server.log().slice(-4000)}`, { cause: error });
   }
 }
 
@@ -124,11 +125,16 @@ for (const [runtimeName, makeRuntime] of runtimes) {
           if (makeRuntime === imageRuntime) {
             it("check features reports nothing missing that the tier claims", () => {
               const result = server.prosodyctl("check", "features");
-              const claimed = new Set(server.plan.resolution.compliance.suites.filter((s) => s.advanced.met).map((s) => s.suite));
+              const claimed = new Set(
+                server.plan.resolution.compliance.suites.filter((s) => s.advanced.met).map((s) => s.suite),
+              );
               for (const feature of missingFeatures(result.output)) {
                 const suite = FEATURE_SUITES[feature];
                 assert.ok(suite, `check features names an unknown group "${feature}"; map it in FEATURE_SUITES`);
-                assert.ok(!claimed.has(suite), `Prosody misses "${feature}" (${suite}), which the plan claims:\n${result.output}`);
+                assert.ok(
+                  !claimed.has(suite),
+                  `Prosody misses "${feature}" (${suite}), which the plan claims:\n${result.output}`,
+                );
               }
             });
           }
@@ -143,12 +149,22 @@ for (const [runtimeName, makeRuntime] of runtimes) {
             assert.ok(alice.streamFeatures.has("urn:ietf:params:xml:ns:xmpp-tls"), "STARTTLS offered");
           });
 
+          it("loads every module without an error (mimicking's ICU and the SQL drivers included)", () => {
+            const errors = server
+              .log()
+              .split("\n")
+              .filter((line) => /^\S+\s+error\s/.test(line));
+            assert.deepEqual(errors, []);
+          });
+
           it("advertises exactly what the plan loads", async () => {
             const wrong: string[] = [];
             for (const entry of expectedAdvertisements(server.plan)) {
               const seen = await advertised(server, alice, entry.where, entry.feature);
               if (seen !== entry.expected) {
-                wrong.push(`${entry.module} → ${entry.where} ${entry.feature}: expected ${entry.expected}, seen ${seen}`);
+                wrong.push(
+                  `${entry.module} → ${entry.where} ${entry.feature}: expected ${entry.expected}, seen ${seen}`,
+                );
               }
             }
             assert.deepEqual(wrong, []);
@@ -160,7 +176,9 @@ for (const [runtimeName, makeRuntime] of runtimes) {
             await new Promise((resolve) => setTimeout(resolve, 1000));
             assert.deepEqual(await archivedBodies(bob, `alice@${DOMAIN}`), bodies);
             if (storage === "postgresql") {
-              const rows = postgres.query(`SELECT count(*) FROM prosodyarchive WHERE store = 'archive' AND value LIKE '%${token}%'`);
+              const rows = postgres.query(
+                `SELECT count(*) FROM prosodyarchive WHERE store = 'archive' AND value LIKE '%${token}%'`,
+              );
               assert.equal(rows.trim(), "10", "both archives (sender and recipient) hold the 5 messages in PostgreSQL");
             }
             await alice.close();

@@ -134,7 +134,10 @@ describe("prosody-stack CLI", () => {
       writeFileSync(file, JSON.stringify({ domain: "chat.example.org", ports: { https: 5222 } }));
       const { code, stderr } = run("render", "--spec", file);
       assert.equal(code, 1);
-      assert.match(stderr, /ports\.https \(given 5222\): this port is already taken by another listener \(ports\.c2s\)\. Fix: /);
+      assert.match(
+        stderr,
+        /ports\.https \(given 5222\): this port is already taken by another listener \(ports\.c2s\)\. Fix: /,
+      );
     });
 
     it("asks for a spec when none is given (exit 2)", () => {

@@ -128,7 +128,9 @@ describe("planDeployment", () => {
   });
 
   it("rejects S3 uploads without an upload component", () => {
-    const found = problems(() => plan({ domain: "example.org", uploads: "s3", modules: { remove: ["http_file_share"] } }));
+    const found = problems(() =>
+      plan({ domain: "example.org", uploads: "s3", modules: { remove: ["http_file_share"] } }),
+    );
     assert.equal(found[0]?.field, "uploads");
   });
 

@@ -21,11 +21,34 @@ export function issueLeaf(dir: string, names: readonly string[]): void {
   const csr = join(dir, `${primary}.csr`);
   const crt = join(dir, `${primary}.crt`);
   const ext = join(dir, `${primary}.ext`);
-  writeFileSync(ext, `subjectAltName=${names.map((name) => `DNS:${name}`).join(",")}\nextendedKeyUsage=serverAuth,clientAuth\n`);
-  execFileSync("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", `/CN=${primary}`], { stdio: "pipe" });
+  writeFileSync(
+    ext,
+    `subjectAltName=${names.map((name) => `DNS:${name}`).join(",")}\nextendedKeyUsage=serverAuth,clientAuth\n`,
+  );
   execFileSync(
     "openssl",
-    ["x509", "-req", "-in", csr, "-CA", ca.cert, "-CAkey", ca.key, "-CAcreateserial", "-days", "2", "-out", crt, "-extfile", ext],
+    ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", `/CN=${primary}`],
+    { stdio: "pipe" },
+  );
+  execFileSync(
+    "openssl",
+    [
+      "x509",
+      "-req",
+      "-in",
+      csr,
+      "-CA",
+      ca.cert,
+      "-CAkey",
+      ca.key,
+      "-CAcreateserial",
+      "-days",
+      "2",
+      "-out",
+      crt,
+      "-extfile",
+      ext,
+    ],
     { stdio: "pipe" },
   );
 }

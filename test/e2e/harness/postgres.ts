@@ -33,14 +33,44 @@ export function startPostgres(port: number): Postgres {
   chmodSync(dir, 0o755);
   execFileSync("chown", ["postgres:postgres", dir]);
   const data = join(dir, "data");
-  asPostgres(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8"]);
+  asPostgres(join(bin, "initdb"), [
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth-local=trust",
+    "--auth-host=scram-sha-256",
+    "-E",
+    "UTF8",
+  ]);
   writeFileSync(join(data, "pg_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n");
   asPostgres(join(bin, "pg_ctl"), [
-    "-D", data, "-l", join(dir, "log"), "-w", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, "start",
+    "-D",
+    data,
+    "-l",
+    join(dir, "log"),
+    "-w",
+    "-o",
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+    "start",
   ]);
   const password = `pw-${Math.random().toString(36).slice(2)}`;
   const query = (sql: string) =>
-    asPostgres("psql", ["-h", dir, "-p", String(port), "-U", "postgres", "-d", "postgres", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql]);
+    asPostgres("psql", [
+      "-h",
+      dir,
+      "-p",
+      String(port),
+      "-U",
+      "postgres",
+      "-d",
+      "postgres",
+      "-At",
+      "-v",
+      "ON_ERROR_STOP=1",
+      "-c",
+      sql,
+    ]);
   query(`CREATE ROLE prosody LOGIN PASSWORD '${password}'`);
   query("CREATE DATABASE prosody OWNER prosody");
   return {
@@ -50,9 +80,25 @@ export function startPostgres(port: number): Postgres {
     user: "prosody",
     password,
     query: (sql) =>
-      asPostgres("psql", ["-h", dir, "-p", String(port), "-U", "postgres", "-d", "prosody", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql]),
+      asPostgres("psql", [
+        "-h",
+        dir,
+        "-p",
+        String(port),
+        "-U",
+        "postgres",
+        "-d",
+        "prosody",
+        "-At",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-c",
+        sql,
+      ]),
     stop() {
-      spawnSync("runuser", ["-u", "postgres", "--", join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"], { stdio: "ignore" });
+      spawnSync("runuser", ["-u", "postgres", "--", join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"], {
+        stdio: "ignore",
+      });
       rmSync(dir, { recursive: true, force: true });
     },
   };

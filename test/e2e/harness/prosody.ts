@@ -26,6 +26,8 @@ export interface Workspace {
   data: string;
   /** user:group that Prosody runs as (numeric inside the image) */
   owner: string;
+  /** the buildah container of this workspace (image runtime): a rootfs of its own, so mounts never mix */
+  container?: string;
   /** the same folders as Prosody sees them (the spec's paths) */
   inside: { data: string; certificates: string };
 }
@@ -35,6 +37,8 @@ export interface Runtime {
   workspace(): Workspace;
   prosodyctl(workspace: Workspace, args: readonly string[], env?: Record<string, string>): CommandResult;
   start(workspace: Workspace, env: Record<string, string>): ChildProcess;
+  /** removes the workspace's folders and container */
+  release(workspace: Workspace): void;
   close(): void;
 }
 
@@ -54,13 +58,17 @@ function makeWorkspace(owner: string, inside?: Workspace["inside"]): Workspace {
   return { ...workspace, owner, inside: inside ?? { data: workspace.data, certificates: workspace.certificates } };
 }
 
-const envArgs = (flag: string, env: Record<string, string>) => Object.entries(env).flatMap(([k, v]) => [flag, `${k}=${v}`]);
+const envArgs = (flag: string, env: Record<string, string>) =>
+  Object.entries(env).flatMap(([k, v]) => [flag, `${k}=${v}`]);
 
 /** Prosody 13 from our image, run with `buildah run` (DESIGN.md §3). */
 export function imageRuntime(): Runtime {
-  const container = execFileSync("buildah", [...STORAGE, "from", IMAGE], { encoding: "utf8" }).trim();
-  const run = (args: readonly string[]) => execFileSync("buildah", [...STORAGE, "run", "--isolation", "chroot", container, "--", ...args], { encoding: "utf8" }).trim();
+  const buildah = (args: readonly string[]) =>
+    execFileSync("buildah", [...STORAGE, ...args], { encoding: "utf8" }).trim();
+  const probe = buildah(["from", IMAGE]);
+  const run = (args: readonly string[]) => buildah(["run", "--isolation", "chroot", probe, "--", ...args]);
   const owner = `${run(["id", "-u", "prosody"])}:${run(["id", "-g", "prosody"])}`;
+  buildah(["rm", probe]);
   const runArgs = (workspace: Workspace, env: Record<string, string>, command: readonly string[]) => [
     ...STORAGE,
     "run",
@@ -77,22 +85,35 @@ export function imageRuntime(): Runtime {
     "-v",
     `${workspace.data}:/var/lib/prosody`,
     ...envArgs("--env", env),
-    container,
+    workspace.container ?? "",
     "--",
     ...command,
   ];
   return {
     version: "13",
-    workspace: () => makeWorkspace(owner, { data: "/var/lib/prosody", certificates: "/etc/prosody/certs" }),
+    workspace: () => ({
+      ...makeWorkspace(owner, { data: "/var/lib/prosody", certificates: "/etc/prosody/certs" }),
+      container: buildah(["from", IMAGE]),
+    }),
     prosodyctl(workspace, args, env = {}) {
-      const result = spawnSync("buildah", runArgs(workspace, env, ["prosodyctl", "--config", "/etc/prosody/prosody.cfg.lua", ...args]), {
-        encoding: "utf8",
-      });
+      const result = spawnSync(
+        "buildah",
+        runArgs(workspace, env, ["prosodyctl", "--config", "/etc/prosody/prosody.cfg.lua", ...args]),
+        {
+          encoding: "utf8",
+        },
+      );
       return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
     },
     start: (workspace, env) =>
-      spawn("buildah", runArgs(workspace, env, ["/usr/local/bin/prosody-entrypoint"]), { stdio: ["ignore", "pipe", "pipe"] }),
-    close: () => void spawnSync("buildah", [...STORAGE, "rm", container], { stdio: "ignore" }),
+      spawn("buildah", runArgs(workspace, env, ["/usr/local/bin/prosody-entrypoint"]), {
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    release(workspace) {
+      if (workspace.container) spawnSync("buildah", [...STORAGE, "rm", workspace.container], { stdio: "ignore" });
+      removeWorkspace(workspace);
+    },
+    close: () => undefined,
   };
 }
 
@@ -117,18 +138,31 @@ export function hostRuntime(): Runtime {
       return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
     },
     start: (workspace, env) =>
-      spawn("runuser", asProsody(env, ["prosody", "--config", workspace.config, "-F"]), { stdio: ["ignore", "pipe", "pipe"] }),
+      spawn("runuser", asProsody(env, ["prosody", "--config", workspace.config, "-F"]), {
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    release: removeWorkspace,
     close: () => undefined,
   };
 }
 
-export const removeWorkspace = (workspace: Workspace) => rmSync(workspace.root, { recursive: true, force: true });
+const removeWorkspace = (workspace: Workspace) => rmSync(workspace.root, { recursive: true, force: true });
 
 /** The PID of the process listening on a loopback TCP port, from `ss`. */
 export function listenerPid(port: number): number | undefined {
   const out = execFileSync("ss", ["-Hltnp", `sport = :${port}`], { encoding: "utf8" });
   const match = /pid=(\d+)/.exec(out);
   return match ? Number(match[1]) : undefined;
+}
+
+/** Waits until nothing listens on `port` any more (the process is gone, not just closing). */
+export async function waitForPortClosed(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (listenerPid(port) === undefined) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
 }
 
 export async function waitForPort(port: number, timeoutMs: number, log: () => string): Promise<void> {

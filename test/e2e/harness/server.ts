@@ -14,10 +14,10 @@ import type { Postgres } from "./postgres";
 import {
   type CommandResult,
   listenerPid,
-  removeWorkspace,
   type Runtime,
   waitForExit,
   waitForPort,
+  waitForPortClosed,
   type Workspace,
 } from "./prosody";
 
@@ -77,6 +77,7 @@ export class ServerUnderTest {
   }
 
   async start(): Promise<void> {
+    if (listenerPid(PORTS.c2s) !== undefined) throw new Error(`port ${PORTS.c2s} is taken before Prosody starts`);
     this.output = "";
     const child = this.runtime.start(this.workspace, this.environment());
     child.stdout?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
@@ -95,19 +96,31 @@ export class ServerUnderTest {
     const pid = listenerPid(PORTS.c2s);
     if (pid === undefined) throw new Error("no process listens on the client port");
     process.kill(pid, "SIGKILL");
-    if (this.child) await waitForExit(this.child, 15_000);
-    this.child = undefined;
+    await this.reap();
   }
 
   async stop(): Promise<void> {
     const pid = listenerPid(PORTS.c2s);
     if (pid !== undefined) process.kill(pid, "SIGTERM");
+    if (!(await waitForPortClosed(PORTS.c2s, 15_000))) {
+      const stuck = listenerPid(PORTS.c2s);
+      if (stuck !== undefined) process.kill(stuck, "SIGKILL");
+    }
+    await this.reap();
+  }
+
+  /** Waits for the runner to exit and every port to be free, so the next server starts on a clean machine. */
+  private async reap(): Promise<void> {
     if (this.child) await waitForExit(this.child, 15_000).catch(() => this.child?.kill("SIGKILL"));
     this.child = undefined;
+    for (const port of Object.values(PORTS)) {
+      if (!(await waitForPortClosed(port, 15_000)))
+        throw new Error(`port ${port} is still taken after Prosody stopped`);
+    }
   }
 
   async dispose(): Promise<void> {
     await this.stop();
-    removeWorkspace(this.workspace);
+    this.runtime.release(this.workspace);
   }
 }

@@ -57,7 +57,10 @@ export async function login(domain: string, username: string, password: string):
     };
   } catch (error) {
     await xmpp.stop().catch(() => undefined);
-    throw new Error(`login of ${username}@${domain} failed: ${(error as Error).message} ${errors.map((e) => e.message).join("; ")}`);
+    throw new Error(
+      `login of ${username}@${domain} failed: ${(error as Error).message} ${errors.map((e) => e.message).join("; ")}`,
+      { cause: error },
+    );
   }
 }
 

@@ -1,0 +1,99 @@
+/**
+ * The image itself: who it runs as, where things live, the entrypoint's refusal
+ * of a bad config, and the health check.
+ */
+import { strict as assert } from "node:assert";
+import { execFileSync, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { IMAGE, imageRuntime, type Runtime, type Workspace } from "./harness/prosody";
+import { PORTS, ServerUnderTest } from "./harness/server";
+
+const STORAGE = ["--storage-driver", process.env.STORAGE_DRIVER ?? "vfs"];
+
+function inImage(workspace: Workspace, command: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(
+    "buildah",
+    [
+      ...STORAGE,
+      "run",
+      "--isolation",
+      "chroot",
+      "--network",
+      "host",
+      "--user",
+      "prosody",
+      "-v",
+      `${workspace.config}:/etc/prosody/prosody.cfg.lua:ro`,
+      ...Object.entries(env).flatMap(([k, v]) => ["--env", `${k}=${v}`]),
+      workspace.container ?? "",
+      "--",
+      ...command,
+    ],
+    { encoding: "utf8" },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("the Prosody image", function () {
+  this.timeout(120_000);
+  let runtime: Runtime;
+  let workspace: Workspace;
+
+  before(() => {
+    runtime = imageRuntime();
+    workspace = runtime.workspace();
+  });
+  after(() => runtime.release(workspace));
+
+  it("runs as the prosody user with Prosody's folders, a health check and the entrypoint", () => {
+    const config = JSON.parse(
+      execFileSync("buildah", [...STORAGE, "inspect", "--type", "image", IMAGE], { encoding: "utf8" }),
+    );
+    const docker = config.Docker?.config ?? {};
+    assert.equal(docker.User, "prosody");
+    assert.deepEqual(docker.Entrypoint, ["/usr/local/bin/prosody-entrypoint"]);
+    assert.deepEqual(docker.Healthcheck?.Test, ["CMD", "/usr/local/bin/prosody-healthcheck"]);
+    assert.ok("/var/lib/prosody" in (docker.Volumes ?? {}));
+    const id = inImage(workspace, ["id", "-un"]);
+    assert.equal(id.stdout.trim(), "prosody");
+    const version = inImage(workspace, ["prosodyctl", "about"]);
+    assert.match(version.stdout, /Prosody 13\./);
+  });
+
+  it("refuses to start on a config Prosody rejects, and shows Prosody's message", () => {
+    writeFileSync(workspace.config, 'admins = { "admin@example.org"\nVirtualHost "example.org"\n');
+    const result = inImage(workspace, ["/usr/local/bin/prosody-entrypoint"]);
+    assert.equal(result.code, 78, result.stdout + result.stderr);
+    assert.match(result.stderr, /prosody\.cfg\.lua/);
+    assert.match(result.stderr, /'prosodyctl check config' refused/);
+  });
+
+  it("health check: unhealthy with no server, healthy while Prosody serves clients", async () => {
+    const down = inImage(workspace, ["/usr/local/bin/prosody-healthcheck"], { PROSODY_HEALTH_PORT: String(PORTS.c2s) });
+    assert.equal(down.code, 1);
+    const server = new ServerUnderTest(runtime, { domain: "health.e2e.test" });
+    try {
+      await server.start();
+      const up = spawnSync(
+        "buildah",
+        [
+          ...STORAGE,
+          "run",
+          "--isolation",
+          "chroot",
+          "--network",
+          "host",
+          "--env",
+          `PROSODY_HEALTH_PORT=${PORTS.c2s}`,
+          server.workspace.container ?? "",
+          "--",
+          "/usr/local/bin/prosody-healthcheck",
+        ],
+        { encoding: "utf8" },
+      );
+      assert.equal(up.status, 0, up.stderr);
+    } finally {
+      await server.dispose();
+    }
+  });
+});

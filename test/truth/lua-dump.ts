@@ -1,0 +1,47 @@
+/**
+ * A canonical dump of Lua values, computed the same way in Lua and in
+ * TypeScript, so that a value read back from real Lua can be compared byte for byte.
+ */
+import type { LuaValue } from "../../src/render/lua";
+
+/** Canonical dump: s<len>:<bytes>, i<int>;, T/F, {<key><value>...} with keys sorted (numbers first, then bytes). */
+export const DUMPER = `
+local function less(a, b)
+  if type(a) ~= type(b) then return type(a) == "number" end
+  return a < b
+end
+local function dump(v)
+  local t = type(v)
+  if t == "string" then return "s" .. #v .. ":" .. v end
+  if t == "number" then return "i" .. string.format("%d", v) .. ";" end
+  if t == "boolean" then return v and "T" or "F" end
+  local keys = {}
+  for k in pairs(v) do keys[#keys + 1] = k end
+  table.sort(keys, less)
+  local out = {}
+  for _, k in ipairs(keys) do out[#out + 1] = dump(k) .. dump(v[k]) end
+  return "{" .. table.concat(out) .. "}"
+end
+`;
+
+export function canonical(value: LuaValue): Buffer {
+  if (typeof value === "string") {
+    const bytes = Buffer.from(value, "utf8");
+    return Buffer.concat([Buffer.from(`s${bytes.length}:`), bytes]);
+  }
+  if (typeof value === "number") return Buffer.from(`i${value};`);
+  if (typeof value === "boolean") return Buffer.from(value ? "T" : "F");
+  const entries: [number | Buffer, LuaValue][] = Array.isArray(value)
+    ? value.map((item, index) => [index + 1, item])
+    : Object.entries(value as Record<string, LuaValue>).map(([key, item]) => [Buffer.from(key, "utf8"), item]);
+  entries.sort(([a], [b]) =>
+    typeof a === "number" ? (typeof b === "number" ? a - b : -1) : typeof b === "number" ? 1 : Buffer.compare(a, b),
+  );
+  const parts = entries.map(([key, item]) =>
+    Buffer.concat([
+      typeof key === "number" ? Buffer.from(`i${key};`) : canonical(key.toString("utf8")),
+      canonical(item),
+    ]),
+  );
+  return Buffer.concat([Buffer.from("{"), ...parts, Buffer.from("}")]);
+}

@@ -1,0 +1,92 @@
+/**
+ * Rendered prosody.cfg.lua files, loaded by real Lua 5.4 the way Prosody's
+ * config loader does (VirtualHost and Component calls, ENV_ globals): every
+ * string a user can put in a spec comes back byte for byte, on the right host,
+ * and nothing a user writes can run code.
+ */
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import fc from "fast-check";
+import { planDeployment } from "../../src/plan";
+import { renderProsodyConfig } from "../../src/render";
+import { type DeploymentSpecInput, parseDeploymentSpec } from "../../src/spec";
+import { canonical, DUMPER } from "./lua-dump";
+
+/** Prosody's config environment, reduced: options land in the table of the current host. */
+const LOADER = `
+${DUMPER}
+local hosts, current = { ["*"] = {} }, "*"
+local env = setmetatable({}, {
+  __index = function(_, key)
+    if key == "VirtualHost" then
+      return function(name) current = name; hosts[name] = { ["(kind)"] = "host" } end
+    elseif key == "Component" then
+      return function(name)
+        current = name; hosts[name] = { ["(kind)"] = "component" }
+        return function(module) hosts[name]["(module)"] = module end
+      end
+    elseif key:match("^ENV_") then
+      return "(env " .. key:sub(5) .. ")"
+    end
+    error("the config read an unknown global: " .. key)
+  end,
+  __newindex = function(_, key, value) hosts[current][key] = value end,
+})
+local config = io.read("a")
+assert(load(config, "prosody.cfg.lua", "t", env))()
+io.write(dump(hosts))
+`;
+
+const loadConfig = (config: string): Buffer => execFileSync("lua5.4", ["-e", LOADER], { input: config });
+
+const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/);
+const domain = fc.tuple(label, label).map(([a, b]) => `${a}.${b}`);
+/** Anything without white space after the scheme: quotes, backslashes, brackets, comment markers, UTF-8. */
+const uriTail = fc
+  .string({
+    unit: fc.oneof(
+      fc.constantFrom('"', "\\", "]", "[", "=", "-", "'", "\u00e9", "\u{1F600}"),
+      fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }),
+    ),
+    minLength: 1,
+    maxLength: 30,
+  })
+  .filter((text) => !/\s/.test(text));
+
+describe("rendered prosody.cfg.lua in real Lua 5.4", function () {
+  this.timeout(300_000);
+
+  it("keeps every user string byte for byte and on the right host", () => {
+    fc.assert(
+      fc.property(
+        domain,
+        fc.array(label, { maxLength: 3 }),
+        fc.array(uriTail, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom("personal", "community", "enterprise"),
+        fc.constantFrom("sqlite", "postgresql"),
+        (name, admins, uris, tier, storage) => {
+          const input: DeploymentSpecInput = {
+            domain: name,
+            tier: tier as DeploymentSpecInput["tier"],
+            storage: storage as DeploymentSpecInput["storage"],
+            admins: admins.map((local) => `${local}@${name}`),
+            contact: { abuse: uris.map((tail) => `xmpp:${tail}`), admin: ["mailto:ops@example.org"] },
+            uploads: "s3",
+          };
+          const plan = planDeployment(parseDeploymentSpec(input));
+          const dumped = loadConfig(renderProsodyConfig(plan));
+          const expect = (value: Parameters<typeof canonical>[0]) =>
+            assert.ok(dumped.includes(canonical(value)), `missing ${JSON.stringify(value)} in ${dumped.toString()}`);
+          expect({ "(kind)": "host" });
+          if (plan.admins.length > 0) expect(plan.admins);
+          if (plan.modules.some((m) => m.name === "server_contact_info")) {
+            expect({ abuse: input.contact?.abuse ?? [], admin: ["mailto:ops@example.org"] });
+          }
+          assert.ok(dumped.includes(canonical(`(env PROSODY_UPLOAD_SECRET)`)));
+          assert.ok(dumped.includes(canonical(name)));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
