@@ -6,6 +6,8 @@
  */
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Suite } from "../../src/catalog/compliance-suites";
 import { TIERS } from "../../src/catalog/tiers";
 import { expectedAdvertisements } from "../../src/plan";
@@ -175,6 +177,12 @@ for (const [runtimeName, makeRuntime] of runtimes) {
             for (const body of bodies) await sendChat(alice, `bob@${DOMAIN}`, body);
             await new Promise((resolve) => setTimeout(resolve, 1000));
             assert.deepEqual(await archivedBodies(bob, `alice@${DOMAIN}`), bodies);
+            const sqliteFile = existsSync(join(server.workspace.data, "prosody.sqlite"));
+            assert.equal(
+              sqliteFile,
+              storage === "sqlite",
+              "SQLite data lives in the mounted data folder, and only with sqlite",
+            );
             if (storage === "postgresql") {
               const rows = postgres.query(
                 `SELECT count(*) FROM prosodyarchive WHERE store = 'archive' AND value LIKE '%${token}%'`,
