@@ -3,36 +3,12 @@
  * of a bad config, and the health check.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { IMAGE, imageRuntime, type Runtime, type Workspace } from "./harness/prosody";
+import { IMAGE, imageRuntime, runInContainer, type Runtime, type Workspace } from "./harness/prosody";
 import { PORTS, ServerUnderTest } from "./harness/server";
 
 const STORAGE = ["--storage-driver", process.env.STORAGE_DRIVER ?? "vfs"];
-
-function inImage(workspace: Workspace, command: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(
-    "buildah",
-    [
-      ...STORAGE,
-      "run",
-      "--isolation",
-      "chroot",
-      "--network",
-      "host",
-      "--user",
-      "prosody",
-      "-v",
-      `${workspace.config}:/etc/prosody/prosody.cfg.lua:ro`,
-      ...Object.entries(env).flatMap(([k, v]) => ["--env", `${k}=${v}`]),
-      workspace.container ?? "",
-      "--",
-      ...command,
-    ],
-    { encoding: "utf8" },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe("the Prosody image", function () {
   this.timeout(120_000);
@@ -54,44 +30,32 @@ describe("the Prosody image", function () {
     assert.deepEqual(docker.Entrypoint, ["/usr/local/bin/prosody-entrypoint"]);
     assert.deepEqual(docker.Healthcheck?.Test, ["CMD", "/usr/local/bin/prosody-healthcheck"]);
     assert.deepEqual(docker.Volumes ?? {}, {}, "no anonymous volumes: platforms mount the data folder");
-    const id = inImage(workspace, ["id", "-un"]);
+    const id = runInContainer(workspace, ["id", "-un"]);
     assert.equal(id.stdout.trim(), "prosody");
-    const version = inImage(workspace, ["prosodyctl", "about"]);
+    const version = runInContainer(workspace, ["prosodyctl", "about"]);
     assert.match(version.stdout, /Prosody 13\./);
   });
 
   it("refuses to start on a config Prosody rejects, and shows Prosody's message", () => {
     writeFileSync(workspace.config, 'admins = { "admin@example.org"\nVirtualHost "example.org"\n');
-    const result = inImage(workspace, ["/usr/local/bin/prosody-entrypoint"]);
+    const result = runInContainer(workspace, ["/usr/local/bin/prosody-entrypoint"]);
     assert.equal(result.code, 78, result.stdout + result.stderr);
     assert.match(result.stderr, /prosody\.cfg\.lua/);
     assert.match(result.stderr, /'prosodyctl check config' refused/);
   });
 
   it("health check: unhealthy with no server, healthy while Prosody serves clients", async () => {
-    const down = inImage(workspace, ["/usr/local/bin/prosody-healthcheck"], { PROSODY_HEALTH_PORT: String(PORTS.c2s) });
+    const down = runInContainer(workspace, ["/usr/local/bin/prosody-healthcheck"], {
+      PROSODY_HEALTH_PORT: String(PORTS.c2s),
+    });
     assert.equal(down.code, 1);
     const server = new ServerUnderTest(runtime, { domain: "health.e2e.test" });
     try {
       await server.start();
-      const up = spawnSync(
-        "buildah",
-        [
-          ...STORAGE,
-          "run",
-          "--isolation",
-          "chroot",
-          "--network",
-          "host",
-          "--env",
-          `PROSODY_HEALTH_PORT=${PORTS.c2s}`,
-          server.workspace.container ?? "",
-          "--",
-          "/usr/local/bin/prosody-healthcheck",
-        ],
-        { encoding: "utf8" },
-      );
-      assert.equal(up.status, 0, up.stderr);
+      const up = runInContainer(server.workspace, ["/usr/local/bin/prosody-healthcheck"], {
+        PROSODY_HEALTH_PORT: String(PORTS.c2s),
+      });
+      assert.equal(up.code, 0, up.stderr);
     } finally {
       await server.dispose();
     }

@@ -55,7 +55,7 @@ export function startPostgres(port: number): Postgres {
     "start",
   ]);
   const password = `pw-${Math.random().toString(36).slice(2)}`;
-  const query = (sql: string) =>
+  const psql = (database: string) => (sql: string) =>
     asPostgres("psql", [
       "-h",
       dir,
@@ -64,37 +64,22 @@ export function startPostgres(port: number): Postgres {
       "-U",
       "postgres",
       "-d",
-      "postgres",
+      database,
       "-At",
       "-v",
       "ON_ERROR_STOP=1",
       "-c",
       sql,
     ]);
-  query(`CREATE ROLE prosody LOGIN PASSWORD '${password}'`);
-  query("CREATE DATABASE prosody OWNER prosody");
+  psql("postgres")(`CREATE ROLE prosody LOGIN PASSWORD '${password}'`);
+  psql("postgres")("CREATE DATABASE prosody OWNER prosody");
   return {
     host: "127.0.0.1",
     port,
     database: "prosody",
     user: "prosody",
     password,
-    query: (sql) =>
-      asPostgres("psql", [
-        "-h",
-        dir,
-        "-p",
-        String(port),
-        "-U",
-        "postgres",
-        "-d",
-        "prosody",
-        "-At",
-        "-v",
-        "ON_ERROR_STOP=1",
-        "-c",
-        sql,
-      ]),
+    query: psql("prosody"),
     stop() {
       spawnSync("runuser", ["-u", "postgres", "--", join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"], {
         stdio: "ignore",

@@ -61,6 +61,34 @@ function makeWorkspace(owner: string, inside?: Workspace["inside"]): Workspace {
 const envArgs = (flag: string, env: Record<string, string>) =>
   Object.entries(env).flatMap(([k, v]) => [flag, `${k}=${v}`]);
 
+/** `buildah run` arguments for a command in a workspace's container, with its config, certificates and data mounted. */
+export const runArgs = (workspace: Workspace, env: Record<string, string>, command: readonly string[]) => [
+  ...STORAGE,
+  "run",
+  "--isolation",
+  "chroot",
+  "--network",
+  "host",
+  "--user",
+  "prosody",
+  "-v",
+  `${workspace.config}:/etc/prosody/prosody.cfg.lua:ro`,
+  "-v",
+  `${workspace.certificates}:/etc/prosody/certs:ro`,
+  "-v",
+  `${workspace.data}:/var/lib/prosody`,
+  ...envArgs("--env", env),
+  workspace.container ?? "",
+  "--",
+  ...command,
+];
+
+/** Runs a command in a workspace's container (image runtime) and collects its output. */
+export function runInContainer(workspace: Workspace, command: readonly string[], env: Record<string, string> = {}) {
+  const result = spawnSync("buildah", runArgs(workspace, env, command), { encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
 /** Prosody 13 from our image, run with `buildah run` (DESIGN.md §3). */
 export function imageRuntime(): Runtime {
   const buildah = (args: readonly string[]) =>
@@ -69,26 +97,6 @@ export function imageRuntime(): Runtime {
   const run = (args: readonly string[]) => buildah(["run", "--isolation", "chroot", probe, "--", ...args]);
   const owner = `${run(["id", "-u", "prosody"])}:${run(["id", "-g", "prosody"])}`;
   buildah(["rm", probe]);
-  const runArgs = (workspace: Workspace, env: Record<string, string>, command: readonly string[]) => [
-    ...STORAGE,
-    "run",
-    "--isolation",
-    "chroot",
-    "--network",
-    "host",
-    "--user",
-    "prosody",
-    "-v",
-    `${workspace.config}:/etc/prosody/prosody.cfg.lua:ro`,
-    "-v",
-    `${workspace.certificates}:/etc/prosody/certs:ro`,
-    "-v",
-    `${workspace.data}:/var/lib/prosody`,
-    ...envArgs("--env", env),
-    workspace.container ?? "",
-    "--",
-    ...command,
-  ];
   return {
     version: "13",
     workspace: () => ({
