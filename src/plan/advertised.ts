@@ -2,28 +2,25 @@
  * What a planned server must advertise, and what it must not: every entry of
  * the catalog's advertisement table, marked by whether the plan loads its module.
  */
-import { ADVERTISEMENTS, type Advertisement } from "../catalog/advertised";
+import { type AdvertisedWhere, ADVERTISEMENTS, type Advertisement } from "../catalog/advertised";
 import type { DeploymentPlan } from "./deployment";
 
 export interface ExpectedAdvertisement extends Advertisement {
   expected: boolean;
 }
 
-const COMPONENT_WHERE = { muc: "muc", upload: "upload", proxy65: "proxy65" } as const;
+/** Where an advertisement is a component's disco#info; these names are the component kinds. */
+const COMPONENT_WHERE: ReadonlySet<AdvertisedWhere> = new Set(["muc", "upload", "proxy65"]);
 
 export function expectedAdvertisements(plan: DeploymentPlan): ExpectedAdvertisement[] {
   const hostModules = new Set(plan.modules.map((module) => module.name));
   const loaded = (entry: Advertisement): boolean => {
-    const component = plan.components.find(
-      (candidate) => (COMPONENT_WHERE as Record<string, string>)[candidate.kind] === entry.where,
+    if (!COMPONENT_WHERE.has(entry.where)) return hostModules.has(entry.module);
+    const component = plan.components.find((candidate) => candidate.kind === entry.where);
+    return (
+      component !== undefined &&
+      (component.module === entry.module || component.modules.some((m) => m.name === entry.module))
     );
-    if (entry.where in COMPONENT_WHERE) {
-      return (
-        component !== undefined &&
-        (component.module === entry.module || component.modules.some((m) => m.name === entry.module))
-      );
-    }
-    return hostModules.has(entry.module);
   };
   return ADVERTISEMENTS.map((entry) => ({ ...entry, expected: loaded(entry) }));
 }

@@ -121,10 +121,12 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
     problems,
   );
 
-  const hasComponent = (kind: ComponentKind) => components.some((component) => component.kind === kind);
-  const listeners = planListeners(spec, hasComponent("proxy65"));
+  const listeners = planListeners(
+    spec,
+    components.some((component) => component.kind === "proxy65"),
+  );
   checkDistinct(
-    listeners.map((listener) => ({ field: `ports.${portField(listener.name)}`, value: listener.port })),
+    listeners.map((listener) => ({ field: `ports.${LISTENER_FIELDS[listener.name]}`, value: listener.port })),
     "port",
     "is already taken by another listener",
     problems,
@@ -194,7 +196,6 @@ const LISTENER_FIELDS: Record<Listener["name"], keyof DeploymentSpec["ports"]> =
   http: "http",
   proxy65: "proxy65",
 };
-const portField = (name: Listener["name"]) => LISTENER_FIELDS[name];
 
 function planListeners(spec: DeploymentSpec, proxy65: boolean): Listener[] {
   const listeners: Listener[] = [

@@ -2,43 +2,42 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import type { DeploymentSpec } from "./deployment";
-import { SpecError } from "./errors";
+import { type Problem, SpecError } from "./errors";
 import { parseDeploymentSpec } from "./index";
 
-export function readSpecInput(file: string): unknown {
+/**
+ * Reads and parses a YAML (or JSON: YAML is a superset) file. `unreadable` is the
+ * problem reported when the file cannot be read; `format` names what it must be.
+ */
+export function readYamlDocument(file: string, unreadable: Problem, format: string, context: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    throw new SpecError(
-      [
-        {
-          field: "--spec",
-          value: JSON.stringify(file),
-          message: "cannot read the file",
-          fix: "give the path of a JSON or YAML spec",
-        },
-      ],
-      "invalid arguments",
-    );
+    throw new SpecError([unreadable], "invalid arguments");
   }
   try {
-    // YAML is a superset of JSON, so one parser reads both.
     return parse(text);
   } catch (error) {
     throw new SpecError(
       [
         {
           field: file,
-          message: `neither JSON nor YAML (${(error as Error).message.split("\n")[0]})`,
-          fix: "correct the syntax",
+          message: `not valid ${format} (${(error as Error).message.split("\n")[0]})`,
+          fix: `correct the ${format} syntax`,
         },
       ],
-      "invalid spec file",
+      context,
     );
   }
 }
 
 export function readSpecFile(file: string): DeploymentSpec {
-  return parseDeploymentSpec(readSpecInput(file), `${file}: `);
+  const unreadable: Problem = {
+    field: "--spec",
+    value: JSON.stringify(file),
+    message: "cannot read the file",
+    fix: "give the path of a JSON or YAML spec",
+  };
+  return parseDeploymentSpec(readYamlDocument(file, unreadable, "JSON or YAML", "invalid spec file"), `${file}: `);
 }

@@ -4,12 +4,11 @@
  * namespaces (aws:region, …) belong to providers and are left alone; encrypted
  * values never get decrypted here, they become a placeholder.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
-import { SpecError } from "./errors";
 import type { DeploymentSpec } from "./deployment";
+import { type Problem, SpecError } from "./errors";
 import { parseDeploymentSpec } from "./index";
+import { readYamlDocument } from "./spec-file";
 
 export const PROJECT = "prosody";
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -59,36 +58,12 @@ export function projectConfig(document: unknown, file: string): Record<string, u
 
 export function readStackSpec(stack: string, directory = process.cwd()): DeploymentSpec {
   const file = stackFile(stack, directory);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new SpecError(
-      [
-        {
-          field: "--stack",
-          value: JSON.stringify(stack),
-          message: `${file} does not exist`,
-          fix: "run from the project folder, or name an existing stack (dev, prod)",
-        },
-      ],
-      "invalid arguments",
-    );
-  }
-  let document: unknown;
-  try {
-    document = parse(text);
-  } catch (error) {
-    throw new SpecError(
-      [
-        {
-          field: file,
-          message: `not valid YAML (${(error as Error).message.split("\n")[0]})`,
-          fix: "correct the YAML syntax",
-        },
-      ],
-      "invalid stack file",
-    );
-  }
+  const unreadable: Problem = {
+    field: "--stack",
+    value: JSON.stringify(stack),
+    message: `${file} does not exist`,
+    fix: "run from the project folder, or name an existing stack (dev, prod)",
+  };
+  const document = readYamlDocument(file, unreadable, "YAML", "invalid stack file");
   return parseDeploymentSpec(projectConfig(document, file), `${file}: ${PROJECT}:`);
 }

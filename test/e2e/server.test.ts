@@ -84,10 +84,7 @@ for (const [runtimeName, makeRuntime] of runtimes) {
       runtime = makeRuntime();
       postgres = startPostgres(POSTGRES_PORT);
     });
-    after(() => {
-      postgres?.stop();
-      runtime?.close();
-    });
+    after(() => postgres?.stop());
 
     for (const tier of TIERS) {
       for (const storage of ["sqlite", "postgresql"] as const) {

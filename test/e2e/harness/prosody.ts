@@ -39,7 +39,6 @@ export interface Runtime {
   start(workspace: Workspace, env: Record<string, string>): ChildProcess;
   /** removes the workspace's folders and container */
   release(workspace: Workspace): void;
-  close(): void;
 }
 
 function makeWorkspace(owner: string, inside?: Workspace["inside"]): Workspace {
@@ -121,7 +120,6 @@ export function imageRuntime(): Runtime {
       if (workspace.container) spawnSync("buildah", [...STORAGE, "rm", workspace.container], { stdio: "ignore" });
       removeWorkspace(workspace);
     },
-    close: () => undefined,
   };
 }
 
@@ -150,7 +148,6 @@ export function hostRuntime(): Runtime {
         stdio: ["ignore", "pipe", "pipe"],
       }),
     release: removeWorkspace,
-    close: () => undefined,
   };
 }
 
