@@ -5,3 +5,4 @@ export * from "./catalog/compliance-suites";
 export * from "./spec";
 export * from "./plan";
 export * from "./render";
+export * from "../components";

@@ -61,7 +61,17 @@ const contactUri = z.string().regex(/^(mailto:[^\s@]+@[^\s@]+|xmpp:[^\s]+|https:
 });
 const MiB = 1024 * 1024;
 
+const imageRegistry = z.string().regex(/^[a-z0-9.-]+(?::[0-9]{1,5})?(?:\/[a-z0-9._-]+)*$/, {
+  error: rule("not a registry address", "write host[:port][/path] in lower case, e.g. ghcr.io/example"),
+});
+
+export const PLATFORMS = ["docker", "aws", "kubernetes"] as const;
+
 export const deploymentSpecSchema = modulesSpecSchema.extend({
+  /** Where the server runs: "docker" (default, one machine), "aws" or "kubernetes". */
+  platform: z.enum(PLATFORMS).default("docker"),
+  /** Refuse to delete stateful resources (data and database volumes, databases); set false before tearing a stack down. */
+  protectData: z.boolean().default(true),
   /** The XMPP domain: user addresses are user@domain. Required. */
   domain: hostName,
   /** More virtual hosts served by the same server, with the same modules. */
@@ -168,16 +178,20 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
     .strictObject({
       /** Require valid certificates from federating servers. Default: the tier's choice (on for enterprise). */
       s2sSecureAuth: z.boolean().optional(),
+      /** Where certificates come from: "self-signed" (default, a CA of the stack's own) or "acme" (Let's Encrypt). */
+      mode: z.enum(["self-signed", "acme"]).default("self-signed"),
     })
-    .default({}),
+    .default({ mode: "self-signed" }),
   turn: z
     .strictObject({
       /** A TURN server (e.g. coturn) for audio/video calls; its shared secret comes from the environment. */
       host: hostName.optional(),
       /** TURN port. */
       port: port.default(3478),
+      /** Run coturn next to Prosody where the platform can (Docker); false when turn.host is a TURN server you run. */
+      coturn: z.boolean().default(true),
     })
-    .default({ port: 3478 }),
+    .default({ port: 3478, coturn: true }),
   /** Contact addresses published with XEP-0157 when the admin toggle is on. */
   contact: z
     .strictObject({
@@ -205,6 +219,8 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
   metricsAllowCidr: cidr.default("127.0.0.0/8"),
   dns: z
     .strictObject({
+      /** Who publishes the records: "none" (default; they become an output and zone-file text) or "route53". */
+      provider: z.enum(["none", "route53"]).default("none"),
       /** TTL of every record, in seconds. */
       ttl: z.number().int().min(30).max(86400).default(300),
       /** Public IPv4 addresses of the server, when known up front (otherwise the platform points the records). */
@@ -212,7 +228,37 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       /** Public IPv6 addresses of the server. */
       ipv6: z.array(ipv6).default([]),
     })
-    .default({ ttl: 300, ipv4: [], ipv6: [] }),
+    .default({ provider: "none", ttl: 300, ipv4: [], ipv6: [] }),
+  image: z
+    .strictObject({
+      /** Registry the image is pushed to; without one it is only loaded into the local Docker engine. */
+      registry: imageRegistry.optional(),
+      /** Repository name of the image inside the registry. */
+      repository: z
+        .string()
+        .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, {
+          error: rule("not a repository name", "use lower-case words joined by '.', '_', '-' or '/'"),
+        })
+        .default("prosody-stack/prosody"),
+      /** Rocks-server version of each module the image installs with `prosodyctl install`, e.g. { "log_json": "1" }. */
+      rocks: z
+        .record(
+          z
+            .string()
+            .regex(/^[a-z0-9_]+$/, { error: rule("not a module name", "write it without mod_, e.g. log_json") }),
+          z.string().regex(/^[0-9][0-9a-z.-]{0,31}$/, {
+            error: rule("not a rocks version", 'write the version the rocks server lists, e.g. "1"'),
+          }),
+        )
+        .default({}),
+    })
+    .default({ repository: "prosody-stack/prosody", rocks: {} }),
+  docker: z
+    .strictObject({
+      /** Host address the Docker platform publishes Prosody's public ports on. */
+      publishAddress: z.union([ipv4, ipv6]).default("0.0.0.0"),
+    })
+    .default({ publishAddress: "0.0.0.0" }),
   /** Least severe log level written to the console. */
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
   paths: z

@@ -5,6 +5,7 @@ import { modulesSpecSchema, type ModulesSpec } from "./modules";
 export * from "./deployment";
 export * from "./errors";
 export * from "./modules";
+export * from "./pulumi-config";
 
 /** Validates a module selection, throwing a SpecError that names every bad field. */
 export function parseModulesSpec(input: unknown, fieldPrefix = ""): ModulesSpec {

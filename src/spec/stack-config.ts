@@ -8,9 +8,9 @@ import { join } from "node:path";
 import type { DeploymentSpec } from "./deployment";
 import { type Problem, SpecError } from "./errors";
 import { parseDeploymentSpec } from "./index";
+import { PROJECT, SECRET_KEYS } from "./pulumi-config";
 import { readYamlDocument } from "./spec-file";
 
-export const PROJECT = "prosody";
 export const SECRET_PLACEHOLDER = "[secret]";
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -31,8 +31,24 @@ export function stackFile(stack: string, directory = process.cwd()): string {
   return join(directory, `Pulumi.${stack}.yaml`);
 }
 
-/** The project's keys of a stack file's `config` map, with `prosody:` stripped and secrets masked. */
-export function projectConfig(document: unknown, file: string): Record<string, unknown> {
+export interface StackConfig {
+  file: string;
+  /** every key of the stack's `config` map (all namespaces), secure values replaced by the placeholder */
+  values: Record<string, unknown>;
+  /** the keys whose values were secure */
+  secretKeys: string[];
+}
+
+/** Reads a stack file's `config` map without decrypting anything. */
+export function readStackConfig(stack: string, directory = process.cwd()): StackConfig {
+  const file = stackFile(stack, directory);
+  const unreadable: Problem = {
+    field: "--stack",
+    value: JSON.stringify(stack),
+    message: `${file} does not exist`,
+    fix: "run from the project folder, or name an existing stack (dev, prod)",
+  };
+  const document = readYamlDocument(file, unreadable, "YAML", "invalid stack file");
   const config = (document as { config?: unknown } | null)?.config ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new SpecError(
@@ -47,23 +63,32 @@ export function projectConfig(document: unknown, file: string): Record<string, u
       "invalid stack file",
     );
   }
-  const result: Record<string, unknown> = {};
+  const values: Record<string, unknown> = {};
+  const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(config)) {
-    if (!key.startsWith(`${PROJECT}:`)) continue;
     const isSecret = typeof value === "object" && value !== null && "secure" in value;
-    result[key.slice(PROJECT.length + 1)] = isSecret ? SECRET_PLACEHOLDER : value;
+    if (isSecret) secretKeys.push(key);
+    values[key] = isSecret ? SECRET_PLACEHOLDER : value;
+  }
+  return { file, values, secretKeys };
+}
+
+/** The project's keys of a stack config, with `prosody:` stripped. */
+export function projectConfig(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (key.startsWith(`${PROJECT}:`)) result[key.slice(PROJECT.length + 1)] = value;
   }
   return result;
 }
 
+/** The spec a stack file describes; its secret keys are left to the program. */
 export function readStackSpec(stack: string, directory = process.cwd()): DeploymentSpec {
-  const file = stackFile(stack, directory);
-  const unreadable: Problem = {
-    field: "--stack",
-    value: JSON.stringify(stack),
-    message: `${file} does not exist`,
-    fix: "run from the project folder, or name an existing stack (dev, prod)",
-  };
-  const document = readYamlDocument(file, unreadable, "YAML", "invalid stack file");
-  return parseDeploymentSpec(projectConfig(document, file), `${file}: ${PROJECT}:`);
+  return stackSpec(readStackConfig(stack, directory));
+}
+
+export function stackSpec({ file, values }: Pick<StackConfig, "file" | "values">): DeploymentSpec {
+  const config = projectConfig(values);
+  for (const key of SECRET_KEYS) delete config[key];
+  return parseDeploymentSpec(config, `${file}: ${PROJECT}:`);
 }

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseModulesSpec, SpecError } from "../../src/spec";
-import { readStackSpec } from "../../src/spec/stack-config";
+import { decodeProgramConfig, encodeProgramConfig, parseDeploymentSpec } from "../../src/spec";
+import { projectConfig, readStackConfig, readStackSpec } from "../../src/spec/stack-config";
 import { resolveModules } from "../../src/plan";
 
 const root = join(__dirname, "..", "..");
@@ -82,5 +83,29 @@ describe("spec validation", () => {
   it("refuses stack names that could point outside the project", () => {
     const [problem] = problems(() => readStackSpec("../etc/passwd", root));
     assert.equal(problem?.field, "--stack");
+  });
+
+  it("decodes the strings Pulumi hands the program into the same spec the CLI reads", () => {
+    for (const stack of ["dev", "prod"]) {
+      const config = readStackConfig(stack, root);
+      const decoded = decodeProgramConfig(encodeProgramConfig(projectConfig(config.values)));
+      assert.deepEqual(parseDeploymentSpec(decoded.spec), readStackSpec(stack, root));
+      assert.deepEqual(decoded.secrets, []);
+    }
+    const decoded = decodeProgramConfig({
+      prosodyVersion: "13",
+      domain: "true",
+      protectData: "false",
+      ports: '{"c2s":15222}',
+      turnSecret: "[secret]",
+    });
+    assert.deepEqual(decoded.spec, { prosodyVersion: "13", domain: "true", protectData: false, ports: { c2s: 15222 } });
+    assert.deepEqual(decoded.secrets, ["turnSecret"]);
+  });
+
+  it("names the config key whose structured value is not JSON", () => {
+    const [problem] = problems(() => decodeProgramConfig({ dns: "ttl: 300" }));
+    assert.equal(problem?.field, "prosody:dns");
+    assert.equal(problem?.value, '"ttl: 300"');
   });
 });
