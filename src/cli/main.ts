@@ -17,6 +17,7 @@ import {
   UsageError,
 } from "./options";
 import { complianceText, explainText, resolutionText } from "../render/text";
+import { planJson, planStack, planText, StackError } from "./plan";
 
 export interface Io {
   stdout: (text: string) => void;
@@ -36,6 +37,8 @@ Commands:
   explain MOD  everything the catalog knows about one module
   render       prosody.cfg.lua, the container's environment (names only), DNS records
                as zone-file text and the compliance report, from --stack or --spec
+  plan         the Pulumi resources the project's program creates for --stack, run
+               under Pulumi's mock runtime (no CLI, engine or credentials needed)
 
 Options (modules, compliance):
   --stack NAME          read Pulumi.NAME.yaml (flags below refine it)
@@ -52,6 +55,9 @@ Options (render):
                         compliance.txt there (default: print prosody.cfg.lua)
   --json                print the plan and every artifact as JSON
   (module flags above refine the spec)
+Options (plan):
+  --stack NAME          the stack (Pulumi.NAME.yaml); secrets show as [secret]
+  --json                every resource with type, name, parent, urn and inputs
 Options (explain):
   --prosody V           only this version
   --json                machine-readable output`;
@@ -96,7 +102,20 @@ function explain(positionals: string[], values: ParsedCommandLine["values"], io:
   }
 }
 
-export function main(argv: readonly string[], io: Io = defaultIo): number {
+const PLAN_OPTIONS: ReadonlySet<string> = new Set(["stack", "json"]);
+
+async function plan(positionals: string[], values: ParsedCommandLine["values"], io: Io): Promise<void> {
+  if (positionals.length > 0) throw new UsageError(`plan takes no arguments (got ${positionals.join(" ")})`);
+  const other = Object.keys(values).filter((option) => !PLAN_OPTIONS.has(option));
+  if (other.length > 0) {
+    throw new UsageError(`plan reads everything from the stack file; remove --${other.join(", --")}`);
+  }
+  if (typeof values.stack !== "string") throw new UsageError("plan needs --stack NAME (e.g. --stack dev)");
+  const run = await planStack(values.stack);
+  io.stdout(values.json ? JSON.stringify(planJson(run), null, 2) : planText(run));
+}
+
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   try {
     const { command, positionals, values } = parseCommandLine(argv);
     if (values.help || command === undefined || command === "help") {
@@ -105,6 +124,10 @@ export function main(argv: readonly string[], io: Io = defaultIo): number {
     }
     if (command === "render") {
       render(positionals, values, io);
+      return 0;
+    }
+    if (command === "plan") {
+      await plan(positionals, values, io);
       return 0;
     }
     if (command === "explain") {
@@ -133,7 +156,7 @@ export function main(argv: readonly string[], io: Io = defaultIo): number {
       io.stderr(`prosody-stack: ${error.message}\nRun \`prosody-stack --help\` for usage.`);
       return 2;
     }
-    if (error instanceof SpecError) {
+    if (error instanceof SpecError || error instanceof StackError) {
       io.stderr(`prosody-stack: ${error.message}`);
       return 1;
     }

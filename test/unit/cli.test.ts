@@ -5,16 +5,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main";
 
-function run(...argv: string[]) {
+async function run(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = main(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+  const code = await main(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
   return { code, stdout: out.join("\n"), stderr: err.join("\n") };
 }
 
 describe("prosody-stack CLI", () => {
-  it("modules --json groups every module under its section with name, source, stability and reason", () => {
-    const { code, stdout } = run("modules", "--tier", "community", "--prosody", "0.12", "--json");
+  it("modules --json groups every module under its section with name, source, stability and reason", async () => {
+    const { code, stdout } = await run("modules", "--tier", "community", "--prosody", "0.12", "--json");
     assert.equal(code, 0);
     const result = JSON.parse(stdout);
     assert.equal(result.tier, "community");
@@ -33,65 +33,65 @@ describe("prosody-stack CLI", () => {
     assert.equal(result.compliance.suites.length, 5);
   });
 
-  it("modules reads a stack and applies flags on top", () => {
-    const { stdout } = run("modules", "--stack", "prod", "--beta", "--json");
+  it("modules reads a stack and applies flags on top", async () => {
+    const { stdout } = await run("modules", "--stack", "prod", "--beta", "--json");
     const result = JSON.parse(stdout);
     assert.equal(result.tier, "enterprise");
     assert.equal(result.toggles.beta, true);
   });
 
-  it("prints a readable view with sections, reasons and the profile", () => {
-    const { code, stdout } = run("modules", "--add", "muc_limits", "--no-security");
+  it("prints a readable view with sections, reasons and the profile", async () => {
+    const { code, stdout } = await run("modules", "--add", "muc_limits", "--no-security");
     assert.equal(code, 0);
     assert.match(stdout, /^Tier personal on Prosody 13 \(security off,/);
     assert.match(stdout, /MUC component \(groups\.\):\n(.*\n)* {2}muc_limits +community beta +modules\.add/);
     assert.match(stdout, /Stability profile: \d+ modules: core \d+, community stable \d+, beta \d+, alpha \d+/);
   });
 
-  it("explain shows versions, dependencies, options and aliases", () => {
-    const { code, stdout } = run("explain", "http_file_share");
+  it("explain shows versions, dependencies, options and aliases", async () => {
+    const { code, stdout } = await run("explain", "http_file_share");
     assert.equal(code, 0);
     assert.match(stdout, /Prosody 0\.12: core, stable, in the prosody package/);
     assert.match(stdout, /depends on: disco; http — unless externalUploads/);
     assert.match(stdout, /http_file_share_size_limit/);
-    assert.match(run("explain", "cloud_notify").stdout, /also asked for as: push/);
-    const only13 = run("explain", "vcard_muc", "--prosody", "13");
+    assert.match((await run("explain", "cloud_notify")).stdout, /also asked for as: push/);
+    const only13 = await run("explain", "vcard_muc", "--prosody", "13");
     assert.equal(only13.code, 0, only13.stderr);
     assert.match(
       only13.stdout,
       /Prosody 13: community, alpha, rocks server\n {4}excluded: built into Prosody 13's muc/,
     );
     assert.doesNotMatch(only13.stdout, /Prosody 0\.12/);
-    const badVersion = run("explain", "mam", "--prosody", "12");
+    const badVersion = await run("explain", "mam", "--prosody", "12");
     assert.equal(badVersion.code, 1);
     assert.match(
       badVersion.stderr,
       /--prosody \(given "12"\): not one of the accepted values\. Fix: use one of "13", "0\.12"/,
     );
-    const json = JSON.parse(run("explain", "vcard_muc", "--prosody", "13", "--json").stdout);
+    const json = JSON.parse((await run("explain", "vcard_muc", "--prosody", "13", "--json")).stdout);
     assert.deepEqual(Object.keys(json.versions), ["13"]);
     assert.equal(json.versions["13"].excluded.replacement, "muc");
   });
 
-  it("compliance --json reports suites and requirements", () => {
-    const result = JSON.parse(run("compliance", "--tier", "personal", "--json").stdout);
+  it("compliance --json reports suites and requirements", async () => {
+    const result = JSON.parse((await run("compliance", "--tier", "personal", "--json")).stdout);
     const im = result.suites.find((s: { suite: string }) => s.suite === "im");
     assert.equal(im.server.met, true);
     assert.ok(result.requirements.some((r: { feature: string; met: boolean }) => r.feature === "group chat" && r.met));
   });
 
-  it("exits 1 with one message and no stack trace on a bad spec; 2 on bad usage", () => {
-    const bad = run("modules", "--add", "push");
+  it("exits 1 with one message and no stack trace on a bad spec; 2 on bad usage", async () => {
+    const bad = await run("modules", "--add", "push");
     assert.equal(bad.code, 1);
     assert.equal(bad.stdout, "");
     assert.match(
       bad.stderr,
       /^prosody-stack: the module selection cannot be resolved:\n {2}- modules\.add\[0\] \(given "push"\)/,
     );
-    assert.equal(run("frobnicate").code, 2);
-    assert.equal(run("modules", "--tier").code, 2);
-    assert.equal(run("explain").code, 2);
-    assert.equal(run("explain", "nope").code, 1);
+    assert.equal((await run("frobnicate")).code, 2);
+    assert.equal((await run("modules", "--tier")).code, 2);
+    assert.equal((await run("explain")).code, 2);
+    assert.equal((await run("explain", "nope")).code, 1);
   });
 
   it("behaves the same as a real process: exit code, stderr, no stack trace", function () {
@@ -110,29 +110,29 @@ describe("prosody-stack CLI", () => {
   });
 
   describe("render", () => {
-    it("writes the four artifacts of a stack with --out", () => {
+    it("writes the four artifacts of a stack with --out", async () => {
       const out = mkdtempSync(join(tmpdir(), "prosody-stack-render-"));
-      const { code, stdout } = run("render", "--stack", "prod", "--out", out);
+      const { code, stdout } = await run("render", "--stack", "prod", "--out", out);
       assert.equal(code, 0);
       assert.deepEqual(readdirSync(out).sort(), ["compliance.txt", "dns.zone", "environment.txt", "prosody.cfg.lua"]);
       assert.equal(stdout.split("\n").length, 4);
       assert.match(readFileSync(join(out, "prosody.cfg.lua"), "utf8"), /^VirtualHost "example\.org"$/m);
     });
 
-    it("prints the config of a YAML or JSON spec, with module flags on top", () => {
+    it("prints the config of a YAML or JSON spec, with module flags on top", async () => {
       const dir = mkdtempSync(join(tmpdir(), "prosody-stack-spec-"));
       writeFileSync(join(dir, "spec.yaml"), "domain: chat.example.org\nstorage: postgresql\n");
-      const { code, stdout } = run("render", "--spec", join(dir, "spec.yaml"), "--tier", "community");
+      const { code, stdout } = await run("render", "--spec", join(dir, "spec.yaml"), "--tier", "community");
       assert.equal(code, 0);
       assert.match(stdout, /-- Tier community on Prosody 13\./);
       assert.match(stdout, /driver = "PostgreSQL";/);
     });
 
-    it("names the file, the field, the value and the fix of a bad spec (exit 1)", () => {
+    it("names the file, the field, the value and the fix of a bad spec (exit 1)", async () => {
       const dir = mkdtempSync(join(tmpdir(), "prosody-stack-spec-"));
       const file = join(dir, "bad.json");
       writeFileSync(file, JSON.stringify({ domain: "chat.example.org", ports: { https: 5222 } }));
-      const { code, stderr } = run("render", "--spec", file);
+      const { code, stderr } = await run("render", "--spec", file);
       assert.equal(code, 1);
       assert.match(
         stderr,
@@ -140,10 +140,54 @@ describe("prosody-stack CLI", () => {
       );
     });
 
-    it("asks for a spec when none is given (exit 2)", () => {
-      const { code, stderr } = run("render");
+    it("asks for a spec when none is given (exit 2)", async () => {
+      const { code, stderr } = await run("render");
       assert.equal(code, 2);
       assert.match(stderr, /--stack NAME .* or --spec FILE/);
+    });
+  });
+
+  describe("plan", function () {
+    this.timeout(60000);
+
+    it("--json lists every resource of the dev stack with type, name, parent and inputs", async () => {
+      const { code, stdout, stderr } = await run("plan", "--stack", "dev", "--json");
+      assert.equal(code, 0, stderr);
+      const plan = JSON.parse(stdout);
+      assert.equal(plan.stack, "dev");
+      assert.equal(plan.resources[0].type, "prosodystack:index:ProsodyStack");
+      assert.equal(plan.resources[0].parent, null);
+      for (const resource of plan.resources.slice(1)) {
+        assert.equal(resource.parent, "prosody");
+        assert.equal(typeof resource.type, "string");
+        assert.equal(typeof resource.inputs, "object");
+      }
+      const server = plan.resources.find((resource: { name: string }) => resource.name === "prosody-server");
+      const key = server.inputs.uploads.find((upload: { file: string }) => upload.file.endsWith(".key"));
+      assert.equal(key.content, "[secret]");
+      assert.equal(plan.outputs.domain, "localhost");
+    });
+
+    it("prints the tree with protection and secrets marked", async () => {
+      const { code, stdout } = await run("plan", "--stack", "dev");
+      assert.equal(code, 0);
+      assert.match(stdout, /^Stack dev: 12 resources/);
+      assert.match(stdout, /\n {2}prosody-data {2}docker:index\/volume:Volume {2}\(protected\)\n/);
+      assert.match(stdout, /content: \[secret\], file: "\/etc\/prosody\/certs\/localhost\.key"/);
+      assert.match(stdout, /\nOutputs:\n {2}domain: "localhost"/);
+    });
+
+    it("names the field when the stack asks for something the component cannot build (exit 1)", async () => {
+      const { code, stderr } = await run("plan", "--stack", "prod");
+      assert.equal(code, 1);
+      assert.match(stderr, /platform \(given "aws"\): this platform is not built yet/);
+    });
+
+    it("needs --stack and nothing else (exit 2)", async () => {
+      assert.equal((await run("plan")).code, 2);
+      const extra = await run("plan", "--stack", "dev", "--tier", "enterprise");
+      assert.equal(extra.code, 2);
+      assert.match(extra.stderr, /remove --tier/);
     });
   });
 });

@@ -1,0 +1,4 @@
+/** The Pulumi side: the ProsodyStack component and what its outputs look like. */
+export { PROSODY_STACK_TYPE, ProsodyStack, type ProsodyStackArgs } from "./prosody-stack";
+export type { PlanOutputs, SuiteSummary } from "./outputs";
+export type { GivenSecrets } from "./shared/secrets";

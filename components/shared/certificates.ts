@@ -1,0 +1,68 @@
+/**
+ * Self-signed TLS: a CA of the stack's own and one leaf certificate covering
+ * every host name of the plan. Prosody finds a certificate by the names in it,
+ * so one <domain>.crt/.key pair serves the domain and every component. The
+ * leaf renews on a `pulumi up` within 30 days of expiry; the CA lives ten
+ * years, so clients that trust it keep trusting renewed leaves.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import type { DeploymentPlan } from "../../src/plan/deployment";
+import { childName } from "./names";
+
+export interface StackCertificate {
+  /** PEM of the leaf followed by the CA: what Prosody serves */
+  fullChainPem: pulumi.Output<string>;
+  /** secret */
+  privateKeyPem: pulumi.Output<string>;
+  /** PEM of the CA clients must trust */
+  caPem: pulumi.Output<string>;
+  /** the file name Prosody's certificates folder holds it under, without .crt/.key */
+  fileStem: string;
+}
+
+const HOURS_PER_DAY = 24;
+
+export function selfSignedCertificate(name: string, parent: pulumi.Resource, plan: DeploymentPlan): StackCertificate {
+  const caKey = new tls.PrivateKey(childName(name, "ca-key"), { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
+  const ca = new tls.SelfSignedCert(
+    childName(name, "ca"),
+    {
+      privateKeyPem: caKey.privateKeyPem,
+      subject: { commonName: `ProsodyStack CA for ${plan.spec.domain}`, organization: "ProsodyStack" },
+      isCaCertificate: true,
+      validityPeriodHours: 10 * 365 * HOURS_PER_DAY,
+      allowedUses: ["cert_signing", "crl_signing"],
+    },
+    { parent },
+  );
+  const key = new tls.PrivateKey(childName(name, "tls-key"), { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
+  const request = new tls.CertRequest(
+    childName(name, "tls-request"),
+    {
+      privateKeyPem: key.privateKeyPem,
+      subject: { commonName: plan.spec.domain },
+      dnsNames: plan.certificateNames,
+    },
+    { parent },
+  );
+  const leaf = new tls.LocallySignedCert(
+    childName(name, "tls-certificate"),
+    {
+      certRequestPem: request.certRequestPem,
+      caPrivateKeyPem: caKey.privateKeyPem,
+      caCertPem: ca.certPem,
+      validityPeriodHours: 365 * HOURS_PER_DAY,
+      earlyRenewalHours: 30 * HOURS_PER_DAY,
+      // Prosody also presents this certificate when it connects to other servers (s2s).
+      allowedUses: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
+    },
+    { parent },
+  );
+  return {
+    fullChainPem: pulumi.interpolate`${leaf.certPem}${ca.certPem}`,
+    privateKeyPem: pulumi.secret(key.privateKeyPem),
+    caPem: ca.certPem,
+    fileStem: plan.spec.domain,
+  };
+}

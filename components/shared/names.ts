@@ -1,0 +1,20 @@
+/**
+ * Names of a ProsodyStack's children. Logical names are `${name}-<part>`, so two
+ * stacks in one program never collide; physical names (what `docker ps` or the
+ * cloud console shows) add the Pulumi stack, so dev and staging can share one
+ * Docker engine. Both are compatibility surface: renaming one replaces the
+ * resource, and for a volume that means its data.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const COMPONENT_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
+export const childName = (name: string, part: string): string => `${name}-${part}`;
+
+export function physicalName(name: string, part: string): string {
+  const stack = pulumi
+    .getStack()
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-");
+  return `${name}-${stack}-${part}`;
+}

@@ -1,0 +1,165 @@
+/**
+ * Runs the project's real Pulumi program under Pulumi's mock runtime: no CLI,
+ * no engine, no provider plugins, no credentials. Every resource the program
+ * registers is recorded with its type, name, parent, options and inputs,
+ * secret values replaced by "[secret]". Providers' computed outputs are
+ * stood in for by deterministic placeholders (MOCK_OUTPUTS).
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { encodeProgramConfig } from "../spec/pulumi-config";
+import { SECRET_PLACEHOLDER, type StackConfig } from "../spec/stack-config";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  urn: string;
+  /** the parent's logical name; undefined at the top */
+  parent?: string;
+  custom: boolean;
+  protect: boolean;
+  deleteBeforeReplace: boolean;
+  /** logical names of explicit dependencies */
+  dependsOn: string[];
+  /** as the provider would receive them, secrets as "[secret]" */
+  inputs: Record<string, unknown>;
+  /** every secret value in the inputs, unmasked: for tests that prove where secrets go */
+  secretValues: string[];
+}
+
+export interface MockRun {
+  stack: string;
+  resources: RecordedResource[];
+  /** the program's stack outputs, secrets as "[secret]" */
+  outputs: Record<string, unknown>;
+}
+
+const fakeDigest = (seed: string): string => createHash("sha256").update(seed).digest("hex");
+const fakePem = (kind: string, seed: string): string =>
+  `-----BEGIN ${kind}-----\nmock-${fakeDigest(`${kind}:${seed}`).slice(0, 32)}\n-----END ${kind}-----\n`;
+
+/** What each provider computes, stood in for so that downstream inputs are complete. */
+const MOCK_OUTPUTS: Record<string, (name: string, inputs: Record<string, unknown>) => Record<string, unknown>> = {
+  "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock${fakeDigest(name).slice(0, 28)}` }),
+  "tls:index/privateKey:PrivateKey": (name) => ({
+    privateKeyPem: fakePem("PRIVATE KEY", name),
+    publicKeyPem: fakePem("PUBLIC KEY", name),
+  }),
+  "tls:index/selfSignedCert:SelfSignedCert": (name) => ({ certPem: fakePem("CERTIFICATE", name) }),
+  "tls:index/certRequest:CertRequest": (name) => ({ certRequestPem: fakePem("CERTIFICATE REQUEST", name) }),
+  "tls:index/locallySignedCert:LocallySignedCert": (name) => ({ certPem: fakePem("CERTIFICATE", name) }),
+  "docker-build:index:Image": (name, inputs) => {
+    const digest = `sha256:${fakeDigest(name)}`;
+    const [tag] = (inputs.tags as string[] | undefined) ?? [name];
+    return { digest, ref: `${tag}@${digest}` };
+  },
+  "docker:index/remoteImage:RemoteImage": (name, inputs) => ({
+    imageId: `sha256:${fakeDigest(name)}`,
+    repoDigest: `${String(inputs.name)}@sha256:${fakeDigest(name)}`,
+  }),
+};
+
+const isSecretValue = (value: unknown): value is { value: unknown } =>
+  typeof value === "object" &&
+  value !== null &&
+  (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+
+/** Replaces secrets by the placeholder, collecting the string values they held. */
+function maskSecrets(value: unknown, found: string[], inSecret = false): unknown {
+  if (isSecretValue(value)) {
+    maskSecrets(value.value, found, true);
+    return SECRET_PLACEHOLDER;
+  }
+  if (typeof value === "string") {
+    if (inSecret) found.push(value);
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((entry) => maskSecrets(entry, found, inSecret));
+  if (typeof value === "object" && value !== null) {
+    const masked: Record<string, unknown> = {};
+    for (const [key, entry] of Object.entries(value)) masked[key] = maskSecrets(entry, found, inSecret);
+    return masked;
+  }
+  return value;
+}
+
+const nameOfUrn = (urn: string): string => urn.split("::").pop() ?? urn;
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean;
+  getDeletebeforereplace(): boolean;
+  getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> };
+}
+
+/** Runs `program` with the stack's config and records what it registers. */
+export async function runUnderMocks(
+  stack: string,
+  config: Pick<StackConfig, "values" | "secretKeys">,
+  program: () => Record<string, pulumi.Output<unknown>>,
+  project = "prosody",
+): Promise<MockRun> {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: ({ type, name, inputs }) => ({
+        id: `${name}-id`,
+        state: { ...inputs, ...(MOCK_OUTPUTS[type]?.(name, inputs) ?? {}) },
+      }),
+      call: ({ inputs }) => inputs,
+    },
+    project,
+    stack,
+    false,
+  );
+  const resources: RecordedResource[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(request: RegisterRequest, callback: unknown): Promise<void>;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    const secretValues: string[] = [];
+    // The wire form, not deserializeProperties: that marks a whole list secret when one element is.
+    const inputs = maskSecrets(request.getObject().toJavaScript(), secretValues) as Record<string, unknown>;
+    const parent = request.getParent();
+    resources.push({
+      type: request.getType(),
+      name: request.getName(),
+      urn: "",
+      parent: parent ? nameOfUrn(parent) : undefined,
+      custom: request.getCustom(),
+      protect: request.getProtect(),
+      deleteBeforeReplace: request.getDeletebeforereplace(),
+      dependsOn: request.getDependenciesList().map(nameOfUrn),
+      inputs,
+      secretValues,
+    });
+    return register(request, callback);
+  };
+  pulumi.runtime.setAllConfig(encodeProgramConfig(config.values), config.secretKeys);
+
+  const exported = program();
+  const outputs: Record<string, unknown> = {};
+  for (const [key, output] of Object.entries(exported)) {
+    const lifted: pulumi.Output<unknown> = pulumi.output(output);
+    const value = await new Promise<unknown>((resolve) => lifted.apply(resolve));
+    outputs[key] = (await pulumi.isSecret(lifted)) ? SECRET_PLACEHOLDER : value;
+  }
+  await pulumi.runtime.disconnect();
+  return { stack, resources: withUrns(resources, stack, project), outputs };
+}
+
+/** URNs as the engine writes them: the stack, the project, the type of every ancestor, the name. */
+function withUrns(resources: RecordedResource[], stack: string, project: string): RecordedResource[] {
+  const byName = new Map(resources.map((resource) => [resource.name, resource]));
+  return resources.map((resource) => {
+    const types: string[] = [resource.type];
+    for (let parent = resource.parent; parent !== undefined; parent = byName.get(parent)?.parent) {
+      types.unshift(byName.get(parent)?.type ?? "?");
+    }
+    return { ...resource, urn: `urn:pulumi:${stack}::${project}::${types.join("$")}::${resource.name}` };
+  });
+}

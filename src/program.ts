@@ -1,0 +1,52 @@
+/**
+ * The project's Pulumi program (Pulumi.yaml `main`): the stack's `prosody:`
+ * config, validated by the same schema as the CLI, becomes one ProsodyStack.
+ * Exported as a function, which Pulumi calls, so `prosody-stack plan` can
+ * run it again under the mock runtime; its result becomes the stack outputs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ProsodyStack } from "../components/prosody-stack";
+import type { GivenSecrets } from "../components/shared/secrets";
+import { parseDeploymentSpec } from "./spec";
+import { decodeProgramConfig, PROJECT } from "./spec/pulumi-config";
+
+/** The component's name, fixed so that every child keeps its name from stack to stack and run to run. */
+const COMPONENT = "prosody";
+
+function projectConfig(): Record<string, string> {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (key.startsWith(`${PROJECT}:`)) raw[key.slice(PROJECT.length + 1)] = value;
+  }
+  return raw;
+}
+
+function program(): Record<string, pulumi.Output<unknown>> {
+  const config = new pulumi.Config(PROJECT);
+  const decoded = decodeProgramConfig(projectConfig());
+  const spec = parseDeploymentSpec(decoded.spec, `${PROJECT}:`);
+  const secrets: GivenSecrets = {};
+  for (const key of decoded.secrets) secrets[key] = config.requireSecret(key);
+
+  const server = new ProsodyStack(COMPONENT, { ...spec, secrets });
+  return {
+    domain: server.domain,
+    clientEndpoint: server.clientEndpoint,
+    directTlsEndpoint: server.directTlsEndpoint,
+    serverEndpoint: server.serverEndpoint,
+    httpsUrl: server.httpsUrl,
+    uploadUrl: server.uploadUrl,
+    admins: server.admins,
+    dnsRecords: server.dnsRecords,
+    zoneFile: server.zoneFile,
+    stabilityProfile: server.stabilityProfile,
+    compliance: server.compliance,
+    image: server.image,
+    caCertificate: server.caCertificate,
+    dataVolume: server.dataVolume,
+    databaseHost: server.databaseHost,
+  };
+}
+
+// Pulumi runs a CommonJS program whose module.exports is a function by calling it.
+export = program;

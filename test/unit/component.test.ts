@@ -1,0 +1,273 @@
+/**
+ * ProsodyStack and the Docker platform under Pulumi's mock runtime, through
+ * the same runner `prosody-stack plan` uses (it sets the mocks for each run;
+ * runs never overlap, so the process-global mock state is never shared).
+ */
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { ProsodyStack } from "../../components";
+import { type MockRun, type RecordedResource, runUnderMocks } from "../../src/cli/mock-run";
+import program from "../../src/program";
+import { planDeployment } from "../../src/plan";
+import { renderArtifacts } from "../../src/render";
+import { readStackConfig, type StackConfig, stackSpec } from "../../src/spec/stack-config";
+
+const ROOT = join(__dirname, "..", "..");
+const devConfig = () => readStackConfig("dev", ROOT);
+
+/** The dev stack file with some keys replaced. */
+function devWith(values: Record<string, unknown>, secretKeys: string[] = []): StackConfig {
+  const dev = devConfig();
+  return { ...dev, values: { ...dev.values, ...values }, secretKeys: [...dev.secretKeys, ...secretKeys] };
+}
+
+const runProgram = (config: Pick<StackConfig, "values" | "secretKeys">, stack = "dev") =>
+  runUnderMocks(stack, config, program);
+
+const runComponents = (build: () => Record<string, pulumi.Output<unknown>>) =>
+  runUnderMocks("test", { values: {}, secretKeys: [] }, build);
+
+const byName = (run: MockRun, name: string): RecordedResource => {
+  const found = run.resources.find((resource) => resource.name === name);
+  assert.ok(found, `no resource named ${name} in ${run.resources.map((resource) => resource.name).join(", ")}`);
+  return found;
+};
+
+const describeResources = (run: MockRun) => run.resources.map((resource) => `${resource.type} ${resource.name}`).sort();
+
+async function expectResourceError(build: () => void): Promise<string> {
+  try {
+    await runComponents(() => {
+      build();
+      return {};
+    });
+  } catch (error) {
+    assert.ok(pulumi.ResourceError.isInstance(error), `expected a ResourceError, got ${String(error)}`);
+    return (error as Error).message;
+  }
+  assert.fail("the component accepted the spec");
+}
+
+describe("ProsodyStack under Pulumi mocks", function () {
+  this.timeout(60000);
+
+  it("creates exactly the dev stack's resources, each parented to the component", async () => {
+    const run = await runProgram(devConfig());
+    assert.deepEqual(describeResources(run), [
+      "docker-build:index:Image prosody-image",
+      "docker:index/container:Container prosody-server",
+      "docker:index/network:Network prosody-network",
+      "docker:index/volume:Volume prosody-certificates",
+      "docker:index/volume:Volume prosody-data",
+      "docker:index/volume:Volume prosody-uploads",
+      "prosodystack:index:ProsodyStack prosody",
+      "tls:index/certRequest:CertRequest prosody-tls-request",
+      "tls:index/locallySignedCert:LocallySignedCert prosody-tls-certificate",
+      "tls:index/privateKey:PrivateKey prosody-ca-key",
+      "tls:index/privateKey:PrivateKey prosody-tls-key",
+      "tls:index/selfSignedCert:SelfSignedCert prosody-ca",
+    ]);
+    for (const resource of run.resources) {
+      if (resource.type === "prosodystack:index:ProsodyStack") assert.equal(resource.parent, undefined);
+      else assert.equal(resource.parent, "prosody", `${resource.name} is not parented to the component`);
+    }
+  });
+
+  it("wires the dev server as the plan says: image, ports on 127.0.0.1, volumes, config, certificate", async () => {
+    const run = await runProgram(devConfig());
+    const plan = planDeployment(stackSpec(devConfig()));
+    const server = byName(run, "prosody-server").inputs;
+    assert.equal(server.name, "prosody-dev-server");
+    assert.equal(server.restart, "unless-stopped");
+    assert.match(String(server.image), /^prosody-stack\/prosody:13-[0-9a-f]{12}@sha256:/);
+    assert.deepEqual(
+      server.ports,
+      [5222, 5223, 5269, 5281].map((port) => ({ internal: port, external: port, ip: "127.0.0.1", protocol: "tcp" })),
+    );
+    assert.deepEqual(server.volumes, [
+      { volumeName: "prosody-dev-data", containerPath: "/var/lib/prosody" },
+      { volumeName: "prosody-dev-uploads", containerPath: "/var/lib/prosody/http_file_share" },
+      { volumeName: "prosody-dev-certificates", containerPath: "/etc/prosody/certs" },
+    ]);
+    const uploads = server.uploads as { file: string; content: string; owner?: string; permissions: string }[];
+    assert.deepEqual(
+      uploads.map((upload) => upload.file),
+      ["/etc/prosody/prosody.cfg.lua", "/etc/prosody/certs/localhost.crt", "/etc/prosody/certs/localhost.key"],
+    );
+    assert.equal(uploads[0]?.content, renderArtifacts(plan)["prosody.cfg.lua"]);
+    assert.equal(uploads[2]?.content, "[secret]");
+    assert.equal(uploads[2]?.owner, "100");
+    assert.equal(uploads[2]?.permissions, "0600");
+    assert.deepEqual((server.healthcheck as { tests: string[] }).tests, ["CMD", "/usr/local/bin/prosody-healthcheck"]);
+    assert.equal(byName(run, "prosody-server").deleteBeforeReplace, true);
+    const request = byName(run, "prosody-tls-request").inputs;
+    assert.deepEqual(request.dnsNames, plan.certificateNames);
+    const image = byName(run, "prosody-image").inputs;
+    assert.equal(image.push, false);
+    assert.equal(image.load, true);
+    assert.deepEqual(image.context, { location: "image" });
+    assert.equal(run.outputs.clientEndpoint, "localhost:5222");
+    assert.equal(run.outputs.dataVolume, "prosody-dev-data");
+  });
+
+  it("gives the same names, URNs and inputs on every run", async () => {
+    const first = await runProgram(devConfig());
+    const second = await runProgram(devConfig());
+    const view = (run: MockRun) =>
+      run.resources
+        .map((resource) => ({ urn: resource.urn, inputs: resource.inputs }))
+        .sort((a, b) => a.urn.localeCompare(b.urn));
+    assert.deepEqual(view(second), view(first));
+    assert.deepEqual(second.outputs, first.outputs);
+  });
+
+  it("keeps every secret out of plain inputs, outputs and rendered files", async () => {
+    const given = "given-database-password-0123456789";
+    const config = devWith(
+      {
+        "prosody:tier": "enterprise",
+        "prosody:storage": "postgresql",
+        "prosody:turn": { host: "turn.localhost" },
+        "prosody:databasePassword": given,
+      },
+      ["prosody:databasePassword"],
+    );
+    const run = await runProgram(config);
+    const wrapped = run.resources.flatMap((resource) => resource.secretValues);
+    // The secret values themselves, out of the env entries, PEM files and config files that carry them.
+    const secrets = new Set(
+      wrapped.flatMap((value) => [
+        ...[...value.matchAll(/^[A-Z_]+=(.+)$/gm)].map((match) => match[1] ?? ""),
+        ...[...value.matchAll(/^static-auth-secret=(.+)$/gm)].map((match) => match[1] ?? ""),
+        ...[...value.matchAll(/^-----BEGIN [A-Z ]+-----\n(.+)\n/gm)].map((match) => match[1] ?? ""),
+      ]),
+    );
+    assert.ok(wrapped.includes(`PROSODY_DB_PASSWORD=${given}`), "the given password reaches Prosody as a secret");
+    assert.ok(wrapped.includes(`POSTGRES_PASSWORD=${given}`), "and PostgreSQL");
+    const turn = wrapped.find((value) => value.startsWith("PROSODY_TURN_SECRET="))?.split("=")[1];
+    assert.ok(turn, "the generated TURN secret reaches Prosody as a secret");
+    assert.ok(
+      wrapped.some((value) => value.includes(`static-auth-secret=${turn}`)),
+      "and coturn, in its config file",
+    );
+    assert.ok(
+      wrapped.some((value) => value.includes("BEGIN PRIVATE KEY")),
+      "the TLS key is a secret",
+    );
+    assert.deepEqual(
+      run.resources.filter((resource) => resource.type.startsWith("random:")).map((resource) => resource.name),
+      ["prosody-turn-secret"],
+      "only the secret that was not given is generated",
+    );
+    assert.ok(secrets.size >= 4, `found ${[...secrets].join(", ")}`);
+    const plainTexts = [
+      ...run.resources.map((resource) => JSON.stringify(resource.inputs)),
+      JSON.stringify(run.outputs),
+      ...Object.values(renderArtifacts(planDeployment(stackSpec(config)))),
+    ];
+    for (const secret of secrets) {
+      assert.ok(secret.length >= 16, `a secret this short proves nothing: ${secret}`);
+      for (const text of plainTexts) assert.ok(!text.includes(secret), `${secret.slice(0, 8)}… appears in plain text`);
+    }
+  });
+
+  it("keeps the data volumes when the tier switches between personal and enterprise", async () => {
+    const personal = await runProgram(devWith({ "prosody:tier": "personal" }));
+    const enterprise = await runProgram(devWith({ "prosody:tier": "enterprise" }));
+    const stateful = (run: MockRun) =>
+      run.resources
+        .filter((resource) => resource.protect)
+        .map((resource) => ({ urn: resource.urn, inputs: resource.inputs }))
+        .sort((a, b) => a.urn.localeCompare(b.urn));
+    assert.deepEqual(
+      stateful(personal).map((resource) => resource.urn),
+      [
+        "urn:pulumi:dev::prosody::prosodystack:index:ProsodyStack$docker:index/volume:Volume::prosody-data",
+        "urn:pulumi:dev::prosody::prosodystack:index:ProsodyStack$docker:index/volume:Volume::prosody-uploads",
+      ],
+    );
+    assert.deepEqual(stateful(enterprise), stateful(personal), "same URNs and inputs: no replacement, no data lost");
+    const config = (run: MockRun) =>
+      (byName(run, "prosody-server").inputs.uploads as { content: string }[])[0]?.content ?? "";
+    assert.notEqual(config(enterprise), config(personal), "the modules did change");
+    const mountsOf = (run: MockRun) => byName(run, "prosody-server").inputs.volumes;
+    assert.deepEqual(mountsOf(enterprise), mountsOf(personal));
+  });
+
+  it("keeps the data volume when storage moves to PostgreSQL, and protects the new database volume", async () => {
+    const sqlite = await runProgram(devConfig());
+    const postgres = await runProgram(devWith({ "prosody:tier": "enterprise", "prosody:storage": "postgresql" }));
+    assert.deepEqual(byName(postgres, "prosody-data"), byName(sqlite, "prosody-data"));
+    assert.equal(byName(postgres, "prosody-database").protect, true);
+    const database = byName(postgres, "prosody-postgres");
+    assert.equal(database.inputs.name, "prosody-dev-postgres");
+    assert.equal(database.inputs.ports, undefined, "PostgreSQL is not published");
+    assert.deepEqual(database.inputs.envs, ["POSTGRES_DB=prosody", "POSTGRES_USER=prosody", "[secret]"]);
+    const server = byName(postgres, "prosody-server");
+    assert.ok(server.dependsOn.includes("prosody-postgres"));
+    assert.deepEqual((server.inputs.envs as string[]).slice(0, 2), [
+      "PROSODY_HEALTH_PORT=5222",
+      "PROSODY_DB_HOST=postgres",
+    ]);
+    assert.equal(postgres.outputs.databaseHost, "postgres");
+  });
+
+  it("does not protect data when the spec opts out", async () => {
+    const run = await runProgram(devWith({ "prosody:protectData": false }));
+    assert.deepEqual(
+      run.resources.filter((resource) => resource.protect),
+      [],
+    );
+  });
+
+  it("lets two stacks live in one program without a shared name", async () => {
+    const run = await runComponents(() => {
+      const a = new ProsodyStack("chat-a", { domain: "a.example.test" });
+      const b = new ProsodyStack("chat-b", {
+        domain: "b.example.test",
+        ports: { c2s: 15222, c2sDirectTls: 15223, s2s: 15269, https: 15281, http: 15280 },
+      });
+      return { a: a.dataVolume, b: b.dataVolume };
+    });
+    const urns = run.resources.map((resource) => resource.urn);
+    assert.equal(new Set(urns).size, urns.length, "URNs collide");
+    const physical = run.resources.map((resource) => resource.inputs.name).filter((name) => typeof name === "string");
+    assert.equal(new Set(physical).size, physical.length, "Docker names collide");
+    assert.equal(run.resources.filter((resource) => resource.type.startsWith("prosodystack:")).length, 2);
+    assert.deepEqual(run.outputs, { a: "chat-a-test-data", b: "chat-b-test-data" });
+  });
+
+  it("refuses a bad spec with a ResourceError naming the field, the value and the fix", async () => {
+    const badDomain = await expectResourceError(() => new ProsodyStack("chat", { domain: "Not A Domain" }));
+    assert.match(badDomain, /domain \(given "Not A Domain"\): not a DNS host name\. Fix: /);
+    const aws = await expectResourceError(() => new ProsodyStack("chat", { domain: "example.org", platform: "aws" }));
+    assert.match(aws, /platform \(given "aws"\): this platform is not built yet\. Fix: use "docker"/);
+    const acme = await expectResourceError(
+      () => new ProsodyStack("chat", { domain: "example.org", tls: { mode: "acme" }, uploads: "s3" }),
+    );
+    assert.match(acme, /tls\.mode \(given "acme"\)/);
+    assert.match(acme, /uploads \(given "s3"\)/);
+    const rocks = await expectResourceError(
+      () => new ProsodyStack("chat", { domain: "example.org", prosodyVersion: "0.12", modules: { add: ["log_json"] } }),
+    );
+    assert.match(rocks, /image\.rocks\.log_json: .*pinned.*Fix: set image\.rocks\.log_json/);
+    const name = await expectResourceError(() => new ProsodyStack("Chat Server", { domain: "example.org" }));
+    assert.match(name, /name \(given "Chat Server"\)/);
+  });
+
+  it("builds a consumer program that imports the package by its public entry point", async function () {
+    this.timeout(180000);
+    execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "pipe" });
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "test/fixtures/consumer"], {
+      cwd: ROOT,
+      stdio: "pipe",
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fixture is a Pulumi program (export =)
+    const consumer = require("../fixtures/consumer") as () => Record<string, pulumi.Output<unknown>>;
+    const run = await runComponents(consumer);
+    assert.equal(run.outputs.clientEndpoint, "chat.consumer.test:5222");
+    assert.ok(run.resources.some((resource) => resource.name === "chat-server"));
+  });
+});
