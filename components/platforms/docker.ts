@@ -65,7 +65,7 @@ export function deployDocker(input: PlatformInput): PlatformOutputs {
         })),
       volumes: [
         { volumeName: data.name, containerPath: spec.paths.data },
-        ...(uploads ? [{ volumeName: uploads.name, containerPath: `${spec.paths.data}/http_file_share` }] : []),
+        ...(uploads && plan.uploads?.folder ? [{ volumeName: uploads.name, containerPath: plan.uploads.folder }] : []),
         { volumeName: certificates.name, containerPath: spec.paths.certificates },
       ],
       uploads: [

@@ -25,6 +25,8 @@ export interface RecordedResource {
   inputs: Record<string, unknown>;
   /** every secret value in the inputs, unmasked: for tests that prove where secrets go */
   secretValues: string[];
+  /** the inputs with secrets in the clear: for tests that replay a resource; never printed */
+  clearInputs: Record<string, unknown>;
 }
 
 export interface MockRun {
@@ -83,6 +85,15 @@ function maskSecrets(value: unknown, found: string[], inSecret = false): unknown
   return value;
 }
 
+function revealSecrets(value: unknown): unknown {
+  if (isSecretValue(value)) return revealSecrets(value.value);
+  if (Array.isArray(value)) return value.map(revealSecrets);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, revealSecrets(entry)]));
+  }
+  return value;
+}
+
 const nameOfUrn = (urn: string): string => urn.split("::").pop() ?? urn;
 
 interface RegisterRequest {
@@ -96,18 +107,25 @@ interface RegisterRequest {
   getObject(): { toJavaScript(): Record<string, unknown> };
 }
 
+export interface MockOptions {
+  project?: string;
+  /** computed outputs to use instead of the placeholders (e.g. real certificates for a replay) */
+  outputs?: (type: string, name: string) => Record<string, unknown> | undefined;
+}
+
 /** Runs `program` with the stack's config and records what it registers. */
 export async function runUnderMocks(
   stack: string,
   config: Pick<StackConfig, "values" | "secretKeys">,
   program: () => Record<string, pulumi.Output<unknown>>,
-  project = "prosody",
+  options: MockOptions = {},
 ): Promise<MockRun> {
+  const project = options.project ?? "prosody";
   await pulumi.runtime.setMocks(
     {
       newResource: ({ type, name, inputs }) => ({
         id: `${name}-id`,
-        state: { ...inputs, ...(MOCK_OUTPUTS[type]?.(name, inputs) ?? {}) },
+        state: { ...inputs, ...(options.outputs?.(type, name) ?? MOCK_OUTPUTS[type]?.(name, inputs) ?? {}) },
       }),
       call: ({ inputs }) => inputs,
     },
@@ -123,7 +141,8 @@ export async function runUnderMocks(
   monitor.registerResource = (request, callback) => {
     const secretValues: string[] = [];
     // The wire form, not deserializeProperties: that marks a whole list secret when one element is.
-    const inputs = maskSecrets(request.getObject().toJavaScript(), secretValues) as Record<string, unknown>;
+    const wire = request.getObject().toJavaScript();
+    const inputs = maskSecrets(wire, secretValues) as Record<string, unknown>;
     const parent = request.getParent();
     resources.push({
       type: request.getType(),
@@ -136,6 +155,7 @@ export async function runUnderMocks(
       dependsOn: request.getDependenciesList().map(nameOfUrn),
       inputs,
       secretValues,
+      clearInputs: revealSecrets(wire) as Record<string, unknown>,
     });
     return register(request, callback);
   };

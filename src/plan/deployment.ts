@@ -52,6 +52,8 @@ export interface UploadPlan {
   sizeLimit: number;
   dailyQuota: number;
   expiresAfter: number;
+  /** with mode volume: the folder http_file_share keeps files in (Prosody's data folder for the upload host) */
+  folder?: string;
   /** with mode s3: where http_file_share sends uploaders (the gateway) */
   gatewayUrl?: string;
   /** with mode s3: the bucket lifecycle rule, in whole days, never shorter than expiresAfter */
@@ -218,7 +220,9 @@ function planUploads(spec: DeploymentSpec, host: string): UploadPlan {
     dailyQuota: spec.upload.dailyQuota ?? spec.upload.sizeLimit * 10,
     expiresAfter: spec.upload.expiresAfter,
   };
-  if (spec.uploads === "volume") return { mode: "volume", ...base };
+  if (spec.uploads === "volume") {
+    return { mode: "volume", ...base, folder: `${spec.paths.data}/${storeFolderName(host)}/http_file_share` };
+  }
   return {
     mode: "s3",
     ...base,
@@ -226,6 +230,10 @@ function planUploads(spec: DeploymentSpec, host: string): UploadPlan {
     bucketExpiryDays: Math.ceil(spec.upload.expiresAfter / DAY),
   };
 }
+
+/** How Prosody's datamanager names a host's folder: every character but a letter or digit as %xx. */
+export const storeFolderName = (host: string): string =>
+  host.replace(/[^A-Za-z0-9]/g, (character) => `%${character.charCodeAt(0).toString(16).padStart(2, "0")}`);
 
 function planEnvironment(spec: DeploymentSpec): EnvironmentVariable[] {
   const environment: EnvironmentVariable[] = [];

@@ -5,6 +5,7 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { IMAGE_USER } from "../../components/shared/image";
 import { IMAGE, imageRuntime, runInContainer, type Runtime, type Workspace } from "./harness/prosody";
 import { PORTS, ServerUnderTest } from "./harness/server";
 
@@ -32,6 +33,10 @@ describe("the Prosody image", function () {
     assert.deepEqual(docker.Volumes ?? {}, {}, "no anonymous volumes: platforms mount the data folder");
     const id = runInContainer(workspace, ["id", "-un"]);
     assert.equal(id.stdout.trim(), "prosody");
+    const ids =
+      runInContainer(workspace, ["id", "-u", "prosody"]).stdout +
+      runInContainer(workspace, ["id", "-g", "prosody"]).stdout;
+    assert.equal(ids, `${IMAGE_USER.uid}\n${IMAGE_USER.gid}\n`, "the Docker platform chowns the key to these ids");
     const version = runInContainer(workspace, ["prosodyctl", "about"]);
     assert.match(version.stdout, /Prosody 13\./);
   });

@@ -88,7 +88,7 @@ describe("ProsodyStack under Pulumi mocks", function () {
     );
     assert.deepEqual(server.volumes, [
       { volumeName: "prosody-dev-data", containerPath: "/var/lib/prosody" },
-      { volumeName: "prosody-dev-uploads", containerPath: "/var/lib/prosody/http_file_share" },
+      { volumeName: "prosody-dev-uploads", containerPath: "/var/lib/prosody/share%2elocalhost/http_file_share" },
       { volumeName: "prosody-dev-certificates", containerPath: "/etc/prosody/certs" },
     ]);
     const uploads = server.uploads as { file: string; content: string; owner?: string; permissions: string }[];

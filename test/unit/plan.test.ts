@@ -70,6 +70,12 @@ describe("planDeployment", () => {
     assert.equal(prod.s2sSecureAuth, true);
   });
 
+  it("puts volume uploads in the folder Prosody's datamanager names after the upload host", () => {
+    const planned = plan({ domain: "my-chat.example.org" });
+    assert.equal(planned.uploads?.folder, "/var/lib/prosody/share%2emy%2dchat%2eexample%2eorg/http_file_share");
+    assert.equal(plan({ domain: "example.org", uploads: "s3" }).uploads?.folder, undefined);
+  });
+
   it("publishes SRV records for every domain and for the MUC host", () => {
     const result = plan({ domain: "example.org", extraDomains: ["example.net"], dns: { ipv4: ["192.0.2.10"] } });
     const srv = result.dns.records.filter((r) => r.type === "SRV").map((r) => `${r.name} ${r.value}`);

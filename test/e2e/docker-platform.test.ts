@@ -1,0 +1,148 @@
+/**
+ * What the Docker platform hands Docker, proven on real Prosody: the dev
+ * stack's program runs under Pulumi's mocks (real certificates from the suite
+ * CA stand in for @pulumi/tls's), and the recorded Prosody container is
+ * replayed with buildah. Then the tier switches to enterprise in the same
+ * stack: a new container on the same named volumes keeps accounts, archives
+ * and uploads.
+ */
+import { strict as assert } from "node:assert";
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { IMAGE_USER } from "../../components/shared/image";
+import { type MockRun, type RecordedResource, runUnderMocks } from "../../src/cli/mock-run";
+import program from "../../src/program";
+import { planDeployment } from "../../src/plan";
+import { readStackConfig, type StackConfig, stackSpec } from "../../src/spec/stack-config";
+import { issueLeaf, suiteCa } from "./harness/certs";
+import { type ContainerInputs, ReplayedContainer } from "./harness/docker-replay";
+import { fetchLoopback } from "./harness/http";
+import { PORTS } from "./harness/server";
+import { archivedBodies, login, requestSlot, sendChat } from "./harness/xmpp";
+
+const ROOT = join(__dirname, "..", "..");
+
+/** The dev stack as committed, on the suite's loopback ports. */
+function devStack(tier: "personal" | "enterprise"): StackConfig {
+  const dev = readStackConfig("dev", ROOT);
+  return {
+    ...dev,
+    values: { ...dev.values, "prosody:tier": tier, "prosody:ports": PORTS, "prosody:interfaces": ["127.0.0.1"] },
+  };
+}
+
+const serverOf = (run: MockRun): RecordedResource => {
+  const server = run.resources.find((resource) => resource.name === "prosody-server");
+  assert.ok(server, "the dev stack has a Prosody container");
+  return server;
+};
+
+describe("the Docker platform's Prosody container, replayed with buildah", function () {
+  this.timeout(180_000);
+  let root: string;
+  const containers: ReplayedContainer[] = [];
+  const tls = { ca: "", cert: "", key: "" };
+
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), "prosody-replay-"));
+    chmodSync(root, 0o755);
+    const plan = planDeployment(stackSpec(devStack("personal")));
+    const folder = join(root, "tls");
+    mkdirSync(folder);
+    issueLeaf(folder, plan.certificateNames);
+    tls.cert = readFileSync(join(folder, `${plan.spec.domain}.crt`), "utf8");
+    tls.key = readFileSync(join(folder, `${plan.spec.domain}.key`), "utf8");
+    tls.ca = readFileSync(suiteCa().cert, "utf8");
+  });
+
+  after(async () => {
+    for (const container of containers) await container.remove().catch(() => undefined);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const deploy = (tier: "personal" | "enterprise") =>
+    runUnderMocks("dev", devStack(tier), program, {
+      outputs: (type, name) => {
+        if (type === "tls:index/locallySignedCert:LocallySignedCert") return { certPem: tls.cert };
+        if (type === "tls:index/selfSignedCert:SelfSignedCert") return { certPem: tls.ca };
+        if (type === "tls:index/privateKey:PrivateKey" && name === "prosody-tls-key") return { privateKeyPem: tls.key };
+        return undefined;
+      },
+    });
+
+  const replay = (run: MockRun): ReplayedContainer => {
+    const container = new ReplayedContainer(
+      serverOf(run).clearInputs as ContainerInputs,
+      join(root, "volumes"),
+      join(root, `files-${containers.length}`),
+      IMAGE_USER,
+    );
+    containers.push(container);
+    return container;
+  };
+
+  it("serves the dev stack, then keeps accounts, archives and uploads when the tier switches", async () => {
+    const personal = await deploy("personal");
+    const first = replay(personal);
+    assert.notEqual(first.healthcheck().code, 0, "unhealthy before Prosody runs");
+    for (const user of ["alice", "bob"]) {
+      const registered = first.exec(["prosodyctl", "register", user, "localhost", `${user}-password-1`]);
+      assert.equal(registered.code, 0, registered.output);
+    }
+    await first.start();
+    const healthy = first.healthcheck();
+    assert.equal(healthy.code, 0, healthy.output);
+
+    let alice = await login("localhost", "alice", "alice-password-1");
+    let bob = await login("localhost", "bob", "bob-password-1");
+    const bodies = ["before the switch 1", "before the switch 2", "before the switch 3"];
+    for (const body of bodies) await sendChat(alice, "bob@localhost", body);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.deepEqual(await archivedBodies(bob, "alice@localhost"), bodies);
+    const content = randomBytes(64 * 1024);
+    const slot = await requestSlot(alice, "share.localhost", "kept.bin", content.length, "application/octet-stream");
+    const put = await fetchLoopback(slot.put, {
+      method: "PUT",
+      headers: {
+        ...slot.headers,
+        "content-type": "application/octet-stream",
+        "content-length": String(content.length),
+      },
+      body: content,
+    });
+    assert.ok(put.status === 201 || put.status === 200, `PUT returned ${put.status}`);
+    assert.equal(
+      readdirSync(join(root, "volumes", "prosody-dev-uploads")).length,
+      1,
+      "the upload lives in the uploads volume",
+    );
+    await alice.close();
+    await bob.close();
+    await first.remove();
+
+    const enterprise = await deploy("enterprise");
+    const volumesOf = (run: MockRun) => serverOf(run).inputs.volumes;
+    assert.deepEqual(volumesOf(enterprise), volumesOf(personal), "the same named volumes");
+    const configOf = (run: MockRun) => (serverOf(run).inputs.uploads as { content: string }[])[0]?.content;
+    assert.notEqual(configOf(enterprise), configOf(personal), "a different module set");
+
+    const second = replay(enterprise);
+    await second.start();
+    assert.equal(second.healthcheck().code, 0);
+    alice = await login("localhost", "alice", "alice-password-1");
+    bob = await login("localhost", "bob", "bob-password-1");
+    assert.deepEqual(await archivedBodies(bob, "alice@localhost"), bodies, "the archive survived the switch");
+    const get = await fetchLoopback(slot.get);
+    assert.equal(get.status, 200);
+    assert.ok(get.body.equals(content), "the upload survived the switch");
+    await alice.close();
+    await bob.close();
+    const errors = second
+      .log()
+      .split("\n")
+      .filter((line) => /^\S+\s+error\s/.test(line));
+    assert.deepEqual(errors, []);
+  });
+});
