@@ -17,6 +17,8 @@ export interface RecordedResource {
   /** the parent's logical name; undefined at the top */
   parent?: string;
   custom: boolean;
+  /** the explicit provider reference ("<urn>::<id>"), when one applies */
+  provider?: string;
   protect: boolean;
   deleteBeforeReplace: boolean;
   /** logical names of explicit dependencies */
@@ -101,6 +103,7 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
+  getProvider(): string;
   getProtect(): boolean;
   getDeletebeforereplace(): boolean;
   getDependenciesList(): string[];
@@ -150,6 +153,7 @@ export async function runUnderMocks(
       urn: "",
       parent: parent ? nameOfUrn(parent) : undefined,
       custom: request.getCustom(),
+      provider: request.getProvider() || undefined,
       protect: request.getProtect(),
       deleteBeforeReplace: request.getDeletebeforereplace(),
       dependsOn: request.getDependenciesList().map(nameOfUrn),

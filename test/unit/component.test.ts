@@ -6,6 +6,7 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ProsodyStack } from "../../components";
 import { type MockRun, type RecordedResource, runUnderMocks } from "../../src/cli/mock-run";
@@ -237,6 +238,22 @@ describe("ProsodyStack under Pulumi mocks", function () {
     assert.equal(new Set(physical).size, physical.length, "Docker names collide");
     assert.equal(run.resources.filter((resource) => resource.type.startsWith("prosodystack:")).length, 2);
     assert.deepEqual(run.outputs, { a: "chat-a-test-data", b: "chat-b-test-data" });
+  });
+
+  it("hands the caller's Docker provider (opts.providers) to every Docker child, and only to those", async () => {
+    const run = await runComponents(() => {
+      const remote = new docker.Provider("remote", { host: "ssh://deploy@chat.example.org" });
+      const server = new ProsodyStack("chat", { domain: "example.org" }, { providers: { docker: remote } });
+      return { volume: server.dataVolume };
+    });
+    const children = run.resources.filter((resource) => resource.parent === "chat");
+    const viaRemote = (resource: RecordedResource) => resource.provider?.includes("pulumi:providers:docker::remote");
+    const dockerChildren = children.filter((resource) => resource.type.startsWith("docker:"));
+    assert.ok(dockerChildren.length >= 5);
+    for (const resource of dockerChildren) assert.ok(viaRemote(resource), `${resource.name} ignores the provider`);
+    for (const resource of children.filter((entry) => !entry.type.startsWith("docker:"))) {
+      assert.ok(!viaRemote(resource), `${resource.name} must not use the Docker provider`);
+    }
   });
 
   it("refuses a bad spec with a ResourceError naming the field, the value and the fix", async () => {
