@@ -133,23 +133,26 @@ function prosodyEnvironment(
   return environment;
 }
 
+/** A container next to Prosody from a pinned public image: its name, image and restart policy. */
+function sideContainer({ name, parent }: PlatformInput, part: keyof typeof SIDE_IMAGES) {
+  const image = new docker.RemoteImage(
+    childName(name, `${part}-image`),
+    { name: SIDE_IMAGES[part], keepLocally: true },
+    { parent },
+  );
+  return { name: physicalName(name, part), image: image.imageId, restart: "unless-stopped" };
+}
+
 function deployPostgres(input: PlatformInput, network: docker.Network, volume: docker.Volume): docker.Container {
   const { name, parent, plan, secrets } = input;
   if (plan.storage.kind !== "postgresql" || !secrets.databasePassword) {
     throw new pulumi.ResourceError("storage: PostgreSQL needs a database password", parent);
   }
   const { database, user, port } = plan.storage;
-  const image = new docker.RemoteImage(
-    childName(name, "postgres-image"),
-    { name: SIDE_IMAGES.postgres, keepLocally: true },
-    { parent },
-  );
   return new docker.Container(
     childName(name, "postgres"),
     {
-      name: physicalName(name, "postgres"),
-      image: image.imageId,
-      restart: "unless-stopped",
+      ...sideContainer(input, "postgres"),
       networksAdvanced: [{ name: network.name, aliases: [DATABASE_ALIAS] }],
       command: ["postgres", "-c", `port=${port}`],
       envs: [
@@ -175,17 +178,10 @@ function deployPostgres(input: PlatformInput, network: docker.Network, volume: d
 function deployCoturn(input: PlatformInput, prosody: docker.Container): docker.Container {
   const { name, parent, plan, secrets } = input;
   if (!secrets.turnSecret) throw new pulumi.ResourceError("turn: coturn needs a shared secret", parent);
-  const image = new docker.RemoteImage(
-    childName(name, "coturn-image"),
-    { name: SIDE_IMAGES.coturn, keepLocally: true },
-    { parent },
-  );
   return new docker.Container(
     childName(name, "coturn"),
     {
-      name: physicalName(name, "coturn"),
-      image: image.imageId,
-      restart: "unless-stopped",
+      ...sideContainer(input, "coturn"),
       // TURN relays use a range of UDP ports; the host network avoids mapping each one.
       networkMode: "host",
       command: ["-c", "/etc/coturn/turnserver.conf"],

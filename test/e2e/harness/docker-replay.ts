@@ -8,7 +8,7 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { IMAGE, listenerPid, waitForExit, waitForPort, waitForPortClosed } from "./prosody";
+import { buildahRunArgs, IMAGE, listenerPid, waitForExit, waitForPort, waitForPortClosed } from "./prosody";
 
 const STORAGE = ["--storage-driver", process.env.STORAGE_DRIVER ?? "vfs"];
 
@@ -42,7 +42,7 @@ export class ReplayedContainer {
         mkdirSync(folder, { recursive: true });
         chownSync(folder, imageUser.uid, imageUser.gid);
       }
-      this.mounts.push("-v", `${folder}:${volume.containerPath}`);
+      this.mounts.push(`${folder}:${volume.containerPath}`);
     }
     for (const upload of inputs.uploads ?? []) {
       const volume = volumes.filter((entry) => upload.file.startsWith(`${entry.containerPath}/`)).pop();
@@ -54,27 +54,18 @@ export class ReplayedContainer {
       // docker cp semantics as the provider uses them: root-owned 0644 unless the upload says otherwise.
       chownSync(hostFile, Number(upload.owner ?? 0), Number(upload.group ?? 0));
       chmodSync(hostFile, Number.parseInt(upload.permissions ?? "0644", 8));
-      if (!volume) this.mounts.push("-v", `${hostFile}:${upload.file}:ro`);
+      if (!volume) this.mounts.push(`${hostFile}:${upload.file}:ro`);
     }
   }
 
   private runArgs(command: readonly string[]): string[] {
-    const env = (this.inputs.envs ?? []).flatMap((entry) => ["--env", entry]);
-    return [
-      ...STORAGE,
-      "run",
-      "--isolation",
-      "chroot",
-      "--network",
-      "host",
-      "--user",
-      "prosody",
-      ...this.mounts,
-      ...env,
-      this.container,
-      "--",
-      ...command,
-    ];
+    const env = Object.fromEntries(
+      (this.inputs.envs ?? []).map((entry) => [
+        entry.slice(0, entry.indexOf("=")),
+        entry.slice(entry.indexOf("=") + 1),
+      ]),
+    );
+    return buildahRunArgs(this.container, this.mounts, env, command);
   }
 
   exec(command: readonly string[]): { code: number; output: string } {

@@ -60,8 +60,13 @@ function makeWorkspace(owner: string, inside?: Workspace["inside"]): Workspace {
 const envArgs = (flag: string, env: Record<string, string>) =>
   Object.entries(env).flatMap(([k, v]) => [flag, `${k}=${v}`]);
 
-/** `buildah run` arguments for a command in a workspace's container, with its config, certificates and data mounted. */
-export const runArgs = (workspace: Workspace, env: Record<string, string>, command: readonly string[]) => [
+/** `buildah run` arguments: the prosody user, the host's network, the given mounts ("host:container[:ro]") and env. */
+export const buildahRunArgs = (
+  container: string,
+  mounts: readonly string[],
+  env: Record<string, string>,
+  command: readonly string[],
+) => [
   ...STORAGE,
   "run",
   "--isolation",
@@ -70,17 +75,25 @@ export const runArgs = (workspace: Workspace, env: Record<string, string>, comma
   "host",
   "--user",
   "prosody",
-  "-v",
-  `${workspace.config}:/etc/prosody/prosody.cfg.lua:ro`,
-  "-v",
-  `${workspace.certificates}:/etc/prosody/certs:ro`,
-  "-v",
-  `${workspace.data}:/var/lib/prosody`,
+  ...mounts.flatMap((mount) => ["-v", mount]),
   ...envArgs("--env", env),
-  workspace.container ?? "",
+  container,
   "--",
   ...command,
 ];
+
+/** `buildah run` arguments for a command in a workspace's container, with its config, certificates and data mounted. */
+export const runArgs = (workspace: Workspace, env: Record<string, string>, command: readonly string[]) =>
+  buildahRunArgs(
+    workspace.container ?? "",
+    [
+      `${workspace.config}:/etc/prosody/prosody.cfg.lua:ro`,
+      `${workspace.certificates}:/etc/prosody/certs:ro`,
+      `${workspace.data}:/var/lib/prosody`,
+    ],
+    env,
+    command,
+  );
 
 /** Runs a command in a workspace's container (image runtime) and collects its output. */
 export function runInContainer(workspace: Workspace, command: readonly string[], env: Record<string, string> = {}) {
