@@ -9,21 +9,14 @@ import { ProsodyStack } from "../components/prosody-stack";
 import type { GivenSecrets } from "../components/shared/secrets";
 import { parseDeploymentSpec } from "./spec";
 import { decodeProgramConfig, PROJECT } from "./spec/pulumi-config";
+import { projectConfig } from "./spec/stack-config";
 
 /** The component's name, fixed so that every child keeps its name from stack to stack and run to run. */
 const COMPONENT = "prosody";
 
-function projectConfig(): Record<string, string> {
-  const raw: Record<string, string> = {};
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (key.startsWith(`${PROJECT}:`)) raw[key.slice(PROJECT.length + 1)] = value;
-  }
-  return raw;
-}
-
 function program(): Record<string, pulumi.Output<unknown>> {
   const config = new pulumi.Config(PROJECT);
-  const decoded = decodeProgramConfig(projectConfig());
+  const decoded = decodeProgramConfig(projectConfig(pulumi.runtime.allConfig()));
   const spec = parseDeploymentSpec(decoded.spec, `${PROJECT}:`);
   const secrets: GivenSecrets = {};
   for (const key of decoded.secrets) secrets[key] = config.requireSecret(key);

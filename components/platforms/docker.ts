@@ -10,7 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DeploymentPlan } from "../../src/plan/deployment";
 import { ENV } from "../../src/plan/deployment";
 import { renderCoturnConfig } from "../../src/render/coturn";
-import type { StackSecrets } from "../shared/secrets";
+import type { SecretKey } from "../../src/spec/pulumi-config";
+import { SECRET_VARIABLES, type StackSecrets } from "../shared/secrets";
 import { buildImage, IMAGE_USER } from "../shared/image";
 import { childName, physicalName } from "../shared/names";
 import type { PlatformInput, PlatformOutputs, PlatformSupport } from "./types";
@@ -122,13 +123,9 @@ function prosodyEnvironment(
 ): pulumi.Input<string>[] {
   const environment: pulumi.Input<string>[] = [`PROSODY_HEALTH_PORT=${plan.spec.ports.c2s}`];
   if (databaseHost) environment.push(`${ENV.databaseHost}=${databaseHost}`);
-  const secretVariables: [string, pulumi.Output<string> | undefined][] = [
-    [ENV.databasePassword, secrets.databasePassword],
-    [ENV.uploadSecret, secrets.uploadSecret],
-    [ENV.turnSecret, secrets.turnSecret],
-  ];
-  for (const [variable, value] of secretVariables) {
-    if (value) environment.push(pulumi.secret(pulumi.interpolate`${variable}=${value}`));
+  for (const key of Object.keys(SECRET_VARIABLES) as SecretKey[]) {
+    const value = secrets[key];
+    if (value) environment.push(pulumi.secret(pulumi.interpolate`${SECRET_VARIABLES[key].variable}=${value}`));
   }
   return environment;
 }

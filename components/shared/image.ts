@@ -85,6 +85,8 @@ export function buildImage(
   const build = imageBuild(plan);
   const registry = options.registry ?? plan.spec.image.registry;
   const tag = registry === undefined ? build.reference : pulumi.interpolate`${registry}/${build.reference}`;
+  const cache =
+    registry === undefined ? undefined : pulumi.interpolate`${registry}/${plan.spec.image.repository}:cache`;
   return new dockerBuild.Image(
     childName(name, "image"),
     {
@@ -95,18 +97,11 @@ export function buildImage(
       push: registry !== undefined,
       load: options.load,
       // With a registry, keep the layer cache there so another machine's build reuses it.
-      ...(registry === undefined
+      ...(cache === undefined
         ? {}
         : {
-            cacheFrom: [{ registry: { ref: pulumi.interpolate`${registry}/${plan.spec.image.repository}:cache` } }],
-            cacheTo: [
-              {
-                registry: {
-                  ref: pulumi.interpolate`${registry}/${plan.spec.image.repository}:cache`,
-                  mode: dockerBuild.CacheMode.Max,
-                },
-              },
-            ],
+            cacheFrom: [{ registry: { ref: cache } }],
+            cacheTo: [{ registry: { ref: cache, mode: dockerBuild.CacheMode.Max } }],
           }),
     },
     { parent },

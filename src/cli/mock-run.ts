@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { encodeProgramConfig } from "../spec/pulumi-config";
+import { encodeProgramConfig, PROJECT } from "../spec/pulumi-config";
 import { SECRET_PLACEHOLDER, type StackConfig } from "../spec/stack-config";
 
 export interface RecordedResource {
@@ -123,7 +123,7 @@ export async function runUnderMocks(
   program: () => Record<string, pulumi.Output<unknown>>,
   options: MockOptions = {},
 ): Promise<MockRun> {
-  const project = options.project ?? "prosody";
+  const project = options.project ?? PROJECT;
   await pulumi.runtime.setMocks(
     {
       newResource: ({ type, name, inputs }) => ({

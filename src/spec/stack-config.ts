@@ -74,8 +74,8 @@ export function readStackConfig(stack: string, directory = process.cwd()): Stack
 }
 
 /** The project's keys of a stack config, with `prosody:` stripped. */
-export function projectConfig(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
+export function projectConfig<T>(values: Readonly<Record<string, T>>): Record<string, T> {
+  const result: Record<string, T> = {};
   for (const [key, value] of Object.entries(values)) {
     if (key.startsWith(`${PROJECT}:`)) result[key.slice(PROJECT.length + 1)] = value;
   }
