@@ -6,10 +6,8 @@ import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { IMAGE_USER } from "../../components/shared/image";
-import { IMAGE, imageRuntime, runInContainer, type Runtime, type Workspace } from "./harness/prosody";
+import { IMAGE, imageRuntime, STORAGE, runInContainer, type Runtime, type Workspace } from "./harness/prosody";
 import { PORTS, ServerUnderTest } from "./harness/server";
-
-const STORAGE = ["--storage-driver", process.env.STORAGE_DRIVER ?? "vfs"];
 
 describe("the Prosody image", function () {
   this.timeout(120_000);

@@ -8,9 +8,7 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { buildahRunArgs, IMAGE, listenerPid, waitForExit, waitForPort, waitForPortClosed } from "./prosody";
-
-const STORAGE = ["--storage-driver", process.env.STORAGE_DRIVER ?? "vfs"];
+import { buildahRunArgs, IMAGE, STORAGE, listenerPid, waitForExit, waitForPort, waitForPortClosed } from "./prosody";
 
 export interface ContainerInputs {
   envs?: string[];

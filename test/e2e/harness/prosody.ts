@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { connect } from "node:net";
 
 export const IMAGE = process.env.E2E_IMAGE ?? "localhost/prosody-stack/prosody:13";
-const STORAGE = ["--storage-driver", process.env.STORAGE_DRIVER ?? "vfs"];
+/** buildah storage options every buildah call of the suite uses. */
+export const STORAGE = ["--storage-driver", process.env.STORAGE_DRIVER ?? "vfs"];
 
 export interface CommandResult {
   code: number;
