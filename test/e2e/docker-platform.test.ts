@@ -18,7 +18,7 @@ import { planDeployment } from "../../src/plan";
 import { readStackConfig, type StackConfig, stackSpec } from "../../src/spec/stack-config";
 import { issueLeaf, suiteCa } from "./harness/certs";
 import { type ContainerInputs, ReplayedContainer } from "./harness/docker-replay";
-import { fetchLoopback } from "./harness/http";
+import { fetchLoopback } from "../support/http";
 import { PORTS } from "./harness/server";
 import { archivedBodies, login, requestSlot, sendChat } from "./harness/xmpp";
 

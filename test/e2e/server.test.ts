@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Suite } from "../../src/catalog/compliance-suites";
 import { TIERS } from "../../src/catalog/tiers";
 import { expectedAdvertisements } from "../../src/plan";
-import { fetchLoopback } from "./harness/http";
+import { fetchLoopback } from "../support/http";
 import { type Postgres, startPostgres } from "./harness/postgres";
 import { hostRuntime, imageRuntime, type Runtime } from "./harness/prosody";
 import { PORTS, ServerUnderTest } from "./harness/server";

@@ -11,10 +11,18 @@ export interface HttpResponse {
   headers: Record<string, string | string[] | undefined>;
 }
 
-export function fetchLoopback(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {},
-): Promise<HttpResponse> {
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  /** one body with its Content-Length, or a list of chunks sent with chunked transfer encoding */
+  body?: Buffer | Buffer[];
+  /** the request target exactly as written, bypassing URL normalisation (which would resolve "..") */
+  rawPath?: string;
+  /** send only this many bytes of `body`, then cut the connection */
+  cutAfter?: number;
+}
+
+export function fetchLoopback(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
   const target = new URL(url);
   const request = target.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -22,7 +30,7 @@ export function fetchLoopback(
       {
         hostname: "127.0.0.1",
         port: Number(target.port || (target.protocol === "https:" ? 443 : 80)),
-        path: `${target.pathname}${target.search}`,
+        path: options.rawPath ?? `${target.pathname}${target.search}`,
         method: options.method ?? "GET",
         servername: target.hostname,
         headers: { host: target.host, ...options.headers },
@@ -37,6 +45,17 @@ export function fetchLoopback(
       },
     );
     req.on("error", reject);
-    req.end(options.body);
+    const { body, cutAfter } = options;
+    if (cutAfter !== undefined && Buffer.isBuffer(body)) {
+      req.setHeader("content-length", body.length);
+      req.write(body.subarray(0, cutAfter), () => setTimeout(() => req.destroy(new Error("cut by the test")), 50));
+      return;
+    }
+    if (Array.isArray(body)) {
+      for (const chunk of body) req.write(chunk);
+      req.end();
+      return;
+    }
+    req.end(body);
   });
 }

@@ -1,0 +1,56 @@
+/**
+ * Entry point of the upload gateway's image.
+ *   node gateway.js            serve
+ *   node gateway.js --health   ask the running gateway on this machine (the container health check)
+ */
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { SpecError } from "../../src/spec/errors";
+import { readGatewayConfig, type GatewayConfig } from "./config";
+import { createS3Client } from "./s3";
+import { createGateway, HEALTH_PATH } from "./server";
+
+/** EX_CONFIG from sysexits.h: a configuration error, so orchestrators do not retry in a tight loop expecting a fix. */
+const EXIT_CONFIG = 78;
+
+function main(argv: readonly string[]): void {
+  let config: GatewayConfig;
+  try {
+    config = readGatewayConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  if (argv.includes("--health")) return checkHealth(config);
+  const server = createGateway(config, createS3Client(config));
+  server.listen(config.port, config.host, () => {
+    const scheme = config.tls ? "https" : "http";
+    process.stdout.write(
+      `${JSON.stringify({ listening: `${scheme}://${config.host}:${config.port}`, bucket: config.bucket, downloads: config.downloadMode })}\n`,
+    );
+  });
+  const stop = (): void => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+function checkHealth(config: GatewayConfig): void {
+  const request = config.tls ? httpsRequest : httpRequest;
+  // The health check runs beside the gateway: its certificate names the public host, not 127.0.0.1.
+  const call = request(
+    { host: "127.0.0.1", port: config.port, path: HEALTH_PATH, rejectUnauthorized: false, timeout: 5000 },
+    (response) => {
+      response.resume();
+      process.exit(response.statusCode === 200 ? 0 : 1);
+    },
+  );
+  call.on("error", () => process.exit(1));
+  call.on("timeout", () => call.destroy(new Error("timeout")));
+  call.end();
+}
+
+main(process.argv.slice(2));

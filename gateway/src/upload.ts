@@ -1,0 +1,124 @@
+/**
+ * PUT /<slot>/<filename>: every check Prosody's own http_file_share makes, then the
+ * body streams to S3 (one PutObject when small, a multipart upload otherwise; at most
+ * QUEUE_SIZE parts of PART_SIZE are in memory at once). Nothing is written unless the
+ * whole body arrived with exactly the promised size.
+ */
+import type { IncomingMessage } from "node:http";
+import { Transform, type TransformCallback, pipeline } from "node:stream";
+import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { isMissingObject } from "./s3";
+import type { SlotPath } from "./slot-path";
+import { verifyUploadToken, type Refusal } from "./token";
+
+export const PART_SIZE = 8 * 1024 * 1024;
+export const QUEUE_SIZE = 2;
+
+export interface UploadTarget {
+  s3: S3Client;
+  bucket: string;
+  secret: Uint8Array;
+  /** slots being uploaded by this process right now: a second PUT for one of them is a conflict */
+  inFlight: Set<string>;
+}
+
+export type UploadResult = { status: 201; bytes: number } | Refusal;
+
+const mediaType = (header: string | undefined): string =>
+  (header ?? "application/octet-stream").split(";", 1)[0]!.trim().toLowerCase();
+
+/** Checks the request against its token and the bucket: a refusal, or the size and type to store. */
+export async function checkUpload(
+  request: IncomingMessage,
+  path: SlotPath,
+  target: UploadTarget,
+  now = new Date(),
+): Promise<Refusal | { filesize: number; filetype: string }> {
+  const token = await verifyUploadToken(request.headers.authorization, target.secret, now);
+  if (!token.ok) return token.refusal;
+  const { claims } = token;
+  if (claims.slot !== path.slot) return { status: 403, reason: "the token is for another slot" };
+  if (claims.filename !== path.filename) return { status: 403, reason: "the token is for another file name" };
+  if (mediaType(request.headers["content-type"]) !== claims.filetype.toLowerCase()) {
+    return { status: 415, reason: `Content-Type must be ${claims.filetype}, as requested with the slot` };
+  }
+  const declared = request.headers["content-length"];
+  if (declared !== undefined && Number(declared) !== claims.filesize) {
+    return { status: 413, reason: `Content-Length must be ${claims.filesize}, as requested with the slot` };
+  }
+  if (target.inFlight.has(path.slot) || (await objectExists(target, path.key))) {
+    return { status: 409, reason: "this slot has already been uploaded" };
+  }
+  return { filesize: claims.filesize, filetype: claims.filetype };
+}
+
+export async function handleUpload(
+  request: IncomingMessage,
+  path: SlotPath,
+  target: UploadTarget,
+  now = new Date(),
+): Promise<UploadResult> {
+  const check = await checkUpload(request, path, target, now);
+  if ("status" in check) return check;
+  target.inFlight.add(path.slot);
+  try {
+    const counter = new ExactSize(check.filesize);
+    const body = pipeline(request, counter, () => undefined);
+    const upload = new Upload({
+      client: target.s3,
+      params: { Bucket: target.bucket, Key: path.key, Body: body, ContentType: check.filetype },
+      partSize: PART_SIZE,
+      queueSize: QUEUE_SIZE,
+      leavePartsOnError: false,
+    });
+    try {
+      await upload.done();
+    } catch (error) {
+      if (counter.refusal) return counter.refusal;
+      if (!request.complete) return { status: 400, reason: "the connection closed before the body ended" };
+      throw error;
+    }
+    return { status: 201, bytes: counter.bytes };
+  } finally {
+    target.inFlight.delete(path.slot);
+  }
+}
+
+async function objectExists(target: UploadTarget, key: string): Promise<boolean> {
+  try {
+    await target.s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key }));
+    return true;
+  } catch (error) {
+    if (isMissingObject(error)) return false;
+    throw error;
+  }
+}
+
+/** Passes bytes through while counting; fails the stream as soon as the body is longer, or at its end if shorter. */
+class ExactSize extends Transform {
+  bytes = 0;
+  refusal: Refusal | undefined;
+
+  constructor(private readonly expected: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.expected)
+      return callback(this.refuse(`the body is longer than the ${this.expected} bytes promised`));
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.bytes < this.expected)
+      return callback(this.refuse(`the body ended after ${this.bytes} of ${this.expected} bytes`));
+    callback();
+  }
+
+  private refuse(reason: string): Error {
+    this.refusal = { status: 413, reason };
+    return new Error(reason);
+  }
+}
