@@ -30,7 +30,7 @@ export function planOutputs(plan: DeploymentPlan): PlanOutputs {
   const httpsUrl = spec.http.externalUrl ?? `https://${spec.domain}:${spec.ports.https}/`;
   const uploadUrl =
     plan.uploads?.mode === "s3"
-      ? plan.uploads.gatewayUrl
+      ? plan.uploads.gateway?.url
       : plan.uploads
         ? `https://${plan.uploads.host}:${spec.ports.https}/`
         : undefined;

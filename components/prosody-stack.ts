@@ -14,7 +14,7 @@ import { PLATFORM_MODULES, type PlatformModule } from "./platforms";
 import { selfSignedCertificate } from "./shared/certificates";
 import { rocksModules } from "./shared/image";
 import { COMPONENT_NAME } from "./shared/names";
-import { type GivenSecrets, stackSecrets } from "./shared/secrets";
+import { type GivenSecrets, neededSecrets, stackSecrets } from "./shared/secrets";
 import type { DnsRecord } from "../src/plan/dns";
 
 export const PROSODY_STACK_TYPE = "prosodystack:index:ProsodyStack";
@@ -76,7 +76,7 @@ export class ProsodyStack extends pulumi.ComponentResource {
     super(PROSODY_STACK_TYPE, name, {}, opts);
     const { secrets: givenSecrets, ...specInput } = args;
     const plan = planOrFail(this, name, specInput);
-    const platform = platformOrFail(this, name, plan);
+    const platform = platformOrFail(this, name, plan, givenSecrets ?? {});
     const artifacts = renderArtifacts(plan);
 
     const secrets = stackSecrets(name, this, plan, givenSecrets);
@@ -157,7 +157,12 @@ function planOrFail(resource: pulumi.Resource, name: string, specInput: Deployme
   }
 }
 
-function platformOrFail(resource: pulumi.Resource, name: string, plan: DeploymentPlan): PlatformModule {
+function platformOrFail(
+  resource: pulumi.Resource,
+  name: string,
+  plan: DeploymentPlan,
+  givenSecrets: GivenSecrets,
+): PlatformModule {
   const { spec } = plan;
   const load = PLATFORM_MODULES[spec.platform];
   if (!load) {
@@ -191,6 +196,15 @@ function platformOrFail(resource: pulumi.Resource, name: string, plan: Deploymen
       field: `image.rocks.${module}`,
       message: `${module} comes from the rocks server, and images only install pinned versions`,
       fix: `set image.rocks.${module} to the version the rocks server lists for it`,
+    });
+  }
+  problems.push(...(platform.support.check?.(plan) ?? []));
+  for (const [key, { generate }] of neededSecrets(plan)) {
+    if (generate || givenSecrets[key] !== undefined) continue;
+    problems.push({
+      field: `secrets.${key}`,
+      message: "upload.s3.endpoint names an S3 server whose keys only its owner can issue",
+      fix: `\`pulumi config set --secret prosody:${key} ...\` (or pass secrets.${key} to the component)`,
     });
   }
   if (problems.length > 0) fail(resource, name, problems);

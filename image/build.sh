@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the Prosody image with no Docker engine (DESIGN.md §3):
-#   debootstrap a minimal Debian → podman import as BASE_IMAGE → buildah bud image/.
-# Usage: image/build.sh [TAG]   (default prosody-stack/prosody:13)
+# Builds our images with no Docker engine (DESIGN.md §3):
+#   debootstrap a minimal Debian → podman import as BASE_IMAGE → buildah bud CONTEXT.
+# Usage: image/build.sh [TAG] [CONTEXT]
+#   default: the Prosody image, prosody-stack/prosody:13 from image/;
+#   the upload gateway: image/build.sh prosody-stack/upload-gateway gateway (after npm run build:gateway).
 # Environment: SUITE (trixie), STORAGE_DRIVER (vfs), REBUILD_BASE=1 to redo debootstrap,
 #              ROCKS_MODULES passed to the Dockerfile.
 # Needs root and Debian's buildah, podman and debootstrap (scripts/install-e2e-deps.sh).
@@ -9,6 +11,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 tag="${1:-prosody-stack/prosody:13}"
+context="${2:-$here}"
 suite="${SUITE:-trixie}"
 driver="${STORAGE_DRIVER:-vfs}"
 base="localhost/debian:${suite}-slim"
@@ -35,6 +38,6 @@ fi
 
 buildah bud --storage-driver "$driver" --isolation chroot --layers --format docker \
   --build-arg "BASE_IMAGE=$base" --build-arg "ROCKS_MODULES=${ROCKS_MODULES:-}" \
-  -t "$tag" "$here" >&2
+  -t "$tag" "$context" >&2
 buildah --storage-driver "$driver" inspect --format '{{.FromImageID}}' "$tag" 2>/dev/null \
   || buildah --storage-driver "$driver" images --noheading --format '{{.ID}}' "$tag"

@@ -1,9 +1,10 @@
 /**
  * The Docker platform: one machine with a Docker engine. A private network,
  * named volumes for data, uploads and certificates, the Prosody container
- * with its config and certificates copied in, and next to it PostgreSQL and
- * coturn when the plan asks for them. Volumes holding data are protected
- * unless the spec sets protectData: false.
+ * with its config and certificates copied in, and next to it PostgreSQL,
+ * coturn, and with uploads "s3" the upload gateway (and MinIO, when asked)
+ * when the plan needs them. Volumes holding data are protected unless the
+ * spec sets protectData: false.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,19 +13,42 @@ import { ENV } from "../../src/plan/deployment";
 import { renderCoturnConfig } from "../../src/render/coturn";
 import type { SecretKey } from "../../src/spec/pulumi-config";
 import { SECRET_VARIABLES, type StackSecrets } from "../shared/secrets";
-import { buildImage, IMAGE_USER } from "../shared/image";
+import { buildImage, GATEWAY_IMAGE_USER, gatewayImageBuild, IMAGE_USER } from "../shared/image";
 import { childName, physicalName } from "../shared/names";
 import type { PlatformInput, PlatformOutputs, PlatformSupport } from "./types";
 
-export const support: PlatformSupport = { tlsModes: ["self-signed"], dnsProviders: ["none"], uploads: ["volume"] };
+export const support: PlatformSupport = {
+  tlsModes: ["self-signed"],
+  dnsProviders: ["none"],
+  uploads: ["volume", "s3"],
+  check: (plan) =>
+    plan.uploads?.bucket && plan.uploads.bucket.endpoint === undefined && !plan.uploads.bucket.selfHosted
+      ? [
+          {
+            field: "upload.s3.endpoint",
+            message: "uploads go to S3, and a Docker host has no S3 of its own",
+            fix: "give the endpoint of an S3-compatible server (with secrets s3AccessKeyId and s3SecretAccessKey), or set docker.minio: true",
+          },
+        ]
+      : [],
+};
 
-/** Images run next to Prosody, pinned to a major version: minor updates are safe on an existing volume. */
-export const SIDE_IMAGES = { postgres: "postgres:17-bookworm", coturn: "coturn/coturn:4.6" } as const;
+/** Images run next to Prosody, pinned: minor updates of these majors are safe on an existing volume. */
+export const SIDE_IMAGES = {
+  postgres: "postgres:17-bookworm",
+  coturn: "coturn/coturn:4.6",
+  // MinIO publishes dated releases only.
+  minio: "minio/minio:RELEASE.2025-04-22T22-12-26Z",
+} as const;
 
 /** The coturn image runs as nobody:nogroup. */
 const COTURN_GROUP = "65534";
 const CONFIG_FILE = "/etc/prosody/prosody.cfg.lua";
 const DATABASE_ALIAS = "postgres";
+const MINIO_ALIAS = "minio";
+const MINIO_PORT = 9000;
+/** Where the gateway's copy of the certificate goes (its own files: the key belongs to its user). */
+const GATEWAY_TLS = "/etc/upload-gateway";
 
 export function deployDocker(input: PlatformInput): PlatformOutputs {
   const { name, parent, plan, artifacts, certificate, secrets } = input;
@@ -42,7 +66,9 @@ export function deployDocker(input: PlatformInput): PlatformOutputs {
       { parent, protect: holdsData && spec.protectData },
     );
   const data = volume("data", true);
-  const uploads = plan.uploads?.mode === "volume" ? volume("uploads", true) : undefined;
+  // Uploads live in a volume: Prosody's own (mode volume) or MinIO's (self-hosted S3).
+  const uploads =
+    plan.uploads?.mode === "volume" || plan.uploads?.bucket?.selfHosted ? volume("uploads", true) : undefined;
   const certificates = volume("certificates", false);
   const databaseVolume = plan.storage.kind === "postgresql" ? volume("database", true) : undefined;
   const database = databaseVolume ? deployPostgres(input, network, databaseVolume) : undefined;
@@ -102,6 +128,8 @@ export function deployDocker(input: PlatformInput): PlatformOutputs {
     { parent, deleteBeforeReplace: true, dependsOn: database ? [database] : [] },
   );
   if (plan.turn && spec.turn.coturn) deployCoturn(input, prosody);
+  const minio = plan.uploads?.bucket?.selfHosted && uploads ? deployMinio(input, network, uploads) : undefined;
+  if (plan.uploads?.gateway) deployUploadGateway(input, network, minio);
 
   return {
     image: image.ref,
@@ -123,11 +151,16 @@ function prosodyEnvironment(
 ): pulumi.Input<string>[] {
   const environment: pulumi.Input<string>[] = [`PROSODY_HEALTH_PORT=${plan.spec.ports.c2s}`];
   if (databaseHost) environment.push(`${ENV.databaseHost}=${databaseHost}`);
-  for (const key of Object.keys(SECRET_VARIABLES) as SecretKey[]) {
+  return [...environment, ...secretEnvironment("prosody", secrets)];
+}
+
+/** `VARIABLE=value` for each secret the reader takes, each one a Pulumi secret. */
+function secretEnvironment(reader: "prosody" | "gateway", secrets: StackSecrets): pulumi.Output<string>[] {
+  return (Object.keys(SECRET_VARIABLES) as SecretKey[]).flatMap((key) => {
     const value = secrets[key];
-    if (value) environment.push(pulumi.secret(pulumi.interpolate`${SECRET_VARIABLES[key].variable}=${value}`));
-  }
-  return environment;
+    const { variable, reader: takenBy } = SECRET_VARIABLES[key];
+    return value && takenBy === reader ? [pulumi.secret(pulumi.interpolate`${variable}=${value}`)] : [];
+  });
 }
 
 /** A container next to Prosody from a pinned public image: its name, image and restart policy. */
@@ -193,5 +226,93 @@ function deployCoturn(input: PlatformInput, prosody: docker.Container): docker.C
       ],
     },
     { parent, deleteBeforeReplace: true, dependsOn: [prosody] },
+  );
+}
+
+function deployMinio(input: PlatformInput, network: docker.Network, volume: docker.Volume): docker.Container {
+  const { name, parent, secrets } = input;
+  const { s3AccessKeyId, s3SecretAccessKey } = secrets;
+  if (!s3AccessKeyId || !s3SecretAccessKey)
+    throw new pulumi.ResourceError("docker.minio: MinIO needs its keys", parent);
+  return new docker.Container(
+    childName(name, "minio"),
+    {
+      ...sideContainer(input, "minio"),
+      networksAdvanced: [{ name: network.name, aliases: [MINIO_ALIAS] }],
+      command: ["server", "/data", "--address", `:${MINIO_PORT}`],
+      envs: [
+        pulumi.secret(pulumi.interpolate`MINIO_ROOT_USER=${s3AccessKeyId}`),
+        pulumi.secret(pulumi.interpolate`MINIO_ROOT_PASSWORD=${s3SecretAccessKey}`),
+      ],
+      volumes: [{ volumeName: volume.name, containerPath: "/data" }],
+      healthcheck: { tests: ["CMD", "mc", "ready", "local"], interval: "10s", timeout: "5s", retries: 5 },
+      wait: true,
+      waitTimeout: 120,
+    },
+    { parent, deleteBeforeReplace: true },
+  );
+}
+
+/** The upload gateway: Prosody's http_file_share in external mode sends uploaders here; the bytes go to S3. */
+function deployUploadGateway(
+  input: PlatformInput,
+  network: docker.Network,
+  minio?: docker.Container,
+): docker.Container {
+  const { name, parent, plan, certificate, secrets } = input;
+  const { gateway, bucket } = plan.uploads ?? {};
+  if (!gateway || !bucket?.name || !secrets.uploadSecret) {
+    throw new pulumi.ResourceError("uploads: the gateway needs a bucket name and the upload secret", parent);
+  }
+  const image = buildImage(name, parent, plan, { load: true }, gatewayImageBuild(plan), "gateway-image");
+  const endpoint = bucket.selfHosted ? `http://${MINIO_ALIAS}:${MINIO_PORT}` : bucket.endpoint;
+  const settings: Record<string, string | undefined> = {
+    S3_BUCKET: bucket.name,
+    S3_REGION: bucket.region,
+    S3_ENDPOINT: endpoint,
+    S3_FORCE_PATH_STYLE: String(bucket.forcePathStyle),
+    GATEWAY_PORT: String(gateway.port),
+    GATEWAY_DOWNLOAD_MODE: gateway.downloads,
+    GATEWAY_TLS_CERT_FILE: `${GATEWAY_TLS}/tls.crt`,
+    GATEWAY_TLS_KEY_FILE: `${GATEWAY_TLS}/tls.key`,
+    GATEWAY_CREATE_BUCKET: String(bucket.selfHosted),
+    GATEWAY_BUCKET_EXPIRY_DAYS: bucket.selfHosted ? String(bucket.expiryDays) : undefined,
+  };
+  return new docker.Container(
+    childName(name, "upload-gateway"),
+    {
+      name: physicalName(name, "upload-gateway"),
+      image: image.ref,
+      restart: "unless-stopped",
+      networksAdvanced: [{ name: network.name, aliases: ["upload-gateway"] }],
+      ports: [{ internal: gateway.port, external: gateway.port, ip: plan.spec.docker.publishAddress, protocol: "tcp" }],
+      envs: [
+        ...Object.entries(settings).flatMap(([variable, value]) =>
+          value === undefined ? [] : [`${variable}=${value}`],
+        ),
+        pulumi.secret(pulumi.interpolate`GATEWAY_SECRET=${secrets.uploadSecret}`),
+        ...secretEnvironment("gateway", secrets),
+      ],
+      uploads: [
+        { file: `${GATEWAY_TLS}/tls.crt`, content: certificate.fullChainPem, permissions: "0644" },
+        {
+          file: `${GATEWAY_TLS}/tls.key`,
+          content: certificate.privateKeyPem,
+          owner: String(GATEWAY_IMAGE_USER.uid),
+          group: String(GATEWAY_IMAGE_USER.gid),
+          permissions: "0600",
+        },
+      ],
+      healthcheck: {
+        tests: ["CMD", "node", "/opt/upload-gateway/gateway.js", "--health"],
+        interval: "30s",
+        timeout: "6s",
+        startPeriod: "10s",
+        retries: 3,
+      },
+      wait: true,
+      waitTimeout: 120,
+    },
+    { parent, deleteBeforeReplace: true, dependsOn: minio ? [minio] : [] },
   );
 }

@@ -1,6 +1,7 @@
 /** The contract between ProsodyStack and a platform module. */
 import type * as pulumi from "@pulumi/pulumi";
 import type { DeploymentPlan } from "../../src/plan/deployment";
+import type { Problem } from "../../src/spec/errors";
 import type { StackCertificate } from "../shared/certificates";
 import type { StackSecrets } from "../shared/secrets";
 
@@ -36,4 +37,6 @@ export interface PlatformSupport {
   tlsModes: readonly string[];
   dnsProviders: readonly string[];
   uploads: readonly string[];
+  /** rules of this platform beyond the lists above, as problems naming the field */
+  check?: (plan: DeploymentPlan) => Problem[];
 }

@@ -1,8 +1,8 @@
 /**
- * The Prosody image, built from `image/` with docker-build. Its tag is the
- * content hash of the build (files plus build arguments), so an unchanged
- * image is never rebuilt or re-pushed, and any change gets a new tag that a
- * platform can roll out.
+ * Our images, built with docker-build: Prosody from `image/`, the upload
+ * gateway from `gateway/`. Each tag is the content hash of the build (files
+ * plus build arguments), so an unchanged image is never rebuilt or re-pushed,
+ * and any change gets a new tag that a platform can roll out.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -20,6 +20,12 @@ export const BASE_IMAGES: Record<DeploymentPlan["spec"]["prosodyVersion"], strin
 
 /** The `prosody` user of our image; the e2e suite checks the built image against it. */
 export const IMAGE_USER = { uid: 100, gid: 102 } as const;
+/** The user the upload gateway's image runs as (gateway/Dockerfile). */
+export const GATEWAY_IMAGE_USER = { uid: 10001, gid: 10001 } as const;
+/** The gateway's Node.js comes from this Debian release whatever the Prosody version. */
+const GATEWAY_BASE_IMAGE = "debian:trixie-slim";
+/** The gateway bundle `npm run build:gateway` writes (its Dockerfile copies it). */
+export const GATEWAY_BUNDLE = join("dist", "gateway.js");
 
 /** Folder of the package's own files (`image/` sits at its root), from source or from dist/. */
 export function packageRoot(from = __dirname): string {
@@ -33,6 +39,7 @@ export function packageRoot(from = __dirname): string {
 }
 
 export interface ImageBuild {
+  /** the build context, relative to the working directory */
   context: string;
   buildArgs: Record<string, string>;
   /** repository and tag, without a registry */
@@ -41,23 +48,48 @@ export interface ImageBuild {
 
 /** What to build for a plan: pure, so tests and `plan` see the same tag the engine would. */
 export function imageBuild(plan: DeploymentPlan, folder = join(packageRoot(), "image")): ImageBuild {
-  // Relative to the project (Pulumi runs programs there), so state does not change from machine to machine.
-  const context = relative(process.cwd(), folder) || ".";
   const { spec } = plan;
   const pinned = rocksModules(plan)
     .map((module) => `mod_${module}=${spec.image.rocks[module] ?? ""}`)
     .join(" ");
   const buildArgs = { BASE_IMAGE: BASE_IMAGES[spec.prosodyVersion], ROCKS_MODULES: pinned };
+  const files = readdirSync(folder).sort();
+  return contentTagged(folder, files, buildArgs, spec.image.repository, spec.prosodyVersion);
+}
+
+/** The upload gateway's build; it needs the bundle, which `npm run build` (and npm's prepare) writes. */
+export function gatewayImageBuild(plan: DeploymentPlan, folder = join(packageRoot(), "gateway")): ImageBuild {
+  if (!existsSync(join(folder, GATEWAY_BUNDLE))) {
+    throw new Error(
+      `prosody-stack: the upload gateway's bundle ${join(folder, GATEWAY_BUNDLE)} is missing. ` +
+        `Fix: run \`npm run build:gateway\` in ${dirname(folder)}`,
+    );
+  }
+  const buildArgs = { BASE_IMAGE: GATEWAY_BASE_IMAGE };
+  return contentTagged(folder, ["Dockerfile", GATEWAY_BUNDLE], buildArgs, gatewayRepository(plan), "gateway");
+}
+
+/** The gateway's repository sits beside Prosody's, in the same registry. */
+export const gatewayRepository = (plan: DeploymentPlan): string => `${plan.spec.image.repository}-upload-gateway`;
+
+function contentTagged(
+  folder: string,
+  files: readonly string[],
+  buildArgs: Record<string, string>,
+  repository: string,
+  prefix: string,
+): ImageBuild {
+  // Relative to the project (Pulumi runs programs there), so state does not change from machine to machine.
+  const context = relative(process.cwd(), folder) || ".";
   const hash = createHash("sha256");
-  for (const file of readdirSync(folder).sort()) {
+  for (const file of files) {
     hash
       .update(`${file}\0`)
       .update(readFileSync(join(folder, file)))
       .update("\0");
   }
   hash.update(JSON.stringify(buildArgs));
-  const tag = `${spec.prosodyVersion}-${hash.digest("hex").slice(0, 12)}`;
-  return { context, buildArgs, reference: `${spec.image.repository}:${tag}` };
+  return { context, buildArgs, reference: `${repository}:${prefix}-${hash.digest("hex").slice(0, 12)}` };
 }
 
 /** Modules the image installs from the rocks server, sorted. */
@@ -76,19 +108,21 @@ export interface ImageOptions {
   registry?: pulumi.Input<string>;
 }
 
+/** Builds one of our images: Prosody's by default, or the given build as the child `${name}-${part}`. */
 export function buildImage(
   name: string,
   parent: pulumi.Resource,
   plan: DeploymentPlan,
   options: ImageOptions,
+  build: ImageBuild = imageBuild(plan),
+  part = "image",
 ): dockerBuild.Image {
-  const build = imageBuild(plan);
   const registry = options.registry ?? plan.spec.image.registry;
   const tag = registry === undefined ? build.reference : pulumi.interpolate`${registry}/${build.reference}`;
-  const cache =
-    registry === undefined ? undefined : pulumi.interpolate`${registry}/${plan.spec.image.repository}:cache`;
+  const repository = build.reference.slice(0, build.reference.lastIndexOf(":"));
+  const cache = registry === undefined ? undefined : pulumi.interpolate`${registry}/${repository}:cache`;
   return new dockerBuild.Image(
-    childName(name, "image"),
+    childName(name, part),
     {
       context: { location: build.context },
       dockerfile: { location: join(build.context, "Dockerfile") },

@@ -13,15 +13,50 @@ import { childName } from "./names";
 export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 export type GivenSecrets = Partial<Record<SecretKey, pulumi.Input<string>>>;
 
-/** Each secret key, the variable Prosody reads it from, and the child that generates it. */
-export const SECRET_VARIABLES: Record<SecretKey, { variable: string; part: string }> = {
-  databasePassword: { variable: ENV.databasePassword, part: "database-password" },
-  uploadSecret: { variable: ENV.uploadSecret, part: "upload-secret" },
-  turnSecret: { variable: ENV.turnSecret, part: "turn-secret" },
+/** Each secret key: the program that reads it, the variable it reads it from, the child that generates it. */
+export const SECRET_VARIABLES: Record<
+  SecretKey,
+  { reader: "prosody" | "gateway"; variable: string; part: string; length: number; minLength: number }
+> = {
+  databasePassword: {
+    reader: "prosody",
+    variable: ENV.databasePassword,
+    part: "database-password",
+    length: 32,
+    minLength: 16,
+  },
+  uploadSecret: { reader: "prosody", variable: ENV.uploadSecret, part: "upload-secret", length: 32, minLength: 16 },
+  turnSecret: { reader: "prosody", variable: ENV.turnSecret, part: "turn-secret", length: 32, minLength: 16 },
+  // MinIO takes access keys of 3-20 and secret keys of 8-40 characters.
+  s3AccessKeyId: { reader: "gateway", variable: "AWS_ACCESS_KEY_ID", part: "s3-access-key", length: 20, minLength: 3 },
+  s3SecretAccessKey: {
+    reader: "gateway",
+    variable: "AWS_SECRET_ACCESS_KEY",
+    part: "s3-secret-key",
+    length: 40,
+    minLength: 8,
+  },
 };
 
+const S3_KEYS: readonly SecretKey[] = ["s3AccessKeyId", "s3SecretAccessKey"];
+
 /** Secrets from outside end up in files and command lines: refuse what would break them. */
-const PRINTABLE = /^[\x21-\x7e]{16,512}$/;
+const printable = (minLength: number): RegExp => new RegExp(`^[\\x21-\\x7e]{${minLength},512}$`);
+
+/** The secret keys a plan needs, and whether each may be generated (keys of someone else's S3 server may not). */
+export function neededSecrets(plan: DeploymentPlan): Map<SecretKey, { generate: boolean }> {
+  const variables = new Set(plan.environment.filter((variable) => variable.secret).map((variable) => variable.name));
+  const needed = new Map<SecretKey, { generate: boolean }>();
+  for (const key of Object.keys(SECRET_VARIABLES) as SecretKey[]) {
+    if (SECRET_VARIABLES[key].reader === "prosody" && variables.has(SECRET_VARIABLES[key].variable)) {
+      needed.set(key, { generate: true });
+    }
+  }
+  if (plan.uploads?.gateway?.credentials === "keys") {
+    for (const key of S3_KEYS) needed.set(key, { generate: plan.uploads.bucket?.selfHosted === true });
+  }
+  return needed;
+}
 
 export function stackSecrets(
   name: string,
@@ -29,20 +64,20 @@ export function stackSecrets(
   plan: DeploymentPlan,
   given: GivenSecrets = {},
 ): StackSecrets {
-  const needed = new Set(plan.environment.filter((variable) => variable.secret).map((variable) => variable.name));
   const secrets: StackSecrets = {};
-  for (const key of Object.keys(SECRET_VARIABLES) as SecretKey[]) {
-    const { variable, part } = SECRET_VARIABLES[key];
-    if (!needed.has(variable)) continue;
+  for (const [key, { generate }] of neededSecrets(plan)) {
+    const { part, length, minLength } = SECRET_VARIABLES[key];
     const supplied = given[key];
+    // platformOrFail has already refused a plan that lacks a secret nobody may generate.
+    if (supplied === undefined && !generate) throw new Error(`secrets.${key} was not given`);
     secrets[key] =
       supplied === undefined
-        ? new random.RandomPassword(childName(name, part), { length: 32, special: false }, { parent }).result
+        ? new random.RandomPassword(childName(name, part), { length, special: false }, { parent }).result
         : pulumi.secret(
             pulumi.output(supplied).apply((value) => {
-              if (!PRINTABLE.test(value)) {
+              if (!printable(minLength).test(value)) {
                 throw new pulumi.ResourceError(
-                  `secrets.${key}: not a usable secret. Fix: give 16 to 512 printable ASCII characters, no spaces`,
+                  `secrets.${key}: not a usable secret. Fix: give ${minLength} to 512 printable ASCII characters, no spaces`,
                   parent,
                 );
               }

@@ -45,6 +45,10 @@ const environmentSchema = z.object({
   GATEWAY_PRESIGN_SECONDS: seconds(300, 7 * 86400),
   /** Origins web clients may upload and download from (CORS), comma-separated, or "*". */
   GATEWAY_CORS_ORIGINS: z.string().default("*"),
+  /** Create the bucket at start when it does not exist (a self-hosted S3 server such as MinIO). */
+  GATEWAY_CREATE_BUCKET: flag.default(false),
+  /** With GATEWAY_CREATE_BUCKET: the lifecycle rule that deletes objects after this many days. */
+  GATEWAY_BUCKET_EXPIRY_DAYS: z.coerce.number().int().min(1).max(36500).optional(),
   /** PEM certificate chain and key: with both set, the gateway serves HTTPS itself. */
   GATEWAY_TLS_CERT_FILE: z.string().optional(),
   GATEWAY_TLS_KEY_FILE: z.string().optional(),
@@ -61,6 +65,8 @@ export interface GatewayConfig {
   downloadMode: DownloadMode;
   presignSeconds: number;
   corsOrigins: "*" | readonly string[];
+  createBucket: boolean;
+  bucketExpiryDays?: number;
   tls?: { cert: Buffer; key: Buffer };
 }
 
@@ -92,6 +98,8 @@ export function readGatewayConfig(
     downloadMode: env.GATEWAY_DOWNLOAD_MODE,
     presignSeconds: env.GATEWAY_PRESIGN_SECONDS,
     corsOrigins: origins.includes("*") ? "*" : origins,
+    createBucket: env.GATEWAY_CREATE_BUCKET,
+    ...(env.GATEWAY_BUCKET_EXPIRY_DAYS !== undefined ? { bucketExpiryDays: env.GATEWAY_BUCKET_EXPIRY_DAYS } : {}),
     ...(tls ? { tls } : {}),
   };
 }

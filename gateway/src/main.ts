@@ -7,13 +7,14 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { SpecError } from "../../src/spec/errors";
 import { readGatewayConfig, type GatewayConfig } from "./config";
+import { ensureBucket } from "./bucket";
 import { createS3Client } from "./s3";
 import { createGateway, HEALTH_PATH } from "./server";
 
 /** EX_CONFIG from sysexits.h: a configuration error, so orchestrators do not retry in a tight loop expecting a fix. */
 const EXIT_CONFIG = 78;
 
-function main(argv: readonly string[]): void {
+async function main(argv: readonly string[]): Promise<void> {
   let config: GatewayConfig;
   try {
     config = readGatewayConfig(process.env);
@@ -23,11 +24,14 @@ function main(argv: readonly string[]): void {
     process.exit(EXIT_CONFIG);
   }
   if (argv.includes("--health")) return checkHealth(config);
-  const server = createGateway(config, createS3Client(config));
+  const s3 = createS3Client(config);
+  const prepared = await ensureBucket(s3, config);
+  const server = createGateway(config, s3);
   server.listen(config.port, config.host, () => {
     const scheme = config.tls ? "https" : "http";
+    const listening = `${scheme}://${config.host}:${config.port}`;
     process.stdout.write(
-      `${JSON.stringify({ listening: `${scheme}://${config.host}:${config.port}`, bucket: config.bucket, downloads: config.downloadMode })}\n`,
+      `${JSON.stringify({ listening, bucket: config.bucket, downloads: config.downloadMode, prepared })}\n`,
     );
   });
   const stop = (): void => {
@@ -53,4 +57,7 @@ function checkHealth(config: GatewayConfig): void {
   call.end();
 }
 
-main(process.argv.slice(2));
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`upload gateway: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -54,10 +54,33 @@ export interface UploadPlan {
   expiresAfter: number;
   /** with mode volume: the folder http_file_share keeps files in (Prosody's data folder for the upload host) */
   folder?: string;
-  /** with mode s3: where http_file_share sends uploaders (the gateway) */
-  gatewayUrl?: string;
-  /** with mode s3: the bucket lifecycle rule, in whole days, never shorter than expiresAfter */
-  bucketExpiryDays?: number;
+  /** with mode s3: the upload gateway, where http_file_share sends uploaders */
+  gateway?: UploadGatewayPlan;
+  /** with mode s3: the bucket the gateway writes to */
+  bucket?: BucketPlan;
+}
+
+export interface UploadGatewayPlan {
+  /** public base URL (http_file_share_base_url) */
+  url: string;
+  /** the port the gateway listens on and is published at */
+  port: number;
+  downloads: "redirect" | "stream";
+  /** "keys": the gateway signs with an access key pair (secrets s3AccessKeyId, s3SecretAccessKey); "platform": with the platform's identity (an IAM role) */
+  credentials: "keys" | "platform";
+}
+
+export interface BucketPlan {
+  /** undefined: the platform creates a bucket with a unique name */
+  name?: string;
+  /** an S3-compatible server's endpoint; undefined for AWS S3 or the platform's own server */
+  endpoint?: string;
+  region: string;
+  forcePathStyle: boolean;
+  /** the platform runs the S3 server itself (docker.minio) */
+  selfHosted: boolean;
+  /** the lifecycle rule: objects expire after this many whole days, never sooner than Prosody forgets them */
+  expiryDays: number;
 }
 
 export interface DeploymentPlan {
@@ -136,6 +159,19 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
 
   const uploadComponent = components.find((component) => component.kind === "upload");
   const uploads = uploadComponent ? planUploads(spec, uploadComponent.host) : undefined;
+  if (uploads?.gateway) {
+    checkDistinct(
+      [
+        ...listeners
+          .filter((listener) => listener.public)
+          .map((listener) => ({ field: `ports.${LISTENER_FIELDS[listener.name]}`, value: listener.port })),
+        { field: "ports.uploadGateway", value: uploads.gateway.port },
+      ],
+      "port",
+      "is already taken by a public listener",
+      problems,
+    );
+  }
   if (!uploadComponent && spec.uploads === "s3") {
     problems.push({
       field: "uploads",
@@ -223,13 +259,34 @@ function planUploads(spec: DeploymentSpec, host: string): UploadPlan {
   if (spec.uploads === "volume") {
     return { mode: "volume", ...base, folder: `${spec.paths.data}/${storeFolderName(host)}/http_file_share` };
   }
+  const { s3 } = spec.upload;
+  const selfHosted = spec.platform === "docker" && spec.docker.minio && s3.endpoint === undefined;
+  const port = spec.ports.uploadGateway;
   return {
     mode: "s3",
     ...base,
-    gatewayUrl: spec.upload.gatewayUrl ?? `https://${host}/`,
-    bucketExpiryDays: Math.ceil(spec.upload.expiresAfter / DAY),
+    gateway: {
+      url: spec.upload.gatewayUrl ?? `https://${host}${port === 443 ? "" : `:${port}`}/`,
+      port,
+      // Clients cannot reach a self-hosted S3 server on the private network: bytes go through the gateway.
+      downloads: s3.downloads ?? (selfHosted ? "stream" : "redirect"),
+      credentials: s3.endpoint !== undefined || selfHosted ? "keys" : "platform",
+    },
+    bucket: {
+      ...(s3.bucket !== undefined || s3.endpoint !== undefined || selfHosted
+        ? { name: s3.bucket ?? DEFAULT_BUCKET }
+        : {}),
+      ...(s3.endpoint !== undefined ? { endpoint: s3.endpoint } : {}),
+      region: s3.region,
+      forcePathStyle: s3.forcePathStyle || selfHosted,
+      selfHosted,
+      expiryDays: Math.ceil(spec.upload.expiresAfter / DAY),
+    },
   };
 }
+
+/** The bucket name where no platform names buckets uniquely for us. */
+export const DEFAULT_BUCKET = "prosody-uploads";
 
 /** How Prosody's datamanager names a host's folder: every character but a letter or digit as %xx. */
 export const storeFolderName = (host: string): string =>

@@ -56,6 +56,14 @@ const httpsUrl = z
   .refine((value) => !/[\s"'\\]/.test(value), {
     error: rule("the URL has quotes, spaces or backslashes", "percent-encode them"),
   });
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: rule("not an http(s) URL", "write e.g. http://minio.internal:9000") })
+  .refine((value) => !value.includes("?") && !value.includes("#"), {
+    error: rule("has a query or fragment", "give the endpoint's scheme, host and port only"),
+  });
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+  error: rule("not an S3 bucket name", "use 3-63 lower-case letters, digits, dots and hyphens"),
+});
 const contactUri = z.string().regex(/^(mailto:[^\s@]+@[^\s@]+|xmpp:[^\s]+|https:\/\/[^\s]+)$/, {
   error: rule("not a contact address", "write mailto:someone@example.org, xmpp:someone@example.org or an https:// URL"),
 });
@@ -135,8 +143,26 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       dailyQuota: z.number().int().min(1024).optional(),
       /** Public base URL of the upload gateway with uploads "s3". Default https://<share host>/. */
       gatewayUrl: httpsUrl.optional(),
+      /** Where the gateway keeps uploads "s3". */
+      s3: z
+        .strictObject({
+          /** Bucket name. Default: AWS creates one with a unique name; elsewhere "prosody-uploads". */
+          bucket: bucketName.optional(),
+          /** Endpoint of an S3-compatible server (MinIO, Ceph, Garage); unset for AWS S3. Its keys are the secrets s3AccessKeyId and s3SecretAccessKey. */
+          endpoint: httpUrl.optional(),
+          /** Region of the bucket. */
+          region: z
+            .string()
+            .regex(/^[a-z0-9-]{2,32}$/, { error: rule("not a region name", 'write e.g. "eu-central-1"') })
+            .default("us-east-1"),
+          /** Path-style addressing (endpoint/bucket/key), which most S3-compatible servers need. */
+          forcePathStyle: z.boolean().default(false),
+          /** "redirect": downloads go to short-lived presigned S3 URLs; "stream": through the gateway. Default redirect, stream with docker.minio. */
+          downloads: z.enum(["redirect", "stream"]).optional(),
+        })
+        .default({ region: "us-east-1", forcePathStyle: false }),
     })
-    .default({ sizeLimit: 100 * MiB, expiresAfter: 7 * 86400 }),
+    .default({ sizeLimit: 100 * MiB, expiresAfter: 7 * 86400, s3: { region: "us-east-1", forcePathStyle: false } }),
   archive: z
     .strictObject({
       /** How long message archives (MAM) are kept: "never" (forever), or a number with d, w, m or y. */
@@ -164,8 +190,10 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       http: port.default(5280),
       /** SOCKS5 proxy for file transfer, when proxy65 loads. */
       proxy65: port.default(5000),
+      /** HTTPS port of the upload gateway, with uploads "s3". */
+      uploadGateway: port.default(443),
     })
-    .default({ c2s: 5222, c2sDirectTls: 5223, s2s: 5269, https: 5281, http: 5280, proxy65: 5000 }),
+    .default({ c2s: 5222, c2sDirectTls: 5223, s2s: 5269, https: 5281, http: 5280, proxy65: 5000, uploadGateway: 443 }),
   http: z
     .strictObject({
       /** The URL users reach Prosody's HTTP services at, when a proxy sits in front. */
@@ -257,8 +285,10 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
     .strictObject({
       /** Host address the Docker platform publishes Prosody's public ports on. */
       publishAddress: z.union([ipv4, ipv6]).default("0.0.0.0"),
+      /** With uploads "s3" and no upload.s3.endpoint: run a MinIO container as the S3 server. */
+      minio: z.boolean().default(false),
     })
-    .default({ publishAddress: "0.0.0.0" }),
+    .default({ publishAddress: "0.0.0.0", minio: false }),
   /** Least severe log level written to the console. */
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
   paths: z

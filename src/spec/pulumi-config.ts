@@ -12,7 +12,13 @@ import { SpecError } from "./errors";
 export const PROJECT = "prosody";
 
 /** Secret stack config keys (`pulumi config set --secret prosody:<key>`), each generated when absent. */
-export const SECRET_KEYS = ["databasePassword", "uploadSecret", "turnSecret"] as const;
+export const SECRET_KEYS = [
+  "databasePassword",
+  "uploadSecret",
+  "turnSecret",
+  "s3AccessKeyId",
+  "s3SecretAccessKey",
+] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 const isSecretKey = (key: string): key is SecretKey => (SECRET_KEYS as readonly string[]).includes(key);

@@ -9,47 +9,21 @@ import { join } from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ProsodyStack } from "../../components";
-import { type MockRun, type RecordedResource, runUnderMocks } from "../../src/cli/mock-run";
-import program from "../../src/program";
+import type { MockRun, RecordedResource } from "../../src/cli/mock-run";
 import { planDeployment } from "../../src/plan";
 import { renderArtifacts } from "../../src/render";
-import { readStackConfig, type StackConfig, stackSpec } from "../../src/spec/stack-config";
+import { stackSpec } from "../../src/spec/stack-config";
+import {
+  byName,
+  describeResources,
+  devConfig,
+  devWith,
+  expectResourceError,
+  runComponents,
+  runProgram,
+} from "../support/mock-stack";
 
 const ROOT = join(__dirname, "..", "..");
-const devConfig = () => readStackConfig("dev", ROOT);
-
-/** The dev stack file with some keys replaced. */
-function devWith(values: Record<string, unknown>, secretKeys: string[] = []): StackConfig {
-  const dev = devConfig();
-  return { ...dev, values: { ...dev.values, ...values }, secretKeys: [...dev.secretKeys, ...secretKeys] };
-}
-
-const runProgram = (config: Pick<StackConfig, "values" | "secretKeys">, stack = "dev") =>
-  runUnderMocks(stack, config, program);
-
-const runComponents = (build: () => Record<string, pulumi.Output<unknown>>) =>
-  runUnderMocks("test", { values: {}, secretKeys: [] }, build);
-
-const byName = (run: MockRun, name: string): RecordedResource => {
-  const found = run.resources.find((resource) => resource.name === name);
-  assert.ok(found, `no resource named ${name} in ${run.resources.map((resource) => resource.name).join(", ")}`);
-  return found;
-};
-
-const describeResources = (run: MockRun) => run.resources.map((resource) => `${resource.type} ${resource.name}`).sort();
-
-async function expectResourceError(build: () => void): Promise<string> {
-  try {
-    await runComponents(() => {
-      build();
-      return {};
-    });
-  } catch (error) {
-    assert.ok(pulumi.ResourceError.isInstance(error), `expected a ResourceError, got ${String(error)}`);
-    return (error as Error).message;
-  }
-  assert.fail("the component accepted the spec");
-}
 
 describe("ProsodyStack under Pulumi mocks", function () {
   this.timeout(60000);
@@ -265,7 +239,24 @@ describe("ProsodyStack under Pulumi mocks", function () {
       () => new ProsodyStack("chat", { domain: "example.org", tls: { mode: "acme" }, uploads: "s3" }),
     );
     assert.match(acme, /tls\.mode \(given "acme"\)/);
-    assert.match(acme, /uploads \(given "s3"\)/);
+    assert.match(
+      acme,
+      /upload\.s3\.endpoint: uploads go to S3, and a Docker host has no S3 of its own\. Fix: .*docker\.minio/,
+    );
+    const keys = await expectResourceError(
+      () =>
+        new ProsodyStack("chat", {
+          domain: "example.org",
+          uploads: "s3",
+          upload: { s3: { endpoint: "http://s3.internal:9000" } },
+          secrets: { s3AccessKeyId: "given-access-key" },
+        }),
+    );
+    assert.match(
+      keys,
+      /secrets\.s3SecretAccessKey: .*only its owner can issue\. Fix: `pulumi config set --secret prosody:s3SecretAccessKey/,
+    );
+    assert.doesNotMatch(keys, /secrets\.s3AccessKeyId/);
     const rocks = await expectResourceError(
       () => new ProsodyStack("chat", { domain: "example.org", prosodyVersion: "0.12", modules: { add: ["log_json"] } }),
     );

@@ -142,6 +142,7 @@ describe("gateway: configuration", () => {
         downloadMode: "redirect",
         presignSeconds: 300,
         corsOrigins: "*",
+        createBucket: false,
       },
     );
   });

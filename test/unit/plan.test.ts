@@ -54,8 +54,8 @@ describe("planDeployment", () => {
       sizeLimit: 100 * 1024 * 1024,
       dailyQuota: 1000 * 1024 * 1024,
       expiresAfter: 7 * 86400,
-      gatewayUrl: "https://share.example.org/",
-      bucketExpiryDays: 7,
+      gateway: { url: "https://share.example.org/", port: 443, downloads: "redirect", credentials: "platform" },
+      bucket: { region: "us-east-1", forcePathStyle: false, selfHosted: false, expiryDays: 7 },
     });
     assert.deepEqual(
       prod.environment.map((v) => [v.name, v.secret]),
@@ -74,6 +74,63 @@ describe("planDeployment", () => {
     const planned = plan({ domain: "my-chat.example.org" });
     assert.equal(planned.uploads?.folder, "/var/lib/prosody/share%2emy%2dchat%2eexample%2eorg/http_file_share");
     assert.equal(plan({ domain: "example.org", uploads: "s3" }).uploads?.folder, undefined);
+  });
+
+  it("plans the upload gateway and its bucket: AWS S3, an S3-compatible server, or MinIO on Docker", () => {
+    const aws = plan({ domain: "example.org", platform: "aws", uploads: "s3", upload: { expiresAfter: 36 * 3600 } });
+    assert.deepEqual(aws.uploads?.gateway, {
+      url: "https://share.example.org/",
+      port: 443,
+      downloads: "redirect",
+      credentials: "platform",
+    });
+    assert.deepEqual(aws.uploads?.bucket, {
+      region: "us-east-1",
+      forcePathStyle: false,
+      selfHosted: false,
+      expiryDays: 2,
+    });
+
+    const compatible = plan({
+      domain: "example.org",
+      uploads: "s3",
+      ports: { uploadGateway: 8443 },
+      upload: { s3: { endpoint: "https://s3.example.net", region: "garage" } },
+    });
+    assert.equal(compatible.uploads?.gateway?.url, "https://share.example.org:8443/");
+    assert.equal(compatible.uploads?.gateway?.credentials, "keys");
+    assert.deepEqual(compatible.uploads?.bucket, {
+      name: "prosody-uploads",
+      endpoint: "https://s3.example.net",
+      region: "garage",
+      forcePathStyle: false,
+      selfHosted: false,
+      expiryDays: 7,
+    });
+
+    const minio = plan({ domain: "example.org", uploads: "s3", docker: { minio: true } });
+    assert.equal(minio.uploads?.bucket?.selfHosted, true);
+    assert.equal(minio.uploads?.bucket?.forcePathStyle, true);
+    assert.equal(minio.uploads?.gateway?.downloads, "stream");
+    assert.equal(minio.uploads?.gateway?.credentials, "keys");
+  });
+
+  it("refuses an upload gateway port that a public listener already has", () => {
+    assert.throws(
+      () => plan({ domain: "example.org", uploads: "s3", ports: { uploadGateway: 5281 } }),
+      /ports\.uploadGateway \(given 5281\): this port is already taken by a public listener \(ports\.https\)/,
+    );
+    assert.doesNotThrow(
+      () => plan({ domain: "example.org", ports: { uploadGateway: 5281 } }),
+      "only uploads s3 runs a gateway",
+    );
+  });
+
+  it("refuses an S3 endpoint that is not an http(s) URL", () => {
+    assert.throws(
+      () => plan({ domain: "example.org", uploads: "s3", upload: { s3: { endpoint: "minio:9000" } } }),
+      /upload\.s3\.endpoint \(given "minio:9000"\): not an http\(s\) URL/,
+    );
   });
 
   it("publishes SRV records for every domain and for the MUC host", () => {

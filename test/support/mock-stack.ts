@@ -1,0 +1,48 @@
+/**
+ * The dev stack under Pulumi's mock runtime, through the same runner
+ * `prosody-stack plan` uses (it sets the mocks for each run; runs never
+ * overlap, so the process-global mock state is never shared).
+ */
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { type MockRun, type RecordedResource, runUnderMocks } from "../../src/cli/mock-run";
+import program from "../../src/program";
+import { readStackConfig, type StackConfig } from "../../src/spec/stack-config";
+
+const ROOT = join(__dirname, "..", "..");
+export const devConfig = () => readStackConfig("dev", ROOT);
+
+/** The dev stack file with some keys replaced. */
+export function devWith(values: Record<string, unknown>, secretKeys: string[] = []): StackConfig {
+  const dev = devConfig();
+  return { ...dev, values: { ...dev.values, ...values }, secretKeys: [...dev.secretKeys, ...secretKeys] };
+}
+
+export const runProgram = (config: Pick<StackConfig, "values" | "secretKeys">, stack = "dev") =>
+  runUnderMocks(stack, config, program);
+
+export const runComponents = (build: () => Record<string, pulumi.Output<unknown>>) =>
+  runUnderMocks("test", { values: {}, secretKeys: [] }, build);
+
+export const byName = (run: MockRun, name: string): RecordedResource => {
+  const found = run.resources.find((resource) => resource.name === name);
+  assert.ok(found, `no resource named ${name} in ${run.resources.map((resource) => resource.name).join(", ")}`);
+  return found;
+};
+
+export const describeResources = (run: MockRun) =>
+  run.resources.map((resource) => `${resource.type} ${resource.name}`).sort();
+
+export async function expectResourceError(build: () => void): Promise<string> {
+  try {
+    await runComponents(() => {
+      build();
+      return {};
+    });
+  } catch (error) {
+    assert.ok(pulumi.ResourceError.isInstance(error), `expected a ResourceError, got ${String(error)}`);
+    return (error as Error).message;
+  }
+  assert.fail("the component accepted the spec");
+}
