@@ -48,11 +48,19 @@ function checkHealth(config: GatewayConfig): void {
   const call = request(
     { host: "127.0.0.1", port: config.port, path: HEALTH_PATH, rejectUnauthorized: false, timeout: 5000 },
     (response) => {
-      response.resume();
-      process.exit(response.statusCode === 200 ? 0 : 1);
+      let body = "";
+      response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      response.on("end", () => {
+        // Docker keeps this output with the health status: say why when unhealthy.
+        process.stdout.write(`${response.statusCode} ${body}`);
+        process.exit(response.statusCode === 200 ? 0 : 1);
+      });
     },
   );
-  call.on("error", () => process.exit(1));
+  call.on("error", (error) => {
+    process.stdout.write(`the gateway does not answer on port ${config.port}: ${error.message}\n`);
+    process.exit(1);
+  });
   call.on("timeout", () => call.destroy(new Error("timeout")));
   call.end();
 }

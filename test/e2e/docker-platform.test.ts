@@ -8,15 +8,14 @@
  */
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { IMAGE_USER } from "../../components/shared/image";
 import { type MockRun, type RecordedResource, runUnderMocks } from "../../src/cli/mock-run";
 import program from "../../src/program";
 import { planDeployment } from "../../src/plan";
 import { readStackConfig, type StackConfig, stackSpec } from "../../src/spec/stack-config";
-import { issueLeaf, suiteCa } from "./harness/certs";
+import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
 import { type ContainerInputs, ReplayedContainer } from "./harness/docker-replay";
 import { fetchLoopback } from "../support/http";
 import { PORTS } from "./harness/server";
@@ -43,7 +42,7 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
   this.timeout(180_000);
   let root: string;
   const containers: ReplayedContainer[] = [];
-  const tls = { ca: "", cert: "", key: "" };
+  let tls: SuiteTls;
 
   before(() => {
     root = mkdtempSync(join(tmpdir(), "prosody-replay-"));
@@ -51,10 +50,7 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
     const plan = planDeployment(stackSpec(devStack("personal")));
     const folder = join(root, "tls");
     mkdirSync(folder);
-    issueLeaf(folder, plan.certificateNames);
-    tls.cert = readFileSync(join(folder, `${plan.spec.domain}.crt`), "utf8");
-    tls.key = readFileSync(join(folder, `${plan.spec.domain}.key`), "utf8");
-    tls.ca = readFileSync(suiteCa().cert, "utf8");
+    tls = suiteTls(folder, plan.certificateNames);
   });
 
   after(async () => {
@@ -63,21 +59,13 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
   });
 
   const deploy = (tier: "personal" | "enterprise") =>
-    runUnderMocks("dev", devStack(tier), program, {
-      outputs: (type, name) => {
-        if (type === "tls:index/locallySignedCert:LocallySignedCert") return { certPem: tls.cert };
-        if (type === "tls:index/selfSignedCert:SelfSignedCert") return { certPem: tls.ca };
-        if (type === "tls:index/privateKey:PrivateKey" && name === "prosody-tls-key") return { privateKeyPem: tls.key };
-        return undefined;
-      },
-    });
+    runUnderMocks("dev", devStack(tier), program, { outputs: suiteTlsOutputs(tls) });
 
   const replay = (run: MockRun): ReplayedContainer => {
     const container = new ReplayedContainer(
       serverOf(run).clearInputs as ContainerInputs,
       join(root, "volumes"),
       join(root, `files-${containers.length}`),
-      IMAGE_USER,
     );
     containers.push(container);
     return container;
@@ -86,13 +74,13 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
   it("serves the dev stack, then keeps accounts, archives and uploads when the tier switches", async () => {
     const personal = await deploy("personal");
     const first = replay(personal);
-    assert.notEqual(first.healthcheck().code, 0, "unhealthy before Prosody runs");
+    assert.notEqual((await first.healthcheck()).code, 0, "unhealthy before Prosody runs");
     for (const user of ["alice", "bob"]) {
       const registered = first.exec(["prosodyctl", "register", user, "localhost", `${user}-password-1`]);
       assert.equal(registered.code, 0, registered.output);
     }
     await first.start();
-    const healthy = first.healthcheck();
+    const healthy = await first.healthcheck();
     assert.equal(healthy.code, 0, healthy.output);
 
     let alice = await login("localhost", "alice", "alice-password-1");
@@ -130,7 +118,7 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
 
     const second = replay(enterprise);
     await second.start();
-    assert.equal(second.healthcheck().code, 0);
+    assert.equal((await second.healthcheck()).code, 0);
     alice = await login("localhost", "alice", "alice-password-1");
     bob = await login("localhost", "bob", "bob-password-1");
     assert.deepEqual(await archivedBodies(bob, "alice@localhost"), bodies, "the archive survived the switch");

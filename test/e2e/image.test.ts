@@ -1,12 +1,21 @@
 /**
- * The image itself: who it runs as, where things live, the entrypoint's refusal
- * of a bad config, and the health check.
+ * The images themselves: who they run as, where things live, the entrypoint's
+ * refusal of a bad config, and the health check.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { IMAGE_USER } from "../../components/shared/image";
-import { IMAGE, imageRuntime, STORAGE, runInContainer, type Runtime, type Workspace } from "./harness/prosody";
+import { GATEWAY_IMAGE_USER, IMAGE_USER } from "../../components/shared/image";
+import { GATEWAY_IMAGE } from "./harness/docker-replay";
+import {
+  buildahRunArgs,
+  IMAGE,
+  imageRuntime,
+  STORAGE,
+  runInContainer,
+  type Runtime,
+  type Workspace,
+} from "./harness/prosody";
 import { PORTS, ServerUnderTest } from "./harness/server";
 
 describe("the Prosody image", function () {
@@ -62,5 +71,52 @@ describe("the Prosody image", function () {
     } finally {
       await server.dispose();
     }
+  });
+});
+
+describe("the upload gateway image", function () {
+  this.timeout(120_000);
+  let container: string;
+  const run = (command: readonly string[], env: Record<string, string> = {}) => {
+    const result = spawnSync("buildah", buildahRunArgs(container, [], env, command, String(GATEWAY_IMAGE_USER.uid)), {
+      encoding: "utf8",
+    });
+    return { code: result.status, output: `${result.stdout}${result.stderr}` };
+  };
+
+  before(() => {
+    container = execFileSync("buildah", [...STORAGE, "from", GATEWAY_IMAGE.name], { encoding: "utf8" }).trim();
+  });
+  after(() => spawnSync("buildah", [...STORAGE, "rm", container], { stdio: "ignore" }));
+
+  it("runs the bundle with Debian's Node.js as an unprivileged user, with a health check", () => {
+    const config = JSON.parse(
+      execFileSync("buildah", [...STORAGE, "inspect", "--type", "image", GATEWAY_IMAGE.name], { encoding: "utf8" }),
+    );
+    const docker = config.Docker?.config ?? {};
+    assert.equal(docker.User, `${GATEWAY_IMAGE_USER.uid}:${GATEWAY_IMAGE_USER.gid}`);
+    assert.deepEqual(docker.Entrypoint, GATEWAY_IMAGE.entrypoint);
+    assert.deepEqual(docker.Healthcheck?.Test, ["CMD", "node", "/opt/upload-gateway/gateway.js", "--health"]);
+    assert.match(run(["node", "--version"]).output, /^v(2[0-9])\./);
+    assert.equal(run(["id", "-u"]).output.trim(), String(GATEWAY_IMAGE_USER.uid));
+  });
+
+  it("refuses a bad configuration with exit 78, naming each variable and the fix, and no secret", () => {
+    const refused = run(GATEWAY_IMAGE.entrypoint, { GATEWAY_SECRET: "tiny-secret", GATEWAY_DOWNLOAD_MODE: "proxy" });
+    assert.equal(refused.code, 78, refused.output);
+    assert.match(refused.output, /S3_BUCKET/);
+    assert.match(refused.output, /GATEWAY_DOWNLOAD_MODE \(given "proxy"\)/);
+    assert.match(refused.output, /GATEWAY_SECRET \(given \[secret\]\): is 11 bytes long/);
+    assert.doesNotMatch(refused.output, /tiny-secret/);
+  });
+
+  it("reports unhealthy, saying why, when nothing answers", () => {
+    const health = run([...GATEWAY_IMAGE.entrypoint, "--health"], {
+      GATEWAY_SECRET: "a-secret-long-enough-123",
+      S3_BUCKET: "uploads",
+      GATEWAY_PORT: "25999",
+    });
+    assert.equal(health.code, 1);
+    assert.match(health.output, /does not answer on port 25999/);
   });
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The e2e suite: rendered configs in real Prosody 13 (our image, via buildah) and
-# Prosody 0.12 (Debian bookworm), with real PostgreSQL and a real XMPP client.
+# Prosody 0.12 (Debian bookworm), with real PostgreSQL, the upload gateway (its
+# own image) against an S3-compatible server, and a real XMPP client.
 # Needs root and the packages of scripts/install-e2e-deps.sh; says what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,6 +24,9 @@ fi
 
 echo "test:e2e: building the Prosody 13 image (image/build.sh)" >&2
 image/build.sh >/dev/null
+echo "test:e2e: building the upload gateway image" >&2
+npm run --silent build:gateway
+image/build.sh prosody-stack/upload-gateway gateway >/dev/null
 
 # The CA exists before Node starts, so the client verifies Prosody's certificates
 # through NODE_EXTRA_CA_CERTS exactly as it would a public CA's.

@@ -15,8 +15,17 @@ const S3rver = require("s3rver") as new (options: Record<string, unknown>) => {
   close(): Promise<void>;
 };
 
-/** The credentials s3rver checks signatures against. */
-export const S3_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { DUMMY_ACCOUNT } = require("s3rver/lib/models/account") as {
+  DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
+};
+
+/** A key pair s3rver checks SigV4 signatures against (its built-in S3RVER pair is too short for our secret rules). */
+export const S3_CREDENTIALS = {
+  accessKeyId: "prosody-stack-e2e",
+  secretAccessKey: "prosody-stack-e2e-secret-key-0123456789",
+} as const;
+DUMMY_ACCOUNT.createKeyPair(S3_CREDENTIALS.accessKeyId, S3_CREDENTIALS.secretAccessKey);
 
 export interface S3TestServer {
   endpoint: string;

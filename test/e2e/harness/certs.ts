@@ -3,7 +3,7 @@
  * through NODE_EXTRA_CA_CERTS) and one leaf per server covering every host name of the plan.
  */
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export function suiteCa(): { cert: string; key: string } {
@@ -52,3 +52,31 @@ export function issueLeaf(dir: string, names: readonly string[]): void {
     { stdio: "pipe" },
   );
 }
+
+export interface SuiteTls {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/** A leaf for `names` from the suite CA, as PEM text (written into `dir` on the way). */
+export function suiteTls(dir: string, names: readonly string[]): SuiteTls {
+  issueLeaf(dir, names);
+  const [primary] = names;
+  return {
+    ca: readFileSync(suiteCa().cert, "utf8"),
+    cert: readFileSync(join(dir, `${primary}.crt`), "utf8"),
+    key: readFileSync(join(dir, `${primary}.key`), "utf8"),
+  };
+}
+
+/** Mock outputs that put the suite's certificate where @pulumi/tls's would be, for the component named `component`. */
+export const suiteTlsOutputs =
+  (tls: SuiteTls, component = "prosody") =>
+  (type: string, name: string): Record<string, unknown> | undefined => {
+    if (type === "tls:index/locallySignedCert:LocallySignedCert") return { certPem: tls.cert };
+    if (type === "tls:index/selfSignedCert:SelfSignedCert") return { certPem: tls.ca };
+    if (type === "tls:index/privateKey:PrivateKey" && name === `${component}-tls-key`)
+      return { privateKeyPem: tls.key };
+    return undefined;
+  };

@@ -8,6 +8,7 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { GATEWAY_IMAGE_USER, IMAGE_USER } from "../../../components/shared/image";
 import { buildahRunArgs, IMAGE, STORAGE, listenerPid, waitForExit, waitForPort, waitForPortClosed } from "./prosody";
 
 export interface ContainerInputs {
@@ -17,6 +18,29 @@ export interface ContainerInputs {
   ports?: { internal: number; external: number }[];
   healthcheck?: { tests: string[] };
 }
+
+/** What Docker takes from the image: its name, user and entrypoint. */
+export interface ReplayedImage {
+  name: string;
+  user: string;
+  entrypoint: readonly string[];
+  /** owner of a new named volume (Docker copies the image's folder, owned by the image's user) */
+  owner: { uid: number; gid: number };
+}
+
+export const PROSODY_IMAGE: ReplayedImage = {
+  name: IMAGE,
+  user: "prosody",
+  entrypoint: ["/usr/local/bin/prosody-entrypoint"],
+  owner: IMAGE_USER,
+};
+
+export const GATEWAY_IMAGE: ReplayedImage = {
+  name: process.env.E2E_GATEWAY_IMAGE ?? "localhost/prosody-stack/upload-gateway:latest",
+  user: String(GATEWAY_IMAGE_USER.uid),
+  entrypoint: ["node", "/opt/upload-gateway/gateway.js"],
+  owner: GATEWAY_IMAGE_USER,
+};
 
 export class ReplayedContainer {
   private readonly container: string;
@@ -29,9 +53,10 @@ export class ReplayedContainer {
     private readonly inputs: ContainerInputs,
     volumesRoot: string,
     scratch: string,
-    imageUser: { uid: number; gid: number },
+    private readonly image: ReplayedImage = PROSODY_IMAGE,
   ) {
-    this.container = execFileSync("buildah", [...STORAGE, "from", IMAGE], { encoding: "utf8" }).trim();
+    const imageUser = image.owner;
+    this.container = execFileSync("buildah", [...STORAGE, "from", image.name], { encoding: "utf8" }).trim();
     const volumes = [...(inputs.volumes ?? [])].sort((a, b) => a.containerPath.length - b.containerPath.length);
     for (const volume of volumes) {
       const folder = join(volumesRoot, volume.volumeName);
@@ -63,7 +88,7 @@ export class ReplayedContainer {
         entry.slice(entry.indexOf("=") + 1),
       ]),
     );
-    return buildahRunArgs(this.container, this.mounts, env, command);
+    return buildahRunArgs(this.container, this.mounts, env, command, this.image.user);
   }
 
   exec(command: readonly string[]): { code: number; output: string } {
@@ -71,28 +96,33 @@ export class ReplayedContainer {
     return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
   }
 
-  /** The container's health check command, as Docker would run it. */
-  healthcheck(): { code: number; output: string } {
+  /** The container's health check command, as Docker would run it (asynchronously: it may need servers in this process). */
+  healthcheck(): Promise<{ code: number; output: string }> {
     const [kind, ...command] = this.inputs.healthcheck?.tests ?? [];
     if (kind !== "CMD") throw new Error(`unsupported health check ${kind}`);
-    return this.exec(command);
+    const child = spawn("buildah", this.runArgs(command), { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    return new Promise((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, output })));
   }
 
-  async start(): Promise<void> {
-    const child = spawn("buildah", this.runArgs(["/usr/local/bin/prosody-entrypoint"]), {
+  /** Starts the entrypoint and waits for the given ports (default: every published port). */
+  async start(ports: readonly number[] = (this.inputs.ports ?? []).map((port) => port.internal)): Promise<void> {
+    const child = spawn("buildah", this.runArgs(this.image.entrypoint), {
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
     this.child = child;
-    for (const { internal } of this.inputs.ports ?? []) await waitForPort(internal, 30_000, () => this.output);
+    for (const port of ports) await waitForPort(port, 30_000, () => this.output);
   }
 
   log(): string {
     return this.output;
   }
 
-  /** SIGTERM to Prosody, then waits until every published port is free and removes the container. */
+  /** SIGTERM to the server, then waits until every published port is free and removes the container. */
   async remove(): Promise<void> {
     const ports = (this.inputs.ports ?? []).map((port) => port.internal);
     const [first] = ports;

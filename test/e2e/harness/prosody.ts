@@ -61,12 +61,13 @@ function makeWorkspace(owner: string, inside?: Workspace["inside"]): Workspace {
 const envArgs = (flag: string, env: Record<string, string>) =>
   Object.entries(env).flatMap(([k, v]) => [flag, `${k}=${v}`]);
 
-/** `buildah run` arguments: the prosody user, the host's network, the given mounts ("host:container[:ro]") and env. */
+/** `buildah run` arguments: the user (prosody unless said), the host's network, the given mounts ("host:container[:ro]") and env. */
 export const buildahRunArgs = (
   container: string,
   mounts: readonly string[],
   env: Record<string, string>,
   command: readonly string[],
+  user = "prosody",
 ) => [
   ...STORAGE,
   "run",
@@ -75,7 +76,7 @@ export const buildahRunArgs = (
   "--network",
   "host",
   "--user",
-  "prosody",
+  user,
   ...mounts.flatMap((mount) => ["-v", mount]),
   ...envArgs("--env", env),
   container,
