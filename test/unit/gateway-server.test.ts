@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { ensureBucket } from "../../gateway/src/bucket";
 import { readGatewayConfig, type GatewayConfig } from "../../gateway/src/config";
 import { createS3Client } from "../../gateway/src/s3";
 import { createGateway } from "../../gateway/src/server";
@@ -305,6 +306,22 @@ describe("gateway: against an S3 server", function () {
       assert.equal((await fetchLoopback(`${redirecting.url}/${newSlot()}/missing.txt`)).status, 404);
     } finally {
       await stopGateway(redirecting);
+    }
+  });
+
+  it("creates a missing bucket at start when asked, and reports a server without lifecycle rules", async () => {
+    const client = createS3Client({ region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true });
+    client.config.credentials = async () => S3_CREDENTIALS;
+    try {
+      assert.deepEqual(await ensureBucket(client, { bucket: "made-at-start", createBucket: false }), []);
+      const done = await ensureBucket(client, { bucket: "made-at-start", createBucket: true, bucketExpiryDays: 7 });
+      assert.equal(done[0], "created bucket made-at-start");
+      // s3rver has no lifecycle rules (MinIO and AWS do): the gateway says so and still starts.
+      assert.equal(done[1], "warning: the server refused the lifecycle rule (NotImplemented); uploads will not expire");
+      const again = await ensureBucket(client, { bucket: "made-at-start", createBucket: true });
+      assert.deepEqual(again, [], "an existing bucket is left alone");
+    } finally {
+      client.destroy();
     }
   });
 });
