@@ -12,7 +12,7 @@ import type { DeploymentPlan } from "../../src/plan/deployment";
 import { ENV } from "../../src/plan/deployment";
 import { renderCoturnConfig } from "../../src/render/coturn";
 import type { SecretKey } from "../../src/spec/pulumi-config";
-import { SECRET_VARIABLES, type StackSecrets } from "../shared/secrets";
+import { SECRET_VARIABLES, type SecretReader, type StackSecrets } from "../shared/secrets";
 import { buildImage, GATEWAY_IMAGE_USER, gatewayImageBuild, IMAGE_USER } from "../shared/image";
 import { childName, physicalName } from "../shared/names";
 import type { PlatformInput, PlatformOutputs, PlatformSupport } from "./types";
@@ -155,11 +155,11 @@ function prosodyEnvironment(
 }
 
 /** `VARIABLE=value` for each secret the reader takes, each one a Pulumi secret. */
-function secretEnvironment(reader: "prosody" | "gateway", secrets: StackSecrets): pulumi.Output<string>[] {
+function secretEnvironment(reader: SecretReader, secrets: StackSecrets): pulumi.Output<string>[] {
   return (Object.keys(SECRET_VARIABLES) as SecretKey[]).flatMap((key) => {
     const value = secrets[key];
-    const { variable, reader: takenBy } = SECRET_VARIABLES[key];
-    return value && takenBy === reader ? [pulumi.secret(pulumi.interpolate`${variable}=${value}`)] : [];
+    const variable = SECRET_VARIABLES[key].readers[reader];
+    return value && variable ? [pulumi.secret(pulumi.interpolate`${variable}=${value}`)] : [];
   });
 }
 
@@ -290,7 +290,6 @@ function deployUploadGateway(
         ...Object.entries(settings).flatMap(([variable, value]) =>
           value === undefined ? [] : [`${variable}=${value}`],
         ),
-        pulumi.secret(pulumi.interpolate`GATEWAY_SECRET=${secrets.uploadSecret}`),
         ...secretEnvironment("gateway", secrets),
       ],
       uploads: [

@@ -13,30 +13,31 @@ import { childName } from "./names";
 export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 export type GivenSecrets = Partial<Record<SecretKey, pulumi.Input<string>>>;
 
-/** Each secret key: the program that reads it, the variable it reads it from, the child that generates it. */
+/** Each secret key: the variable each program reads it from, and the child that generates it. */
 export const SECRET_VARIABLES: Record<
   SecretKey,
-  { reader: "prosody" | "gateway"; variable: string; part: string; length: number; minLength: number }
+  { readers: Partial<Record<SecretReader, string>>; part: string; length: number; minLength: number }
 > = {
   databasePassword: {
-    reader: "prosody",
-    variable: ENV.databasePassword,
+    readers: { prosody: ENV.databasePassword },
     part: "database-password",
     length: 32,
     minLength: 16,
   },
-  uploadSecret: { reader: "prosody", variable: ENV.uploadSecret, part: "upload-secret", length: 32, minLength: 16 },
-  turnSecret: { reader: "prosody", variable: ENV.turnSecret, part: "turn-secret", length: 32, minLength: 16 },
-  // MinIO takes access keys of 3-20 and secret keys of 8-40 characters.
-  s3AccessKeyId: { reader: "gateway", variable: "AWS_ACCESS_KEY_ID", part: "s3-access-key", length: 20, minLength: 3 },
-  s3SecretAccessKey: {
-    reader: "gateway",
-    variable: "AWS_SECRET_ACCESS_KEY",
-    part: "s3-secret-key",
-    length: 40,
-    minLength: 8,
+  // Prosody signs upload tokens with it, the gateway checks them.
+  uploadSecret: {
+    readers: { prosody: ENV.uploadSecret, gateway: "GATEWAY_SECRET" },
+    part: "upload-secret",
+    length: 32,
+    minLength: 16,
   },
+  turnSecret: { readers: { prosody: ENV.turnSecret }, part: "turn-secret", length: 32, minLength: 16 },
+  // MinIO takes access keys of 3-20 and secret keys of 8-40 characters.
+  s3AccessKeyId: { readers: { gateway: "AWS_ACCESS_KEY_ID" }, part: "s3-access-key", length: 20, minLength: 3 },
+  s3SecretAccessKey: { readers: { gateway: "AWS_SECRET_ACCESS_KEY" }, part: "s3-secret-key", length: 40, minLength: 8 },
 };
+
+export type SecretReader = "prosody" | "gateway";
 
 const S3_KEYS: readonly SecretKey[] = ["s3AccessKeyId", "s3SecretAccessKey"];
 
@@ -48,7 +49,8 @@ export function neededSecrets(plan: DeploymentPlan): Map<SecretKey, { generate: 
   const variables = new Set(plan.environment.filter((variable) => variable.secret).map((variable) => variable.name));
   const needed = new Map<SecretKey, { generate: boolean }>();
   for (const key of Object.keys(SECRET_VARIABLES) as SecretKey[]) {
-    if (SECRET_VARIABLES[key].reader === "prosody" && variables.has(SECRET_VARIABLES[key].variable)) {
+    const variable = SECRET_VARIABLES[key].readers.prosody;
+    if (variable !== undefined && variables.has(variable)) {
       needed.set(key, { generate: true });
     }
   }
