@@ -15,7 +15,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { createS3Client } from "../gateway/src/s3";
 import { signUploadToken, slotClaims } from "../test/support/upload-token";
 
 const ROOT = join(__dirname, "..");
@@ -107,14 +108,7 @@ async function main(): Promise<void> {
       /listening/,
     );
     children.push(gateway);
-    const s3 = new S3Client({
-      endpoint,
-      region: "us-east-1",
-      forcePathStyle: true,
-      credentials: CREDENTIALS,
-      requestChecksumCalculation: "WHEN_REQUIRED",
-      responseChecksumValidation: "WHEN_REQUIRED",
-    });
+    const s3 = createS3Client({ region: "us-east-1", endpoint, forcePathStyle: true }, CREDENTIALS);
     const gatewayUrl = `http://127.0.0.1:${GATEWAY_PORT}`;
     let slot = 0;
 

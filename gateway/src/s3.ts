@@ -1,12 +1,17 @@
 /**
  * The gateway's S3 client. Credentials come from the SDK's default chain
- * (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a web identity, or the ECS task role).
+ * (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a web identity, or the ECS task role)
+ * unless given.
  */
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import type { GatewayConfig } from "./config";
 
-export function createS3Client(config: Pick<GatewayConfig, "region" | "endpoint" | "forcePathStyle">): S3Client {
+export function createS3Client(
+  config: Pick<GatewayConfig, "region" | "endpoint" | "forcePathStyle">,
+  credentials?: S3ClientConfig["credentials"],
+): S3Client {
   const options: S3ClientConfig = { region: config.region, forcePathStyle: config.forcePathStyle };
+  if (credentials) options.credentials = credentials;
   if (config.endpoint) {
     options.endpoint = config.endpoint;
     // S3-compatible servers often lack the SDK's default flexible checksums (aws-chunked trailers);

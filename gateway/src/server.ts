@@ -7,11 +7,12 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from "node:https";
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { GatewayConfig } from "./config";
-import { end, handleDownload } from "./download";
+import { type DownloadSource, end, handleDownload } from "./download";
 import { parseSlotPath } from "./slot-path";
-import { handleUpload } from "./upload";
+import { handleUpload, type UploadTarget } from "./upload";
 
 export const HEALTH_PATH = "/health";
+const ALLOWED_METHODS = "GET, HEAD, PUT, OPTIONS";
 const HEALTH_TIMEOUT_MS = 3000;
 
 export type RequestLog = (entry: { method: string; path: string; status: number; ms: number; reason?: string }) => void;
@@ -20,7 +21,13 @@ const jsonLog: RequestLog = (entry) =>
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 
 export function createGateway(config: GatewayConfig, s3: S3Client, log: RequestLog = jsonLog): Server {
-  const inFlight = new Set<string>();
+  const uploadTarget: UploadTarget = { s3, bucket: config.bucket, secret: config.secret, inFlight: new Set<string>() };
+  const downloadSource: DownloadSource = {
+    s3,
+    bucket: config.bucket,
+    mode: config.downloadMode,
+    presignSeconds: config.presignSeconds,
+  };
   const handle = async (
     request: IncomingMessage,
     response: ServerResponse,
@@ -29,7 +36,7 @@ export function createGateway(config: GatewayConfig, s3: S3Client, log: RequestL
     const target = request.url ?? "/";
     if (request.method === "OPTIONS") {
       response.writeHead(204, {
-        "access-control-allow-methods": "GET, HEAD, PUT, OPTIONS",
+        "access-control-allow-methods": ALLOWED_METHODS,
         "access-control-allow-headers": "Authorization, Content-Type",
         "access-control-max-age": "86400",
       });
@@ -43,12 +50,7 @@ export function createGateway(config: GatewayConfig, s3: S3Client, log: RequestL
     if (!parsed.ok) return refuse(request, response, parsed.refusal);
     switch (request.method) {
       case "PUT": {
-        const result = await handleUpload(request, parsed.path, {
-          s3,
-          bucket: config.bucket,
-          secret: config.secret,
-          inFlight,
-        });
+        const result = await handleUpload(request, parsed.path, uploadTarget);
         if ("reason" in result) return refuse(request, response, result);
         response.writeHead(201, { "content-length": "0" });
         response.end();
@@ -57,15 +59,10 @@ export function createGateway(config: GatewayConfig, s3: S3Client, log: RequestL
       case "GET":
       case "HEAD":
         return {
-          status: await handleDownload(request, response, parsed.path, {
-            s3,
-            bucket: config.bucket,
-            mode: config.downloadMode,
-            presignSeconds: config.presignSeconds,
-          }),
+          status: await handleDownload(request, response, parsed.path, downloadSource),
         };
       default:
-        response.setHeader("allow", "GET, HEAD, PUT, OPTIONS");
+        response.setHeader("allow", ALLOWED_METHODS);
         return refuse(request, response, { status: 405, reason: "use PUT to upload, GET or HEAD to download" });
     }
   };

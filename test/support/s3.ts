@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { createS3Client } from "../../gateway/src/s3";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require("s3rver") as new (options: Record<string, unknown>) => {
   run(): Promise<AddressInfo>;
@@ -41,14 +42,7 @@ export async function startS3Server(bucket = "uploads", address = "127.0.0.1"): 
   const server = new S3rver({ address, port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
   const { port } = await server.run();
   const endpoint = `http://${address}:${port}`;
-  const client = new S3Client({
-    endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: S3_CREDENTIALS,
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  const client = createS3Client({ region: "us-east-1", endpoint, forcePathStyle: true }, S3_CREDENTIALS);
   return {
     endpoint,
     bucket,

@@ -31,9 +31,8 @@ async function startGateway(s3: S3TestServer, overrides: NodeJS.ProcessEnv = {})
     GATEWAY_SECRET: SECRET,
     ...overrides,
   });
-  const client = createS3Client(config);
-  // s3rver checks SigV4 against its fixed credentials; the gateway uses the SDK's default chain.
-  client.config.credentials = async () => S3_CREDENTIALS;
+  // s3rver checks SigV4 against the key pair the test support registered with it.
+  const client = createS3Client(config, S3_CREDENTIALS);
   const server = createGateway(config, client, () => undefined);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
@@ -310,8 +309,7 @@ describe("gateway: against an S3 server", function () {
   });
 
   it("creates a missing bucket at start when asked, and reports a server without lifecycle rules", async () => {
-    const client = createS3Client({ region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true });
-    client.config.credentials = async () => S3_CREDENTIALS;
+    const client = createS3Client({ region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true }, S3_CREDENTIALS);
     try {
       assert.deepEqual(await ensureBucket(client, { bucket: "made-at-start", createBucket: false }), []);
       const done = await ensureBucket(client, { bucket: "made-at-start", createBucket: true, bucketExpiryDays: 7 });
