@@ -13,7 +13,7 @@ import { ENV } from "../../src/plan/deployment";
 import { renderCoturnConfig } from "../../src/render/coturn";
 import type { SecretKey } from "../../src/spec/pulumi-config";
 import { SECRET_VARIABLES, type SecretReader, type StackSecrets } from "../shared/secrets";
-import { buildImage, GATEWAY_IMAGE_USER, gatewayImageBuild, IMAGE_USER } from "../shared/image";
+import { buildImage, GATEWAY_COMMAND, GATEWAY_IMAGE_USER, gatewayImageBuild, IMAGE_USER } from "../shared/image";
 import { childName, physicalName } from "../shared/names";
 import type { PlatformInput, PlatformOutputs, PlatformSupport } from "./types";
 
@@ -303,7 +303,7 @@ function deployUploadGateway(
         },
       ],
       healthcheck: {
-        tests: ["CMD", "node", "/opt/upload-gateway/gateway.js", "--health"],
+        tests: ["CMD", ...GATEWAY_COMMAND, "--health"],
         interval: "30s",
         timeout: "6s",
         startPeriod: "10s",

@@ -24,6 +24,8 @@ export const IMAGE_USER = { uid: 100, gid: 102 } as const;
 export const GATEWAY_IMAGE_USER = { uid: 10001, gid: 10001 } as const;
 /** The gateway's Node.js comes from this Debian release whatever the Prosody version. */
 const GATEWAY_BASE_IMAGE = "debian:trixie-slim";
+/** How the gateway image runs the gateway (its ENTRYPOINT); add "--health" for the health check. */
+export const GATEWAY_COMMAND = ["node", "/opt/upload-gateway/gateway.js"] as const;
 /** The gateway bundle `npm run build:gateway` writes (its Dockerfile copies it). */
 export const GATEWAY_BUNDLE = join("dist", "gateway.js");
 

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { bucketName } from "../../src/spec/bucket";
 import { problemsFromZod, rule, SpecError, type Problem } from "../../src/spec/errors";
 
 export const DOWNLOAD_MODES = ["redirect", "stream"] as const;
@@ -21,9 +22,7 @@ const seconds = (fallback: number, max: number) =>
 
 const environmentSchema = z.object({
   /** S3 bucket the uploads are written to. */
-  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-    error: rule("not an S3 bucket name", "use 3-63 lower-case letters, digits, dots and hyphens"),
-  }),
+  S3_BUCKET: bucketName,
   /** Region of the bucket (S3-compatible servers usually accept any). */
   S3_REGION: z
     .string()

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { rule } from "./errors";
+import { bucketName } from "./bucket";
 import { modulesSpecSchema } from "./modules";
 
 const DNS_LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
@@ -61,9 +62,6 @@ const httpUrl = z
   .refine((value) => !value.includes("?") && !value.includes("#"), {
     error: rule("has a query or fragment", "give the endpoint's scheme, host and port only"),
   });
-const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-  error: rule("not an S3 bucket name", "use 3-63 lower-case letters, digits, dots and hyphens"),
-});
 const contactUri = z.string().regex(/^(mailto:[^\s@]+@[^\s@]+|xmpp:[^\s]+|https:\/\/[^\s]+)$/, {
   error: rule("not a contact address", "write mailto:someone@example.org, xmpp:someone@example.org or an https:// URL"),
 });

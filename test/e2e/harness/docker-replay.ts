@@ -8,7 +8,7 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { GATEWAY_IMAGE_USER, IMAGE_USER } from "../../../components/shared/image";
+import { GATEWAY_COMMAND, GATEWAY_IMAGE_USER, IMAGE_USER } from "../../../components/shared/image";
 import { buildahRunArgs, IMAGE, STORAGE, listenerPid, waitForExit, waitForPort, waitForPortClosed } from "./prosody";
 
 export interface ContainerInputs {
@@ -38,7 +38,7 @@ export const PROSODY_IMAGE: ReplayedImage = {
 export const GATEWAY_IMAGE: ReplayedImage = {
   name: process.env.E2E_GATEWAY_IMAGE ?? "localhost/prosody-stack/upload-gateway:latest",
   user: String(GATEWAY_IMAGE_USER.uid),
-  entrypoint: ["node", "/opt/upload-gateway/gateway.js"],
+  entrypoint: GATEWAY_COMMAND,
   owner: GATEWAY_IMAGE_USER,
 };
 
