@@ -159,18 +159,15 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
 
   const uploadComponent = components.find((component) => component.kind === "upload");
   const uploads = uploadComponent ? planUploads(spec, uploadComponent.host) : undefined;
-  if (uploads?.gateway) {
-    checkDistinct(
-      [
-        ...listeners
-          .filter((listener) => listener.public)
-          .map((listener) => ({ field: `ports.${LISTENER_FIELDS[listener.name]}`, value: listener.port })),
-        { field: "ports.uploadGateway", value: uploads.gateway.port },
-      ],
-      "port",
-      "is already taken by a public listener",
-      problems,
-    );
+  const gatewayPort = uploads?.gateway?.port;
+  const gatewayClash = listeners.find((listener) => listener.public && listener.port === gatewayPort);
+  if (gatewayClash) {
+    problems.push({
+      field: "ports.uploadGateway",
+      value: JSON.stringify(gatewayPort),
+      message: `this port is already taken by a public listener (ports.${LISTENER_FIELDS[gatewayClash.name]})`,
+      fix: "give ports.uploadGateway a port of its own",
+    });
   }
   if (!uploadComponent && spec.uploads === "s3") {
     problems.push({
