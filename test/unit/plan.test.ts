@@ -124,6 +124,11 @@ describe("planDeployment", () => {
       () => plan({ domain: "example.org", ports: { uploadGateway: 5281 } }),
       "only uploads s3 runs a gateway",
     );
+    assert.throws(
+      () => plan({ domain: "example.org", uploads: "s3", ports: { s2s: 5222 } }),
+      (error: Error) => error.message.split("\n").filter((line) => line.includes("ports.s2s")).length === 1,
+      "a clash between listeners is named once, not again by the gateway's check",
+    );
   });
 
   it("refuses an S3 endpoint that is not an http(s) URL", () => {
