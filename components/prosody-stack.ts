@@ -11,11 +11,13 @@ import { type DeploymentSpecInput, parseDeploymentSpec } from "../src/spec";
 import { formatProblem, type Problem, SpecError } from "../src/spec/errors";
 import { type PlanOutputs, planOutputs, type SuiteSummary } from "./outputs";
 import { PLATFORM_MODULES, type PlatformModule } from "./platforms";
-import { selfSignedCertificate } from "./shared/certificates";
 import { rocksModules } from "./shared/image";
 import { COMPONENT_NAME } from "./shared/names";
 import { type GivenSecrets, neededSecrets, stackSecrets } from "./shared/secrets";
 import type { DnsRecord } from "../src/plan/dns";
+import type { SecretKey } from "../src/spec/pulumi-config";
+import type { ExistingAwsResources } from "./platforms/aws/existing";
+import type { PlatformContext } from "./platforms/types";
 
 export const PROSODY_STACK_TYPE = "prosodystack:index:ProsodyStack";
 
@@ -27,6 +29,8 @@ export const PROSODY_STACK_TYPE = "prosodystack:index:ProsodyStack";
 export interface ProsodyStackArgs extends DeploymentSpecInput {
   /** Secrets Prosody needs; each one missing is generated with @pulumi/random and kept in the stack state. */
   secrets?: GivenSecrets;
+  /** Resources of yours the AWS platform uses instead of creating them (VPC, cluster, hosted zone, database). */
+  existing?: ExistingAwsResources;
 }
 
 export class ProsodyStack extends pulumi.ComponentResource {
@@ -59,29 +63,36 @@ export class ProsodyStack extends pulumi.ComponentResource {
   /** The image the server runs. */
   public readonly image: pulumi.Output<string>;
   /** The CA certificate clients must trust (self-signed TLS). */
-  public readonly caCertificate: pulumi.Output<string>;
-  /** Volume holding Prosody's data (SQLite, archives). */
-  public readonly dataVolume: pulumi.Output<string>;
+  public readonly caCertificate: pulumi.Output<string | undefined>;
+  /** Volume holding Prosody's data (SQLite, archives), on Docker. */
+  public readonly dataVolume: pulumi.Output<string | undefined>;
   /** Volume holding uploads, with uploads "volume". */
   public readonly uploadsVolume: pulumi.Output<string | undefined>;
-  /** Volume Prosody reads its certificates from. */
-  public readonly certificatesVolume: pulumi.Output<string>;
+  /** Volume Prosody reads its certificates from, on Docker. */
+  public readonly certificatesVolume: pulumi.Output<string | undefined>;
   /** Volume holding PostgreSQL's data, with storage "postgresql". */
   public readonly databaseVolume: pulumi.Output<string | undefined>;
   /** Where Prosody reaches PostgreSQL, with storage "postgresql". */
   public readonly databaseHost: pulumi.Output<string | undefined>;
+  /** DNS name of the load balancer in front of Prosody, on AWS. */
+  public readonly loadBalancer: pulumi.Output<string | undefined>;
+  /** The S3 bucket uploads go to, on AWS. */
+  public readonly uploadBucket: pulumi.Output<string | undefined>;
+  /** Security group of Prosody's task, on AWS: let it into services of yours. */
+  public readonly serverSecurityGroupId: pulumi.Output<string | undefined>;
+  /** Where the containers' logs go, on AWS (a CloudWatch log group). */
+  public readonly logGroup: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ProsodyStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // The spec goes to the children, not into the component's own state.
     super(PROSODY_STACK_TYPE, name, {}, opts);
-    const { secrets: givenSecrets, ...specInput } = args;
+    const { secrets: givenSecrets = {}, existing = {}, ...specInput } = args;
     const plan = planOrFail(this, name, specInput);
-    const platform = platformOrFail(this, name, plan, givenSecrets ?? {});
+    const platform = platformOrFail(this, name, plan, { existing, givenSecrets: givenKeys(givenSecrets) });
     const artifacts = renderArtifacts(plan);
 
     const secrets = stackSecrets(name, this, plan, givenSecrets);
-    const certificate = selfSignedCertificate(name, this, plan);
-    const deployed = platform.deploy({ name, parent: this, plan, artifacts, certificate, secrets });
+    const deployed = platform.deploy({ name, parent: this, plan, artifacts, secrets, existing });
 
     const fromPlan = planOutputs(plan);
     const plain = <K extends keyof PlanOutputs>(key: K) => pulumi.output(fromPlan[key]);
@@ -99,12 +110,16 @@ export class ProsodyStack extends pulumi.ComponentResource {
     this.zoneFile = pulumi.output(artifacts["dns.zone"] ?? "");
     this.prosodyConfig = pulumi.output(artifacts["prosody.cfg.lua"] ?? "");
     this.image = deployed.image;
-    this.caCertificate = certificate.caPem;
-    this.dataVolume = deployed.volumes.data;
-    this.uploadsVolume = pulumi.output(deployed.volumes.uploads);
-    this.certificatesVolume = deployed.volumes.certificates;
-    this.databaseVolume = pulumi.output(deployed.volumes.database);
+    this.caCertificate = pulumi.output(deployed.caCertificate);
+    this.dataVolume = pulumi.output(deployed.volumes?.data);
+    this.uploadsVolume = pulumi.output(deployed.volumes?.uploads);
+    this.certificatesVolume = pulumi.output(deployed.volumes?.certificates);
+    this.databaseVolume = pulumi.output(deployed.volumes?.database);
     this.databaseHost = pulumi.output(deployed.databaseHost);
+    this.loadBalancer = pulumi.output(deployed.loadBalancer);
+    this.uploadBucket = pulumi.output(deployed.uploadBucket);
+    this.serverSecurityGroupId = pulumi.output(deployed.serverSecurityGroupId);
+    this.logGroup = pulumi.output(deployed.logGroup);
 
     this.registerOutputs({
       domain: this.domain,
@@ -127,6 +142,10 @@ export class ProsodyStack extends pulumi.ComponentResource {
       certificatesVolume: this.certificatesVolume,
       databaseVolume: this.databaseVolume,
       databaseHost: this.databaseHost,
+      loadBalancer: this.loadBalancer,
+      uploadBucket: this.uploadBucket,
+      serverSecurityGroupId: this.serverSecurityGroupId,
+      logGroup: this.logGroup,
     });
   }
 }
@@ -157,11 +176,14 @@ function planOrFail(resource: pulumi.Resource, name: string, specInput: Deployme
   }
 }
 
+const givenKeys = (given: GivenSecrets): ReadonlySet<SecretKey> =>
+  new Set((Object.keys(given) as SecretKey[]).filter((key) => given[key] !== undefined));
+
 function platformOrFail(
   resource: pulumi.Resource,
   name: string,
   plan: DeploymentPlan,
-  givenSecrets: GivenSecrets,
+  context: PlatformContext,
 ): PlatformModule {
   const { spec } = plan;
   const load = PLATFORM_MODULES[spec.platform];
@@ -171,7 +193,7 @@ function platformOrFail(
         field: "platform",
         value: JSON.stringify(spec.platform),
         message: "this platform is not built yet",
-        fix: 'use "docker" for now; `prosody-stack render` already shows what this stack would run',
+        fix: 'use "docker" or "aws" for now; `prosody-stack render` already shows what this stack would run',
       },
     ]);
   }
@@ -187,7 +209,7 @@ function platformOrFail(
     problems.push({
       field,
       value: JSON.stringify(value),
-      message: `the ${spec.platform} platform does not offer this yet`,
+      message: `the ${spec.platform} platform does not offer this`,
       fix: `use ${supported.map((choice) => JSON.stringify(choice)).join(" or ")} on ${spec.platform}`,
     });
   }
@@ -198,9 +220,9 @@ function platformOrFail(
       fix: `set image.rocks.${module} to the version the rocks server lists for it`,
     });
   }
-  problems.push(...(platform.support.check?.(plan) ?? []));
+  problems.push(...(platform.support.check?.(plan, context) ?? []));
   for (const [key, { generate }] of neededSecrets(plan)) {
-    if (generate || givenSecrets[key] !== undefined) continue;
+    if (generate || context.givenSecrets.has(key)) continue;
     problems.push({
       field: `secrets.${key}`,
       message: "upload.s3.endpoint names an S3 server whose keys only its owner can issue",

@@ -6,9 +6,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ProsodyStack } from "../components/prosody-stack";
+import { parseExistingConfig } from "../components/platforms/aws/existing";
 import type { GivenSecrets } from "../components/shared/secrets";
 import { parseDeploymentSpec } from "./spec";
-import { decodeProgramConfig, PROJECT } from "./spec/pulumi-config";
+import { decodeProgramConfig, EXISTING_KEY, PROJECT } from "./spec/pulumi-config";
 import { projectConfig } from "./spec/stack-config";
 
 /** The component's name, fixed so that every child keeps its name from stack to stack and run to run. */
@@ -21,7 +22,9 @@ function program(): Record<string, pulumi.Output<unknown>> {
   const secrets: GivenSecrets = {};
   for (const key of decoded.secrets) secrets[key] = config.requireSecret(key);
 
-  const server = new ProsodyStack(COMPONENT, { ...spec, secrets });
+  const existing = parseExistingConfig(decoded.existing, `${PROJECT}:${EXISTING_KEY}.`);
+
+  const server = new ProsodyStack(COMPONENT, { ...spec, secrets, existing });
   return {
     domain: server.domain,
     clientEndpoint: server.clientEndpoint,
@@ -38,6 +41,9 @@ function program(): Record<string, pulumi.Output<unknown>> {
     caCertificate: server.caCertificate,
     dataVolume: server.dataVolume,
     databaseHost: server.databaseHost,
+    loadBalancer: server.loadBalancer,
+    uploadBucket: server.uploadBucket,
+    logGroup: server.logGroup,
   };
 }
 

@@ -11,9 +11,16 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DeploymentPlan } from "../../src/plan/deployment";
 import { ENV } from "../../src/plan/deployment";
 import { renderCoturnConfig } from "../../src/render/coturn";
-import type { SecretKey } from "../../src/spec/pulumi-config";
-import { SECRET_VARIABLES, type SecretReader, type StackSecrets } from "../shared/secrets";
-import { buildImage, GATEWAY_COMMAND, GATEWAY_IMAGE_USER, gatewayImageBuild, IMAGE_USER } from "../shared/image";
+import { secretsOf, type SecretReader, type StackSecrets } from "../shared/secrets";
+import {
+  buildImage,
+  GATEWAY_COMMAND,
+  GATEWAY_IMAGE_USER,
+  gatewayImageBuild,
+  IMAGE_USER,
+  PROSODY_HEALTHCHECK,
+} from "../shared/image";
+import { selfSignedCertificate, type StackCertificate } from "../shared/certificates";
 import { childName, physicalName } from "../shared/names";
 import type { PlatformInput, PlatformOutputs, PlatformSupport } from "./types";
 
@@ -51,8 +58,9 @@ const MINIO_PORT = 9000;
 const GATEWAY_TLS = "/etc/upload-gateway";
 
 export function deployDocker(input: PlatformInput): PlatformOutputs {
-  const { name, parent, plan, artifacts, certificate, secrets } = input;
+  const { name, parent, plan, artifacts, secrets } = input;
   const { spec } = plan;
+  const certificate = selfSignedCertificate(name, parent, plan);
   const image = buildImage(name, parent, plan, { load: true });
   const network = new docker.Network(
     childName(name, "network"),
@@ -114,7 +122,7 @@ export function deployDocker(input: PlatformInput): PlatformOutputs {
       ],
       envs: prosodyEnvironment(plan, secrets, database ? DATABASE_ALIAS : undefined),
       healthcheck: {
-        tests: ["CMD", "/usr/local/bin/prosody-healthcheck"],
+        tests: [...PROSODY_HEALTHCHECK],
         interval: "30s",
         timeout: "5s",
         startPeriod: "20s",
@@ -129,10 +137,11 @@ export function deployDocker(input: PlatformInput): PlatformOutputs {
   );
   if (plan.turn && spec.turn.coturn) deployCoturn(input, prosody);
   const minio = plan.uploads?.bucket?.selfHosted && uploads ? deployMinio(input, network, uploads) : undefined;
-  if (plan.uploads?.gateway) deployUploadGateway(input, network, minio);
+  if (plan.uploads?.gateway) deployUploadGateway(input, certificate, network, minio);
 
   return {
     image: image.ref,
+    ...(certificate.caPem ? { caCertificate: certificate.caPem } : {}),
     volumes: {
       data: data.name,
       uploads: uploads?.name,
@@ -156,11 +165,9 @@ function prosodyEnvironment(
 
 /** `VARIABLE=value` for each secret the reader takes, each one a Pulumi secret. */
 function secretEnvironment(reader: SecretReader, secrets: StackSecrets): pulumi.Output<string>[] {
-  return (Object.keys(SECRET_VARIABLES) as SecretKey[]).flatMap((key) => {
-    const value = secrets[key];
-    const variable = SECRET_VARIABLES[key].readers[reader];
-    return value && variable ? [pulumi.secret(pulumi.interpolate`${variable}=${value}`)] : [];
-  });
+  return secretsOf(reader, secrets).map(([variable, , value]) =>
+    pulumi.secret(pulumi.interpolate`${variable}=${value}`),
+  );
 }
 
 /** A container next to Prosody from a pinned public image: its name, image and restart policy. */
@@ -256,10 +263,11 @@ function deployMinio(input: PlatformInput, network: docker.Network, volume: dock
 /** The upload gateway: Prosody's http_file_share in external mode sends uploaders here; the bytes go to S3. */
 function deployUploadGateway(
   input: PlatformInput,
+  certificate: StackCertificate,
   network: docker.Network,
   minio?: docker.Container,
 ): docker.Container {
-  const { name, parent, plan, certificate, secrets } = input;
+  const { name, parent, plan, secrets } = input;
   const { gateway, bucket } = plan.uploads ?? {};
   if (!gateway || !bucket?.name || !secrets.uploadSecret) {
     throw new pulumi.ResourceError("uploads: the gateway needs a bucket name and the upload secret", parent);

@@ -20,6 +20,10 @@ export const PLATFORM_MODULES: Record<(typeof PLATFORMS)[number], (() => Platfor
     const docker = require("./docker") as typeof import("./docker");
     return { deploy: docker.deployDocker, support: docker.support };
   },
-  aws: undefined,
+  aws: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load (see above)
+    const aws = require("./aws") as typeof import("./aws");
+    return { deploy: aws.deployAws, support: aws.support };
+  },
   kubernetes: undefined,
 };

@@ -1,9 +1,10 @@
 /** The contract between ProsodyStack and a platform module. */
 import type * as pulumi from "@pulumi/pulumi";
 import type { DeploymentPlan } from "../../src/plan/deployment";
+import type { SecretKey } from "../../src/spec/pulumi-config";
 import type { Problem } from "../../src/spec/errors";
-import type { StackCertificate } from "../shared/certificates";
 import type { StackSecrets } from "../shared/secrets";
+import type { ExistingAwsResources } from "./aws/existing";
 
 export interface PlatformInput {
   /** the component's name: children are `${name}-<part>` */
@@ -12,15 +13,18 @@ export interface PlatformInput {
   plan: DeploymentPlan;
   /** renderArtifacts(plan), by file name */
   artifacts: Readonly<Record<string, string>>;
-  certificate: StackCertificate;
   secrets: StackSecrets;
+  /** the caller's resources to use instead of creating them (AWS) */
+  existing: ExistingAwsResources;
 }
 
 export interface PlatformOutputs {
   /** the image reference the server runs */
   image: pulumi.Output<string>;
-  /** names of the stateful and certificate volumes (or their platform's equivalent) */
-  volumes: {
+  /** PEM of the CA clients must trust, when the certificate is self-signed */
+  caCertificate?: pulumi.Output<string>;
+  /** names of the stateful and certificate volumes, where the platform has volumes (Docker) */
+  volumes?: {
     data: pulumi.Output<string>;
     uploads?: pulumi.Output<string>;
     certificates: pulumi.Output<string>;
@@ -28,9 +32,24 @@ export interface PlatformOutputs {
   };
   /** where Prosody reaches PostgreSQL, when the plan uses it */
   databaseHost?: pulumi.Output<string>;
+  /** DNS name of the load balancer in front of Prosody (cloud platforms) */
+  loadBalancer?: pulumi.Output<string>;
+  /** the S3 bucket uploads go to, when the platform created or was given one */
+  uploadBucket?: pulumi.Output<string>;
+  /** the security group of Prosody's task: let it into a database or service of yours */
+  serverSecurityGroupId?: pulumi.Output<string>;
+  /** where the containers' logs go */
+  logGroup?: pulumi.Output<string>;
 }
 
 export type Platform = (input: PlatformInput) => PlatformOutputs;
+
+/** What the platform's rules look at beyond the plan. */
+export interface PlatformContext {
+  existing: ExistingAwsResources;
+  /** the secret keys the caller gave (the rest are generated) */
+  givenSecrets: ReadonlySet<SecretKey>;
+}
 
 /** What a platform can do today; anything else is refused up front, naming the field. */
 export interface PlatformSupport {
@@ -38,5 +57,5 @@ export interface PlatformSupport {
   dnsProviders: readonly string[];
   uploads: readonly string[];
   /** rules of this platform beyond the lists above, as problems naming the field */
-  check?: (plan: DeploymentPlan) => Problem[];
+  check?: (plan: DeploymentPlan, context: PlatformContext) => Problem[];
 }

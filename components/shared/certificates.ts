@@ -15,8 +15,8 @@ export interface StackCertificate {
   fullChainPem: pulumi.Output<string>;
   /** secret */
   privateKeyPem: pulumi.Output<string>;
-  /** PEM of the CA clients must trust */
-  caPem: pulumi.Output<string>;
+  /** PEM of the CA clients must trust; undefined for a publicly trusted CA */
+  caPem?: pulumi.Output<string>;
   /** the file name Prosody's certificates folder holds it under, without .crt/.key */
   fileStem: string;
 }

@@ -26,6 +26,19 @@ export const GATEWAY_IMAGE_USER = { uid: 10001, gid: 10001 } as const;
 const GATEWAY_BASE_IMAGE = "debian:trixie-slim";
 /** How the gateway image runs the gateway (its ENTRYPOINT); add "--health" for the health check. */
 export const GATEWAY_COMMAND = ["node", "/opt/upload-gateway/gateway.js"] as const;
+/** How every platform asks our Prosody image whether the server is healthy. */
+export const PROSODY_HEALTHCHECK = ["CMD", "/usr/local/bin/prosody-healthcheck"] as const;
+/**
+ * What our image's entrypoint writes to files before Prosody starts, for
+ * platforms that cannot mount files (image/prosody-entrypoint documents them).
+ */
+export const ENTRYPOINT_VARIABLES = {
+  configText: "PROSODY_CONFIG_TEXT",
+  certificate: "PROSODY_TLS_CERTIFICATE",
+  key: "PROSODY_TLS_KEY",
+  fileStem: "PROSODY_TLS_NAME",
+  certificatesFolder: "PROSODY_CERTIFICATES",
+} as const;
 /** The gateway bundle `npm run build:gateway` writes (its Dockerfile copies it). */
 export const GATEWAY_BUNDLE = join("dist", "gateway.js");
 
@@ -106,8 +119,12 @@ export function rocksModules(plan: DeploymentPlan): string[] {
 export interface ImageOptions {
   /** load into the local Docker engine (the Docker platform runs it from there) */
   load: boolean;
-  /** registry to push to; overrides the spec's image.registry (a platform's own registry) */
-  registry?: pulumi.Input<string>;
+  /** the full repository to push to (a platform's own, e.g. ECR); overrides the spec's image.registry */
+  repository?: pulumi.Input<string>;
+  /** credentials for pushing to that repository's registry */
+  registries?: dockerBuild.types.input.RegistryArgs[];
+  /** platforms to build for, e.g. linux/amd64 where the cloud runs x86 whatever the builder is */
+  platforms?: dockerBuild.Platform[];
 }
 
 /** Builds one of our images: Prosody's by default, or the given build as the child `${name}-${part}`. */
@@ -119,10 +136,12 @@ export function buildImage(
   build: ImageBuild = imageBuild(plan),
   part = "image",
 ): dockerBuild.Image {
-  const registry = options.registry ?? plan.spec.image.registry;
-  const tag = registry === undefined ? build.reference : pulumi.interpolate`${registry}/${build.reference}`;
-  const repository = build.reference.slice(0, build.reference.lastIndexOf(":"));
-  const cache = registry === undefined ? undefined : pulumi.interpolate`${registry}/${repository}:cache`;
+  const [repositoryPath, tagPart] = build.reference.split(":") as [string, string];
+  const registry = plan.spec.image.registry;
+  const repository =
+    options.repository ?? (registry === undefined ? undefined : pulumi.interpolate`${registry}/${repositoryPath}`);
+  const tag = repository === undefined ? build.reference : pulumi.interpolate`${repository}:${tagPart}`;
+  const cache = repository === undefined ? undefined : pulumi.interpolate`${repository}:cache`;
   return new dockerBuild.Image(
     childName(name, part),
     {
@@ -130,9 +149,11 @@ export function buildImage(
       dockerfile: { location: join(build.context, "Dockerfile") },
       buildArgs: build.buildArgs,
       tags: [tag],
-      push: registry !== undefined,
+      push: repository !== undefined,
       load: options.load,
-      // With a registry, keep the layer cache there so another machine's build reuses it.
+      ...(options.registries ? { registries: options.registries } : {}),
+      ...(options.platforms ? { platforms: options.platforms } : {}),
+      // With a repository, keep the layer cache there so another machine's build reuses it.
       ...(cache === undefined
         ? {}
         : {

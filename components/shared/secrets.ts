@@ -39,6 +39,15 @@ export const SECRET_VARIABLES: Record<
 
 export type SecretReader = "prosody" | "gateway";
 
+/** The secrets one program reads, as [variable, key, value]: each platform hands them over its own way. */
+export function secretsOf(reader: SecretReader, secrets: StackSecrets): [string, SecretKey, pulumi.Output<string>][] {
+  return (Object.keys(SECRET_VARIABLES) as SecretKey[]).flatMap((key) => {
+    const value = secrets[key];
+    const variable = SECRET_VARIABLES[key].readers[reader];
+    return value && variable ? [[variable, key, value] as [string, SecretKey, pulumi.Output<string>]] : [];
+  });
+}
+
 const S3_KEYS: readonly SecretKey[] = ["s3AccessKeyId", "s3SecretAccessKey"];
 
 /** Secrets from outside end up in files and command lines: refuse what would break them. */

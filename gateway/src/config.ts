@@ -48,8 +48,10 @@ const environmentSchema = z.object({
   GATEWAY_CREATE_BUCKET: flag.default(false),
   /** With GATEWAY_CREATE_BUCKET: the lifecycle rule that deletes objects after this many days. */
   GATEWAY_BUCKET_EXPIRY_DAYS: z.coerce.number().int().min(1).max(36500).optional(),
-  /** PEM certificate chain and key: with both set, the gateway serves HTTPS itself. */
+  /** PEM certificate chain and key, inline or as files: with both set, the gateway serves HTTPS itself. */
+  GATEWAY_TLS_CERT: z.string().optional(),
   GATEWAY_TLS_CERT_FILE: z.string().optional(),
+  GATEWAY_TLS_KEY: z.string().optional(),
   GATEWAY_TLS_KEY_FILE: z.string().optional(),
 });
 
@@ -103,44 +105,57 @@ export function readGatewayConfig(
   };
 }
 
+/**
+ * A value given inline (NAME, e.g. from a secret store such as ECS secrets) or
+ * as a file (NAME_FILE, e.g. a mounted secret), never both. One trailing
+ * newline of a file is dropped: that is how secrets are usually written to
+ * files. `missing`: neither was set; `failed`: a problem was reported.
+ */
+function readInlineOrFile(
+  environment: NodeJS.ProcessEnv,
+  name: string,
+  readFile: (path: string) => Buffer,
+  problems: Problem[],
+): { value: Buffer; field: string } | "missing" | "failed" {
+  const fileField = `${name}_FILE`;
+  const inline = environment[name];
+  const file = environment[fileField];
+  if (inline !== undefined && file !== undefined) {
+    problems.push({
+      field: fileField,
+      value: JSON.stringify(file),
+      message: `both ${name} and ${fileField} are set`,
+      fix: "set only one of them",
+    });
+    return "failed";
+  }
+  if (inline !== undefined) return { value: Buffer.from(inline, "utf8"), field: name };
+  if (file === undefined) return "missing";
+  try {
+    const text = readFile(file)
+      .toString("utf8")
+      .replace(/\r?\n$/, "");
+    return { value: Buffer.from(text, "utf8"), field: fileField };
+  } catch (error) {
+    problems.push({
+      field: fileField,
+      value: JSON.stringify(file),
+      message: `cannot be read (${(error as Error).message})`,
+      fix: "mount the file there, readable by the gateway's user",
+    });
+    return "failed";
+  }
+}
+
 /** The HS256 key shared with Prosody's http_file_share_secret; its value never appears in an error. */
 function readSecret(
   environment: NodeJS.ProcessEnv,
   readFile: (path: string) => Buffer,
   problems: Problem[],
 ): Buffer | undefined {
-  const { GATEWAY_SECRET: inline, GATEWAY_SECRET_FILE: file } = environment;
-  if (inline !== undefined && file !== undefined) {
-    problems.push({
-      field: "GATEWAY_SECRET_FILE",
-      value: JSON.stringify(file),
-      message: "both GATEWAY_SECRET and GATEWAY_SECRET_FILE are set",
-      fix: "set only one of them",
-    });
-    return undefined;
-  }
-  let secret: Buffer | undefined;
-  if (inline !== undefined) secret = Buffer.from(inline, "utf8");
-  if (file !== undefined) {
-    try {
-      // A trailing newline is how secrets are usually written to files; Prosody's key has none.
-      secret = Buffer.from(
-        readFile(file)
-          .toString("utf8")
-          .replace(/\r?\n$/, ""),
-        "utf8",
-      );
-    } catch (error) {
-      problems.push({
-        field: "GATEWAY_SECRET_FILE",
-        value: JSON.stringify(file),
-        message: `cannot be read (${(error as Error).message})`,
-        fix: "mount the secret file there, readable by the gateway's user",
-      });
-      return undefined;
-    }
-  }
-  if (secret === undefined) {
+  const secret = readInlineOrFile(environment, "GATEWAY_SECRET", readFile, problems);
+  if (secret === "failed") return undefined;
+  if (secret === "missing") {
     problems.push({
       field: "GATEWAY_SECRET",
       message: "is not set",
@@ -148,49 +163,37 @@ function readSecret(
     });
     return undefined;
   }
-  if (secret.length < MIN_SECRET_BYTES) {
+  if (secret.value.length < MIN_SECRET_BYTES) {
     problems.push({
-      field: file !== undefined ? "GATEWAY_SECRET_FILE" : "GATEWAY_SECRET",
+      field: secret.field,
       value: "[secret]",
-      message: `is ${secret.length} bytes long, shorter than ${MIN_SECRET_BYTES}`,
+      message: `is ${secret.value.length} bytes long, shorter than ${MIN_SECRET_BYTES}`,
       fix: `use a random secret of at least ${MIN_SECRET_BYTES} bytes, the same as Prosody's http_file_share_secret`,
     });
     return undefined;
   }
-  return secret;
+  return secret.value;
 }
 
+/** The PEM chain and key, each inline or as a file; both or neither. */
 function readTls(
   environment: NodeJS.ProcessEnv,
   readFile: (path: string) => Buffer,
   problems: Problem[],
 ): { cert: Buffer; key: Buffer } | undefined {
-  const { GATEWAY_TLS_CERT_FILE: certFile, GATEWAY_TLS_KEY_FILE: keyFile } = environment;
-  if (certFile === undefined && keyFile === undefined) return undefined;
-  if (certFile === undefined || keyFile === undefined) {
-    const [missing, given] =
-      certFile === undefined ? ["GATEWAY_TLS_CERT_FILE", keyFile] : ["GATEWAY_TLS_KEY_FILE", certFile];
+  const cert = readInlineOrFile(environment, "GATEWAY_TLS_CERT", readFile, problems);
+  const key = readInlineOrFile(environment, "GATEWAY_TLS_KEY", readFile, problems);
+  if (cert === "missing" && key === "missing") return undefined;
+  if (cert === "missing" || key === "missing") {
+    const [missing, other] =
+      cert === "missing" ? ["GATEWAY_TLS_CERT", "GATEWAY_TLS_KEY"] : ["GATEWAY_TLS_KEY", "GATEWAY_TLS_CERT"];
+    const given = environment[other] !== undefined ? other : `${other}_FILE`;
     problems.push({
       field: missing,
-      message: "is not set while its pair is",
-      fix: `set both GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE, or neither (given the other as ${JSON.stringify(given)})`,
+      message: "is not set (nor its _FILE form) while its pair is",
+      fix: `set both the certificate and the key, or neither (${given} is set)`,
     });
     return undefined;
   }
-  const read = (field: string, path: string): Buffer | undefined => {
-    try {
-      return readFile(path);
-    } catch (error) {
-      problems.push({
-        field,
-        value: JSON.stringify(path),
-        message: `cannot be read (${(error as Error).message})`,
-        fix: "mount the PEM file there, readable by the gateway's user",
-      });
-      return undefined;
-    }
-  };
-  const cert = read("GATEWAY_TLS_CERT_FILE", certFile);
-  const key = read("GATEWAY_TLS_KEY_FILE", keyFile);
-  return cert && key ? { cert, key } : undefined;
+  return cert !== "failed" && key !== "failed" ? { cert: cert.value, key: key.value } : undefined;
 }

@@ -42,8 +42,18 @@ const fakeDigest = (seed: string): string => createHash("sha256").update(seed).d
 const fakePem = (kind: string, seed: string): string =>
   `-----BEGIN ${kind}-----\nmock-${fakeDigest(`${kind}:${seed}`).slice(0, 32)}\n-----END ${kind}-----\n`;
 
+/** The account every mock ARN names. */
+const MOCK_ACCOUNT = "123456789012";
+
+/** Where a mock resource lives: the stack's aws:region, as the provider would take it. */
+interface MockWhere {
+  region: string;
+}
+
+type MockOutputs = (name: string, inputs: Record<string, unknown>, where: MockWhere) => Record<string, unknown>;
+
 /** What each provider computes, stood in for so that downstream inputs are complete. */
-const MOCK_OUTPUTS: Record<string, (name: string, inputs: Record<string, unknown>) => Record<string, unknown>> = {
+const MOCK_OUTPUTS: Record<string, MockOutputs> = {
   "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock${fakeDigest(name).slice(0, 28)}` }),
   "tls:index/privateKey:PrivateKey": (name) => ({
     privateKeyPem: fakePem("PRIVATE KEY", name),
@@ -61,7 +71,62 @@ const MOCK_OUTPUTS: Record<string, (name: string, inputs: Record<string, unknown
     imageId: `sha256:${fakeDigest(name)}`,
     repoDigest: `${String(inputs.name)}@sha256:${fakeDigest(name)}`,
   }),
+  "acme:index/certificate:Certificate": (name) => ({
+    certificatePem: fakePem("CERTIFICATE", name),
+    issuerPem: fakePem("CERTIFICATE", `${name}-issuer`),
+    privateKeyPem: fakePem("PRIVATE KEY", name),
+    certificateSerial: fakeDigest(name).slice(0, 32),
+  }),
+  "aws:ecr/repository:Repository": (name, _inputs, { region }) => ({
+    name: autoName(name),
+    registryId: MOCK_ACCOUNT,
+    repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${autoName(name)}`,
+  }),
+  "aws:lb/loadBalancer:LoadBalancer": (name, _inputs, { region }) => ({
+    dnsName: `${autoName(name)}.elb.${region}.amazonaws.com`,
+    zoneId: "Z1MOCKELBZONE",
+  }),
+  "aws:rds/instance:Instance": (name, _inputs, { region }) => ({
+    address: `${autoName(name)}.mock.${region}.rds.amazonaws.com`,
+  }),
+  "aws:s3/bucket:Bucket": (name, _inputs, { region }) => ({ bucket: autoName(name), region }),
+  "aws:secretsmanager/secretVersion:SecretVersion": (name) => ({ versionId: fakeUuid(name) }),
+  "aws:cloudwatch/logGroup:LogGroup": (name) => ({ name: autoName(name) }),
+  "aws:rds/subnetGroup:SubnetGroup": (name) => ({ name: autoName(name) }),
 };
+
+/** What each data source (invoke) answers. */
+const MOCK_CALLS: Record<string, (inputs: Record<string, unknown>, where: MockWhere) => Record<string, unknown>> = {
+  "aws:index/getRegion:getRegion": (_inputs, { region }) => ({ region, name: region }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, { region }) => ({
+    names: ["a", "b", "c"].map((zone) => `${region}${zone}`),
+  }),
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": (_inputs, { region }) => ({
+    userName: "AWS",
+    password: "mock-registry-token",
+    proxyEndpoint: `https://${MOCK_ACCOUNT}.dkr.ecr.${region}.amazonaws.com`,
+  }),
+  "aws:route53/getZone:getZone": (inputs) => ({
+    zoneId: `Z${fakeDigest(String(inputs.name)).slice(0, 20).toUpperCase()}`,
+  }),
+  "aws:ec2/getVpc:getVpc": () => ({ cidrBlock: "10.0.0.0/16" }),
+  "aws:s3/getBucket:getBucket": (inputs, { region }) => ({ arn: `arn:aws:s3:::${String(inputs.bucket)}`, region }),
+};
+
+/** A name the way Pulumi auto-names: the logical name and a suffix. */
+const autoName = (name: string): string => `${name}-${fakeDigest(name).slice(0, 7)}`;
+const fakeUuid = (seed: string): string => {
+  const hex = fakeDigest(seed);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+};
+
+/** Every AWS resource has an ARN; what the provider computes beyond that comes from MOCK_OUTPUTS. */
+function mockOutputs(type: string, name: string, inputs: Record<string, unknown>, where: MockWhere) {
+  const [provider, token = ""] = type.split(":");
+  const service = token.split("/")[0] ?? "";
+  const arn = provider === "aws" ? { arn: `arn:aws:${service}:${where.region}:${MOCK_ACCOUNT}:${name}` } : {};
+  return { ...arn, ...(MOCK_OUTPUTS[type]?.(name, inputs, where) ?? {}) };
+}
 
 const isSecretValue = (value: unknown): value is { value: unknown } =>
   typeof value === "object" &&
@@ -124,13 +189,15 @@ export async function runUnderMocks(
   options: MockOptions = {},
 ): Promise<MockRun> {
   const project = options.project ?? PROJECT;
+  const region = config.values["aws:region"];
+  const where: MockWhere = { region: typeof region === "string" ? region : "us-east-1" };
   await pulumi.runtime.setMocks(
     {
       newResource: ({ type, name, inputs }) => ({
         id: `${name}-id`,
-        state: { ...inputs, ...(options.outputs?.(type, name) ?? MOCK_OUTPUTS[type]?.(name, inputs) ?? {}) },
+        state: { ...inputs, ...(options.outputs?.(type, name) ?? mockOutputs(type, name, inputs, where)) },
       }),
-      call: ({ inputs }) => inputs,
+      call: ({ token, inputs }) => ({ ...inputs, ...(MOCK_CALLS[token]?.(inputs, where) ?? {}) }),
     },
     project,
     stack,

@@ -5,6 +5,7 @@
  * component and the CLI all validate with this one schema.
  */
 import { z } from "zod";
+import { awsSpecSchema } from "./aws";
 import { rule } from "./errors";
 import { bucketName } from "./bucket";
 import { modulesSpecSchema } from "./modules";
@@ -206,8 +207,16 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       s2sSecureAuth: z.boolean().optional(),
       /** Where certificates come from: "self-signed" (default, a CA of the stack's own) or "acme" (Let's Encrypt). */
       mode: z.enum(["self-signed", "acme"]).default("self-signed"),
+      acme: z
+        .strictObject({
+          /** Let's Encrypt's "production" directory, or "staging" (untrusted certificates, generous limits) to try a stack out. */
+          directory: z.enum(["production", "staging"]).default("production"),
+          /** Renew on a `pulumi up --refresh` when fewer days than this remain. */
+          renewDaysBefore: z.number().int().min(7).max(60).default(30),
+        })
+        .default({ directory: "production", renewDaysBefore: 30 }),
     })
-    .default({ mode: "self-signed" }),
+    .default({ mode: "self-signed", acme: { directory: "production", renewDaysBefore: 30 } }),
   turn: z
     .strictObject({
       /** A TURN server (e.g. coturn) for audio/video calls; its shared secret comes from the environment. */
@@ -253,6 +262,8 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       ipv4: z.array(ipv4).default([]),
       /** Public IPv6 addresses of the server. */
       ipv6: z.array(ipv6).default([]),
+      /** The DNS zone (Route53 hosted zone) every host name lives in. Default: the domain. */
+      zone: hostName.optional(),
     })
     .default({ provider: "none", ttl: 300, ipv4: [], ipv6: [] }),
   image: z
@@ -287,6 +298,8 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       minio: z.boolean().default(false),
     })
     .default({ publishAddress: "0.0.0.0", minio: false }),
+  /** Sizes and choices of the AWS platform. */
+  aws: awsSpecSchema,
   /** Least severe log level written to the console. */
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
   paths: z

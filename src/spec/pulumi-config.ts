@@ -21,6 +21,9 @@ export const SECRET_KEYS = [
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
+/** The stack config key (`prosody:existing`) naming resources of yours to use; it goes to the component, not the spec. */
+export const EXISTING_KEY = "existing";
+
 const isSecretKey = (key: string): key is SecretKey => (SECRET_KEYS as readonly string[]).includes(key);
 
 function holdsText(field: z.ZodType | undefined): boolean {
@@ -36,6 +39,8 @@ export interface ProgramConfig {
   spec: Record<string, unknown>;
   /** names of the secret keys that were set */
   secrets: SecretKey[];
+  /** the decoded `existing` value, when set */
+  existing?: unknown;
 }
 
 /** Splits raw config (keys without the `prosody:` prefix) into the spec input and the secret key names. */
@@ -43,14 +48,17 @@ export function decodeProgramConfig(raw: Readonly<Record<string, string>>): Prog
   const shape = deploymentSpecSchema.shape as Record<string, z.ZodType>;
   const spec: Record<string, unknown> = {};
   const secrets: SecretKey[] = [];
+  let existing: unknown;
   for (const [key, text] of Object.entries(raw)) {
     if (isSecretKey(key)) {
       secrets.push(key);
-      continue;
+    } else if (key === EXISTING_KEY) {
+      existing = decodeJson(key, text);
+    } else {
+      spec[key] = holdsText(shape[key]) ? text : decodeJson(key, text);
     }
-    spec[key] = holdsText(shape[key]) ? text : decodeJson(key, text);
   }
-  return { spec, secrets };
+  return { spec, secrets, ...(existing === undefined ? {} : { existing }) };
 }
 
 function decodeJson(key: string, text: string): unknown {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { DeploymentSpec } from "./deployment";
 import { type Problem, SpecError } from "./errors";
 import { parseDeploymentSpec } from "./index";
-import { PROJECT, SECRET_KEYS } from "./pulumi-config";
+import { EXISTING_KEY, PROJECT, SECRET_KEYS } from "./pulumi-config";
 import { readYamlDocument } from "./spec-file";
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -82,13 +82,13 @@ export function projectConfig<T>(values: Readonly<Record<string, T>>): Record<st
   return result;
 }
 
-/** The spec a stack file describes; its secret keys are left to the program. */
+/** The spec a stack file describes; its secret keys and existing resources are left to the program. */
 export function readStackSpec(stack: string, directory = process.cwd()): DeploymentSpec {
   return stackSpec(readStackConfig(stack, directory));
 }
 
 export function stackSpec({ file, values }: Pick<StackConfig, "file" | "values">): DeploymentSpec {
   const config = projectConfig(values);
-  for (const key of SECRET_KEYS) delete config[key];
+  for (const key of [...SECRET_KEYS, EXISTING_KEY]) delete config[key];
   return parseDeploymentSpec(config, `${file}: ${PROJECT}:`);
 }

@@ -13,11 +13,15 @@ import { readStackConfig, type StackConfig } from "../../src/spec/stack-config";
 const ROOT = join(__dirname, "..", "..");
 export const devConfig = () => readStackConfig("dev", ROOT);
 
-/** The dev stack file with some keys replaced. */
-export function devWith(values: Record<string, unknown>, secretKeys: string[] = []): StackConfig {
-  const dev = devConfig();
-  return { ...dev, values: { ...dev.values, ...values }, secretKeys: [...dev.secretKeys, ...secretKeys] };
+/** One of the project's stack files with some keys replaced. */
+export function stackWith(stack: string, values: Record<string, unknown>, secretKeys: string[] = []): StackConfig {
+  const config = readStackConfig(stack, ROOT);
+  return { ...config, values: { ...config.values, ...values }, secretKeys: [...config.secretKeys, ...secretKeys] };
 }
+
+/** The dev stack file with some keys replaced. */
+export const devWith = (values: Record<string, unknown>, secretKeys: string[] = []): StackConfig =>
+  stackWith("dev", values, secretKeys);
 
 export const runProgram = (config: Pick<StackConfig, "values" | "secretKeys">, stack = "dev") =>
   runUnderMocks(stack, config, program);

@@ -177,10 +177,32 @@ describe("prosody-stack CLI", () => {
       assert.match(stdout, /\nOutputs:\n {2}domain: "localhost"/);
     });
 
+    it("prints the prod stack's AWS resources offline, stateful ones protected", async () => {
+      const { code, stdout } = await run("plan", "--stack", "prod");
+      assert.equal(code, 0);
+      assert.match(stdout, /^Stack prod: \d+ resources \(Pulumi mock runtime; nothing was deployed\)/);
+      assert.match(stdout, /\n {2}prosody-database {2}aws:rds\/instance:Instance {2}\(protected;/);
+      assert.match(stdout, /\n {2}prosody-uploads {2}aws:s3\/bucket:Bucket {2}\(protected\)/);
+      assert.match(stdout, /\n {2}prosody-server-service {2}aws:ecs\/service:Service/);
+      assert.match(stdout, /\n {2}prosody-acme-production-certificate {2}acme:index\/certificate:Certificate/);
+      assert.match(stdout, /password: \[secret\]/);
+    });
+
     it("names the field when the stack asks for something the component cannot build (exit 1)", async () => {
-      const { code, stderr } = await run("plan", "--stack", "prod");
-      assert.equal(code, 1);
-      assert.match(stderr, /platform \(given "aws"\): this platform is not built yet/);
+      const folder = mkdtempSync(join(tmpdir(), "prosody-stack-cli-"));
+      writeFileSync(
+        join(folder, "Pulumi.cloud.yaml"),
+        "config:\n  prosody:platform: aws\n  prosody:domain: example.org\n  prosody:uploads: s3\n",
+      );
+      const home = process.cwd();
+      process.chdir(folder);
+      try {
+        const { code, stderr } = await run("plan", "--stack", "cloud");
+        assert.equal(code, 1);
+        assert.match(stderr, /storage \(given "sqlite"\): a Fargate task has no lasting disk/);
+      } finally {
+        process.chdir(home);
+      }
     });
 
     it("needs --stack and nothing else (exit 2)", async () => {

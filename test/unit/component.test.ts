@@ -233,8 +233,13 @@ describe("ProsodyStack under Pulumi mocks", function () {
   it("refuses a bad spec with a ResourceError naming the field, the value and the fix", async () => {
     const badDomain = await expectResourceError(() => new ProsodyStack("chat", { domain: "Not A Domain" }));
     assert.match(badDomain, /domain \(given "Not A Domain"\): not a DNS host name\. Fix: /);
-    const aws = await expectResourceError(() => new ProsodyStack("chat", { domain: "example.org", platform: "aws" }));
-    assert.match(aws, /platform \(given "aws"\): this platform is not built yet\. Fix: use "docker"/);
+    const kubernetes = await expectResourceError(
+      () => new ProsodyStack("chat", { domain: "example.org", platform: "kubernetes" }),
+    );
+    assert.match(
+      kubernetes,
+      /platform \(given "kubernetes"\): this platform is not built yet\. Fix: use "docker" or "aws"/,
+    );
     const acme = await expectResourceError(
       () => new ProsodyStack("chat", { domain: "example.org", tls: { mode: "acme" }, uploads: "s3" }),
     );

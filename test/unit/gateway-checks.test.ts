@@ -204,6 +204,19 @@ describe("gateway: configuration", () => {
       { S3_BUCKET: "uploads", GATEWAY_SECRET_FILE: "/run/s" },
       /GATEWAY_SECRET_FILE \(given "\/run\/s"\): cannot be read/,
     ));
-  it("refuses half a TLS pair", () =>
-    rejects({ ...base, GATEWAY_TLS_CERT_FILE: "/c.pem" }, /GATEWAY_TLS_KEY_FILE: is not set while its pair is/));
+  it("refuses half a TLS pair, naming the half that is set", () =>
+    rejects(
+      { ...base, GATEWAY_TLS_CERT_FILE: "/c.pem" },
+      /GATEWAY_TLS_KEY: is not set \(nor its _FILE form\) while its pair is.*GATEWAY_TLS_CERT_FILE is set/,
+    ));
+  it("refuses a TLS key given both inline and as a file", () =>
+    rejects(
+      { ...base, GATEWAY_TLS_CERT: "CERT", GATEWAY_TLS_KEY: "KEY", GATEWAY_TLS_KEY_FILE: "/k.pem" },
+      /GATEWAY_TLS_KEY_FILE \(given "\/k.pem"\): both GATEWAY_TLS_KEY and GATEWAY_TLS_KEY_FILE are set/,
+    ));
+  it("takes the TLS pair inline, as ECS passes secrets", () => {
+    const config = readGatewayConfig({ ...base, GATEWAY_TLS_CERT: "CERT", GATEWAY_TLS_KEY: "KEY" }, noFiles);
+    assert.equal(config.tls?.cert.toString(), "CERT");
+    assert.equal(config.tls?.key.toString(), "KEY");
+  });
 });

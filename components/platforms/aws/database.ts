@@ -1,0 +1,118 @@
+/**
+ * PostgreSQL on RDS: in the private subnets, encrypted, never public,
+ * reachable only from Prosody's task, backed up, and (by tier) protected from
+ * deletion with a final snapshot. The password is the stack's databasePassword
+ * (generated when not given), which also sits in Secrets Manager for Prosody.
+ * Or the caller's PostgreSQL server, which Prosody's security group is let into.
+ */
+import * as ec2 from "@pulumi/aws/ec2";
+import * as rds from "@pulumi/aws/rds";
+import * as pulumi from "@pulumi/pulumi";
+import type { DeploymentSpec } from "../../../src/spec/deployment";
+import type { ExistingAwsResources } from "./existing";
+import type { AwsNetwork } from "./network";
+import { type AwsContext, child, tags } from "./context";
+import { physicalName } from "../../shared/names";
+
+/** What each tier asks of its database beyond the spec's sizes. */
+export const DATABASE_SAFETY: Record<DeploymentSpec["tier"], { deletionProtection: boolean; finalSnapshot: boolean }> =
+  {
+    personal: { deletionProtection: false, finalSnapshot: false },
+    community: { deletionProtection: false, finalSnapshot: true },
+    enterprise: { deletionProtection: true, finalSnapshot: true },
+  };
+
+export interface Database {
+  host: pulumi.Output<string>;
+}
+
+export function database(
+  context: AwsContext,
+  network: AwsNetwork,
+  serverGroup: ec2.SecurityGroup,
+  password: pulumi.Output<string> | undefined,
+  existing: ExistingAwsResources,
+): Database | undefined {
+  const { parent, plan } = context;
+  if (plan.storage.kind !== "postgresql") return undefined;
+  const { port, database: databaseName, user } = plan.storage;
+  if (existing.database) {
+    const { host, securityGroupId } = existing.database;
+    if (securityGroupId !== undefined) {
+      new ec2.SecurityGroupRule(
+        child(context, "database-access"),
+        {
+          type: "ingress",
+          securityGroupId,
+          sourceSecurityGroupId: serverGroup.id,
+          protocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          description: `Prosody ${plan.spec.domain}`,
+        },
+        { parent },
+      );
+    }
+    return { host: pulumi.output(host) };
+  }
+  if (!password) throw new pulumi.ResourceError("storage: PostgreSQL needs a database password", parent);
+  const { spec } = plan;
+  const settings = spec.aws.database;
+  const safety = DATABASE_SAFETY[spec.tier];
+  const opts = { parent };
+  const subnets = new rds.SubnetGroup(
+    child(context, "database-subnets"),
+    { subnetIds: network.privateSubnetIds, tags: tags(context, "database-subnets") },
+    opts,
+  );
+  const firewall = new ec2.SecurityGroup(
+    child(context, "database-firewall"),
+    {
+      vpcId: network.vpcId,
+      description: "ProsodyStack database: PostgreSQL from the Prosody task only",
+      ingress: [
+        { protocol: "tcp", fromPort: port, toPort: port, securityGroups: [serverGroup.id], description: "Prosody" },
+      ],
+      egress: [],
+      tags: tags(context, "database-firewall"),
+    },
+    opts,
+  );
+  const instance = new rds.Instance(
+    child(context, "database"),
+    {
+      engine: "postgres",
+      engineVersion: settings.engineVersion,
+      instanceClass: settings.instanceClass,
+      allocatedStorage: settings.storageGb,
+      maxAllocatedStorage: Math.max(settings.maxStorageGb, settings.storageGb),
+      storageType: "gp3",
+      storageEncrypted: true,
+      dbName: databaseName,
+      username: user,
+      password: pulumi.secret(password),
+      port,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [firewall.id],
+      publiclyAccessible: false,
+      multiAz: settings.multiAz,
+      backupRetentionPeriod: settings.backupRetentionDays,
+      copyTagsToSnapshot: true,
+      autoMinorVersionUpgrade: true,
+      // Size and version changes wait for the maintenance window instead of restarting the database mid-day.
+      applyImmediately: false,
+      // Deletion protection would also block a teardown the user asked for with protectData: false.
+      deletionProtection: safety.deletionProtection && spec.protectData,
+      skipFinalSnapshot: !safety.finalSnapshot,
+      finalSnapshotIdentifier: safety.finalSnapshot ? finalSnapshotName(context) : undefined,
+      tags: tags(context, "database"),
+    },
+    { parent, protect: spec.protectData },
+  );
+  return { host: instance.address };
+}
+
+/** The final snapshot's name: letters, digits and single hyphens, as RDS wants. */
+function finalSnapshotName(context: AwsContext): string {
+  return physicalName(context.name, "final-snapshot").replace(/-+/g, "-").replace(/^-|-$/g, "").slice(0, 255);
+}

@@ -1,0 +1,98 @@
+/**
+ * Resources of the caller's AWS estate that the AWS platform uses instead of
+ * creating its own. Each may be another resource's output; whether one is
+ * given decides what gets created, so presence (and the number of subnets)
+ * must be known at construction. Plain strings are checked there too.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { type Problem, problemsFromZod, SpecError } from "../../../src/spec/errors";
+
+export interface ExistingAwsResources {
+  /** A VPC of yours: public subnets for the load balancer, private ones (with a NAT route out) for the tasks and the database; two zones or more. */
+  vpc?: {
+    vpcId: pulumi.Input<string>;
+    publicSubnetIds: pulumi.Input<string>[];
+    privateSubnetIds: pulumi.Input<string>[];
+  };
+  /** An ECS cluster of yours (its ARN) to run the services in. */
+  clusterArn?: pulumi.Input<string>;
+  /** The Route53 hosted zone for dns.zone; default: looked up by that name. */
+  hostedZoneId?: pulumi.Input<string>;
+  /** A PostgreSQL server of yours instead of a new RDS instance; give secrets.databasePassword too. */
+  database?: {
+    /** host name or address Prosody connects to */
+    host: pulumi.Input<string>;
+    /** its security group, which then lets Prosody's task in on database.port */
+    securityGroupId?: pulumi.Input<string>;
+  };
+}
+
+const FORMATS: readonly [string, RegExp, string][] = [
+  ["vpc.vpcId", /^vpc-[0-9a-f]{8,17}$/, "vpc-0123456789abcdef0"],
+  ["vpc.publicSubnetIds", /^subnet-[0-9a-f]{8,17}$/, "subnet-0123456789abcdef0"],
+  ["vpc.privateSubnetIds", /^subnet-[0-9a-f]{8,17}$/, "subnet-0123456789abcdef0"],
+  [
+    "clusterArn",
+    /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/,
+    "arn:aws:ecs:eu-central-1:123456789012:cluster/main",
+  ],
+  ["hostedZoneId", /^Z[A-Z0-9]{1,31}$/, "Z0123456789ABCDEFGHIJ"],
+  ["database.host", /^[A-Za-z0-9.-]{1,253}$/, "db.internal.example.org"],
+  ["database.securityGroupId", /^sg-[0-9a-f]{8,17}$/, "sg-0123456789abcdef0"],
+];
+
+/** Problems with the plain values among the existing resources (outputs are checked by AWS itself). */
+export function checkExisting(existing: ExistingAwsResources): Problem[] {
+  const values: Record<string, unknown[]> = {
+    "vpc.vpcId": [existing.vpc?.vpcId],
+    "vpc.publicSubnetIds": existing.vpc?.publicSubnetIds ?? [],
+    "vpc.privateSubnetIds": existing.vpc?.privateSubnetIds ?? [],
+    clusterArn: [existing.clusterArn],
+    hostedZoneId: [existing.hostedZoneId],
+    "database.host": [existing.database?.host],
+    "database.securityGroupId": [existing.database?.securityGroupId],
+  };
+  const problems: Problem[] = [];
+  for (const [field, format, example] of FORMATS) {
+    for (const value of values[field] ?? []) {
+      if (typeof value !== "string" || format.test(value)) continue;
+      problems.push({
+        field: `existing.${field}`,
+        value: JSON.stringify(value),
+        message: "does not look like one",
+        fix: `give the ID AWS shows, e.g. ${example}`,
+      });
+    }
+  }
+  for (const side of ["publicSubnetIds", "privateSubnetIds"] as const) {
+    const subnets = existing.vpc?.[side];
+    if (subnets !== undefined && subnets.length < 2) {
+      problems.push({
+        field: `existing.vpc.${side}`,
+        value: JSON.stringify(subnets.length),
+        message: "fewer than two subnets: the load balancer and the database need two zones",
+        fix: "give one subnet in each of at least two availability zones",
+      });
+    }
+  }
+  return problems;
+}
+
+const id = z.string();
+const existingConfigSchema = z.strictObject({
+  vpc: z.strictObject({ vpcId: id, publicSubnetIds: z.array(id), privateSubnetIds: z.array(id) }).optional(),
+  clusterArn: id.optional(),
+  hostedZoneId: id.optional(),
+  database: z.strictObject({ host: id, securityGroupId: id.optional() }).optional(),
+});
+
+/** The `prosody:existing` stack config: the same fields, as plain strings. */
+export function parseExistingConfig(value: unknown, prefix: string): ExistingAwsResources {
+  if (value === undefined) return {};
+  const parsed = existingConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new SpecError(problemsFromZod(parsed.error, value, prefix), "invalid stack config");
+  }
+  return parsed.data;
+}

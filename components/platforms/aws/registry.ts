@@ -1,0 +1,91 @@
+/**
+ * Our images in ECR: one repository per image (scanned on push, old images
+ * expired), each built for Fargate's x86 and pushed with a short-lived token.
+ */
+import * as dockerBuild from "@pulumi/docker-build";
+import * as ecr from "@pulumi/aws/ecr";
+import * as pulumi from "@pulumi/pulumi";
+import { buildImage, gatewayImageBuild, type ImageBuild } from "../../shared/image";
+import { type AwsContext, child, tags } from "./context";
+
+export interface PushedImage {
+  /** repository:tag@digest, what the task definition runs */
+  ref: pulumi.Output<string>;
+  repositoryArn: pulumi.Output<string>;
+}
+
+/** Untagged images (superseded cache layers) go after a week; of the rest, the newest this many stay. */
+const KEEP_IMAGES = 20;
+const UNTAGGED_DAYS = 7;
+
+export const LIFECYCLE_POLICY = {
+  rules: [
+    {
+      rulePriority: 1,
+      description: `expire untagged images after ${UNTAGGED_DAYS} days`,
+      selection: {
+        tagStatus: "untagged",
+        countType: "sinceImagePushed",
+        countUnit: "days",
+        countNumber: UNTAGGED_DAYS,
+      },
+      action: { type: "expire" },
+    },
+    {
+      rulePriority: 2,
+      description: `keep the ${KEEP_IMAGES} newest images`,
+      selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: KEEP_IMAGES },
+      action: { type: "expire" },
+    },
+  ],
+};
+
+/** One ECR repository and our image pushed to it; `part` is "image" (Prosody) or "gateway-image". */
+export function pushImage(context: AwsContext, part: string, build?: ImageBuild): PushedImage {
+  const { name, parent, plan } = context;
+  const repository = new ecr.Repository(
+    child(context, `${part}-repository`),
+    {
+      imageScanningConfiguration: { scanOnPush: true },
+      // The layer cache is re-pushed under one tag; every image tag is a content hash.
+      imageTagMutability: "MUTABLE",
+      encryptionConfigurations: [{ encryptionType: "AES256" }],
+      tags: tags(context, `${part}-repository`),
+    },
+    { parent },
+  );
+  new ecr.LifecyclePolicy(
+    child(context, `${part}-lifecycle`),
+    { repository: repository.name, policy: JSON.stringify(LIFECYCLE_POLICY) },
+    { parent },
+  );
+  const token = ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent });
+  const image = buildImage(
+    name,
+    parent,
+    plan,
+    {
+      load: false,
+      repository: repository.repositoryUrl,
+      registries: [
+        {
+          address: token.proxyEndpoint,
+          username: token.userName,
+          password: pulumi.secret(token.password),
+        },
+      ],
+      platforms: [dockerBuild.Platform.Linux_amd64],
+    },
+    build,
+    part,
+  );
+  return { ref: image.ref, repositoryArn: repository.arn };
+}
+
+export function pushImages(context: AwsContext): { prosody: PushedImage; gateway?: PushedImage } {
+  const prosody = pushImage(context, "image");
+  const gateway = context.plan.uploads?.gateway
+    ? pushImage(context, "gateway-image", gatewayImageBuild(context.plan))
+    : undefined;
+  return { prosody, ...(gateway ? { gateway } : {}) };
+}

@@ -1,0 +1,73 @@
+/**
+ * IAM, least privilege: each task has an execution role that may pull its
+ * one image, write to its one log group and read its own secrets; only the
+ * upload gateway has a task role, which may put and get objects in the
+ * uploads bucket. Prosody's task has no AWS permissions at all.
+ */
+import * as iam from "@pulumi/aws/iam";
+import * as pulumi from "@pulumi/pulumi";
+import { type AwsContext, child, tags } from "./context";
+
+const assumedByEcsTasks = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+
+type Statement = Record<string, unknown>;
+
+function role(context: AwsContext, part: string, statements: pulumi.Input<Statement>[]): iam.Role {
+  const { parent } = context;
+  const created = new iam.Role(
+    child(context, part),
+    { assumeRolePolicy: assumedByEcsTasks, tags: tags(context, part) },
+    { parent },
+  );
+  new iam.RolePolicy(
+    child(context, `${part}-policy`),
+    { role: created.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
+    { parent },
+  );
+  return created;
+}
+
+export interface ExecutionAccess {
+  repositoryArn: pulumi.Output<string>;
+  logGroupArn: pulumi.Output<string>;
+  secretArns: pulumi.Output<string>[];
+}
+
+/** What ECS itself needs to start a task: the image, the log stream, the secrets. */
+export function executionRole(context: AwsContext, part: string, access: ExecutionAccess): iam.Role {
+  return role(context, part, [
+    // ECR issues registry tokens only for every repository ("*"); the pulls below are scoped to one.
+    { Sid: "RegistryToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    {
+      Sid: "PullImage",
+      Effect: "Allow",
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      Resource: access.repositoryArn,
+    },
+    {
+      Sid: "WriteLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: pulumi.interpolate`${access.logGroupArn}:*`,
+    },
+    { Sid: "ReadSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: access.secretArns },
+  ]);
+}
+
+/** The upload gateway's own identity: objects in one bucket. */
+export function gatewayTaskRole(context: AwsContext, bucketArn: pulumi.Output<string>): iam.Role {
+  return role(context, "gateway-task-role", [
+    {
+      Sid: "Objects",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
+      Resource: pulumi.interpolate`${bucketArn}/*`,
+    },
+    // Without it S3 answers 403 instead of 404 for a missing object, and the gateway's
+    // "is this slot already used" check and its health check (HeadBucket) need that answer.
+    { Sid: "Bucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
+  ]);
+}

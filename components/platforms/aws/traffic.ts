@@ -1,0 +1,154 @@
+/**
+ * Traffic: a Network Load Balancer passing TCP through (Prosody and the
+ * upload gateway hold their own certificates, so STARTTLS on 5222 and 5269
+ * works), one listener and target group per public port, and the security
+ * groups that let exactly those ports through to exactly those tasks.
+ */
+import * as ec2 from "@pulumi/aws/ec2";
+import * as lb from "@pulumi/aws/lb";
+import * as pulumi from "@pulumi/pulumi";
+import type { DeploymentPlan } from "../../../src/plan/deployment";
+import type { AwsNetwork } from "./network";
+import { type AwsContext, child, tags } from "./context";
+
+/** The gateway listens here inside its task: a port above 1023 needs no privilege, whatever the public port. */
+export const GATEWAY_CONTAINER_PORT = 8443;
+
+export type Service = "server" | "gateway";
+
+export interface PublicPort {
+  /** the listener's name in the plan, or "upload-gateway" */
+  name: string;
+  /** what clients connect to on the load balancer */
+  port: number;
+  /** what the task listens on */
+  containerPort: number;
+  service: Service;
+}
+
+/** Every port the load balancer opens: the plan's public listeners, and the gateway's. */
+export function publicPorts(plan: DeploymentPlan): PublicPort[] {
+  const ports: PublicPort[] = plan.listeners
+    .filter((listener) => listener.public)
+    .map((listener) => ({ name: listener.name, port: listener.port, containerPort: listener.port, service: "server" }));
+  const gateway = plan.uploads?.gateway;
+  if (gateway) {
+    ports.push({
+      name: "upload-gateway",
+      port: gateway.port,
+      containerPort: GATEWAY_CONTAINER_PORT,
+      service: "gateway",
+    });
+  }
+  return ports;
+}
+
+export interface Traffic {
+  dnsName: pulumi.Output<string>;
+  zoneId: pulumi.Output<string>;
+  /** target groups by service, with the container port each sends to */
+  targets: Record<Service, { targetGroupArn: pulumi.Output<string>; containerPort: number }[]>;
+  securityGroups: { server: ec2.SecurityGroup; gateway?: ec2.SecurityGroup };
+  /** the listeners: services start after them, so the target groups belong to a load balancer */
+  listeners: lb.Listener[];
+}
+
+const TCP_ANYWHERE = { protocol: "tcp", cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] };
+
+export function traffic(context: AwsContext, network: AwsNetwork): Traffic {
+  const { parent, plan } = context;
+  const ports = publicPorts(plan);
+  const opts = { parent };
+  const lbGroup = new ec2.SecurityGroup(
+    child(context, "lb-firewall"),
+    {
+      vpcId: network.vpcId,
+      description: "ProsodyStack load balancer: the public XMPP and HTTPS ports",
+      ingress: ports.map(({ name, port }) => ({ ...TCP_ANYWHERE, fromPort: port, toPort: port, description: name })),
+      egress: ports.map(({ name, containerPort }) => ({
+        protocol: "tcp",
+        fromPort: containerPort,
+        toPort: containerPort,
+        cidrBlocks: [network.cidrBlock],
+        description: `to ${name}`,
+      })),
+      tags: tags(context, "lb-firewall"),
+    },
+    opts,
+  );
+  const taskGroup = (service: Service, description: string): ec2.SecurityGroup =>
+    new ec2.SecurityGroup(
+      child(context, `${service}-firewall`),
+      {
+        vpcId: network.vpcId,
+        description,
+        ingress: ports
+          .filter((entry) => entry.service === service)
+          .map(({ name, containerPort }) => ({
+            protocol: "tcp",
+            fromPort: containerPort,
+            toPort: containerPort,
+            securityGroups: [lbGroup.id],
+            description: `${name} from the load balancer`,
+          })),
+        // Prosody federates with any server on any port; both pull images and secrets, and the gateway talks to S3.
+        egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }],
+        tags: tags(context, `${service}-firewall`),
+      },
+      opts,
+    );
+  const securityGroups = {
+    server: taskGroup("server", "ProsodyStack Prosody task"),
+    ...(plan.uploads?.gateway ? { gateway: taskGroup("gateway", "ProsodyStack upload gateway task") } : {}),
+  };
+  const balancer = new lb.LoadBalancer(
+    child(context, "lb"),
+    {
+      loadBalancerType: "network",
+      internal: false,
+      subnets: network.publicSubnetIds,
+      securityGroups: [lbGroup.id],
+      enableCrossZoneLoadBalancing: true,
+      tags: tags(context, "lb"),
+    },
+    opts,
+  );
+  const targets: Traffic["targets"] = { server: [], gateway: [] };
+  const listeners = ports.map(({ name, port, containerPort, service }) => {
+    const part = name.replace(/_/g, "-");
+    const group = new lb.TargetGroup(
+      child(context, `${part}-target`),
+      {
+        vpcId: network.vpcId,
+        targetType: "ip",
+        protocol: "TCP",
+        port: containerPort,
+        // XMPP sessions last hours: on a new task, close the old one's connections so clients reconnect.
+        connectionTermination: true,
+        deregistrationDelay: 30,
+        healthCheck: {
+          protocol: "TCP",
+          port: "traffic-port",
+          interval: 30,
+          healthyThreshold: 3,
+          unhealthyThreshold: 3,
+        },
+        tags: tags(context, `${part}-target`),
+      },
+      opts,
+    );
+    targets[service].push({ targetGroupArn: group.arn, containerPort });
+    return new lb.Listener(
+      child(context, `${part}-listener`),
+      {
+        loadBalancerArn: balancer.arn,
+        protocol: "TCP",
+        port,
+        defaultActions: [{ type: "forward", targetGroupArn: group.arn }],
+        tags: tags(context, `${part}-listener`),
+      },
+      opts,
+    );
+  });
+  return { dnsName: balancer.dnsName, zoneId: balancer.zoneId, targets, securityGroups, listeners };
+}

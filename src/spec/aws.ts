@@ -1,0 +1,118 @@
+/**
+ * The `aws` section of the spec: sizes and choices of the AWS platform, each
+ * with a default that fits one small-to-medium server. Which of the caller's
+ * existing resources to use (VPC, cluster, zone, database) is not here: those
+ * are component inputs that may be other resources' outputs (ExistingAwsResources).
+ */
+import { z } from "zod";
+import { rule } from "./errors";
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Fargate's task sizes: memory (MiB) allowed for each CPU size (1024 = 1 vCPU). */
+export const FARGATE_SIZES: Readonly<Record<number, { min: number; max: number; step: number } | readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: { min: 1024, max: 4096, step: 1024 },
+  1024: { min: 2048, max: 8192, step: 1024 },
+  2048: { min: 4096, max: 16384, step: 1024 },
+  4096: { min: 8192, max: 30720, step: 1024 },
+};
+
+export function fargateMemoryFits(cpu: number, memory: number): boolean {
+  const sizes = FARGATE_SIZES[cpu];
+  if (sizes === undefined) return false;
+  if (Array.isArray(sizes)) return sizes.includes(memory);
+  const { min, max, step } = sizes as { min: number; max: number; step: number };
+  return memory >= min && memory <= max && memory % step === 0;
+}
+
+const IPV4_CIDR = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(1[6-9]|2[0-4])$/;
+
+const fargateCpu = z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)], {
+  error: rule("not a Fargate CPU size", "use 256, 512, 1024, 2048 or 4096 (1024 is one vCPU)"),
+});
+const memory = z.number().int().min(512).max(30720);
+
+const taskSize = (cpu: 256 | 512, mib: number) =>
+  z
+    .strictObject({
+      /** CPU units of the task (1024 = one vCPU). */
+      cpu: fargateCpu.default(cpu),
+      /** Memory of the task in MiB; Fargate allows only certain sizes per CPU size. */
+      memory: memory.default(mib),
+    })
+    .default({ cpu, memory: mib });
+
+export const awsSpecSchema = z
+  .strictObject({
+    /** Availability zones a new VPC spans: its public and private subnets, and the database's standby. */
+    zones: z.number().int().min(2).max(3).default(2),
+    /** Address range of a new VPC (IPv4, /16 to /24). */
+    vpcCidr: z
+      .string()
+      .regex(IPV4_CIDR, { error: rule("not an IPv4 range of /16 to /24", 'write e.g. "10.0.0.0/16"') })
+      .default("10.0.0.0/16"),
+    /** NAT gateways of a new VPC: "single" (cheapest) or "per-zone" (outbound traffic survives a zone outage). */
+    natGateways: z.enum(["single", "per-zone"]).default("single"),
+    /** The Prosody task's size. */
+    server: taskSize(512, 1024),
+    /** The upload gateway's task size. */
+    gateway: taskSize(256, 512),
+    /** Days CloudWatch keeps the containers' logs. */
+    logRetentionDays: z
+      .number()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        error: rule("not a CloudWatch retention period", `use one of ${LOG_RETENTION_DAYS.join(", ")}`),
+      })
+      .default(30),
+    database: z
+      .strictObject({
+        /** RDS instance class. */
+        instanceClass: z
+          .string()
+          .regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, {
+            error: rule("not an RDS instance class", 'write e.g. "db.t4g.micro"'),
+          })
+          .default("db.t4g.micro"),
+        /** Allocated storage in GiB. */
+        storageGb: z.number().int().min(20).max(65536).default(20),
+        /** RDS grows the storage up to this many GiB when it fills. */
+        maxStorageGb: z.number().int().min(20).max(65536).default(100),
+        /** PostgreSQL major version; RDS applies minor versions in the maintenance window. */
+        engineVersion: z
+          .string()
+          .regex(/^1[4-9]$/, { error: rule("not a PostgreSQL major version RDS offers", 'write e.g. "17"') })
+          .default("17"),
+        /** A standby in a second zone that RDS fails over to (doubles the database's cost). */
+        multiAz: z.boolean().default(false),
+        /** Days of automatic backups (point-in-time recovery) RDS keeps. */
+        backupRetentionDays: z.number().int().min(1).max(35).default(7),
+      })
+      .default({
+        instanceClass: "db.t4g.micro",
+        storageGb: 20,
+        maxStorageGb: 100,
+        engineVersion: "17",
+        multiAz: false,
+        backupRetentionDays: 7,
+      }),
+  })
+  .default({
+    zones: 2,
+    vpcCidr: "10.0.0.0/16",
+    natGateways: "single",
+    server: { cpu: 512, memory: 1024 },
+    gateway: { cpu: 256, memory: 512 },
+    logRetentionDays: 30,
+    database: {
+      instanceClass: "db.t4g.micro",
+      storageGb: 20,
+      maxStorageGb: 100,
+      engineVersion: "17",
+      multiAz: false,
+      backupRetentionDays: 7,
+    },
+  });
