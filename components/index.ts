@@ -2,3 +2,4 @@
 export { PROSODY_STACK_TYPE, ProsodyStack, type ProsodyStackArgs } from "./prosody-stack";
 export type { PlanOutputs, SuiteSummary } from "./outputs";
 export type { GivenSecrets } from "./shared/secrets";
+export type { ExistingAwsResources } from "./platforms/aws/existing";

@@ -282,5 +282,27 @@ describe("ProsodyStack under Pulumi mocks", function () {
     const run = await runComponents(consumer);
     assert.equal(run.outputs.clientEndpoint, "chat.consumer.test:5222");
     assert.ok(run.resources.some((resource) => resource.name === "chat-server"));
+
+    // The example of examples/: ProsodyStack inside a VPC, cluster and zone the caller's program owns.
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "examples/existing-vpc"], {
+      cwd: ROOT,
+      stdio: "pipe",
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a Pulumi program (export =)
+    const estate = require("../../examples/existing-vpc") as () => Record<string, pulumi.Output<unknown>>;
+    const inEstate = await runComponents(estate);
+    const names = inEstate.resources.map((resource) => resource.name);
+    assert.ok(
+      !names.includes("chat-vpc") && !names.includes("chat-cluster"),
+      "the estate's network and cluster are used",
+    );
+    const service = inEstate.resources.find((resource) => resource.name === "chat-server-service");
+    assert.deepEqual((service?.clearInputs.networkConfiguration as { subnets: string[] }).subnets, [
+      "estate-private-a-id",
+      "estate-private-b-id",
+    ]);
+    for (const resource of inEstate.resources.filter((entry) => entry.type.startsWith("aws:"))) {
+      assert.match(resource.provider ?? "", /::estate::/, `${resource.name} ignores the estate's provider`);
+    }
   });
 });

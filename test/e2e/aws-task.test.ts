@@ -1,0 +1,147 @@
+/**
+ * What the AWS platform hands Fargate, proven on real Prosody 13: the prod
+ * stack (self-signed here, as no ACME server can be reached) runs under
+ * Pulumi's mocks, RDS's address and the generated database password stand for
+ * a real PostgreSQL on loopback, and the recorded Prosody task is started with
+ * buildah from our image with nothing but its environment and its resolved
+ * secrets, as Fargate starts it: no mounted config, no mounted certificate.
+ * The upload gateway's task is started the same way; its one substitution is
+ * an S3 endpoint and keys (s3rver) in place of the task role and AWS S3.
+ */
+import { strict as assert } from "node:assert";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type MockRun, runUnderMocks } from "../../src/cli/mock-run";
+import { planDeployment } from "../../src/plan";
+import program from "../../src/program";
+import { readStackConfig, type StackConfig, stackSpec } from "../../src/spec/stack-config";
+import { fetchLoopback } from "../support/http";
+import { S3_CREDENTIALS, startS3Server, type S3TestServer } from "../support/s3";
+import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
+import { GATEWAY_IMAGE, ReplayedContainer } from "./harness/docker-replay";
+import { ecsContainerInputs } from "./harness/ecs-replay";
+import { type Postgres, startPostgres } from "./harness/postgres";
+import { PORTS } from "./harness/server";
+import { archivedBodies, login, sendChat } from "./harness/xmpp";
+
+const ROOT = join(__dirname, "..", "..");
+const DATABASE_PORT = 25432;
+const GATEWAY_PORT = 25443;
+
+function awsStack(): StackConfig {
+  const prod = readStackConfig("prod", ROOT);
+  return {
+    ...prod,
+    values: {
+      ...prod.values,
+      "prosody:domain": "localhost",
+      "prosody:admins": ["admin@localhost"],
+      "prosody:tls": { mode: "self-signed" },
+      "prosody:dns": { provider: "none" },
+      "prosody:ports": { ...PORTS, uploadGateway: GATEWAY_PORT },
+      "prosody:interfaces": ["127.0.0.1"],
+      "prosody:database": { port: DATABASE_PORT },
+    },
+  };
+}
+
+describe("the AWS platform's Fargate tasks, started from their task definitions with buildah", function () {
+  this.timeout(180_000);
+  let root: string;
+  let postgres: Postgres;
+  let s3: S3TestServer;
+  let tls: SuiteTls;
+  let run: MockRun;
+  let prosody: ReplayedContainer;
+  let gateway: ReplayedContainer;
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), "prosody-aws-"));
+    chmodSync(root, 0o755);
+    postgres = startPostgres(DATABASE_PORT);
+    s3 = await startS3Server("prosody-uploads");
+    const stack = awsStack();
+    const folder = join(root, "tls");
+    mkdirSync(folder);
+    tls = suiteTls(folder, planDeployment(stackSpec(stack)).certificateNames);
+    const certificates = suiteTlsOutputs(tls);
+    run = await runUnderMocks("prod", stack, program, {
+      outputs: (type, name) => {
+        if (type === "aws:rds/instance:Instance") return { address: postgres.host };
+        if (name === "prosody-database-password") return { result: postgres.password };
+        if (type === "aws:s3/bucket:Bucket") return { bucket: s3.bucket, region: "us-east-1" };
+        return certificates(type, name);
+      },
+    });
+  });
+
+  after(async () => {
+    for (const container of [gateway, prosody]) await container?.remove().catch(() => undefined);
+    await s3?.stop();
+    postgres?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("starts Prosody from the environment alone: config and certificate written by the entrypoint, data in PostgreSQL", async () => {
+    const inputs = ecsContainerInputs(run, "prosody-server-task");
+    assert.ok(
+      !(inputs.envs ?? []).some((entry) => entry.startsWith("PROSODY_TLS_KEY=") && !entry.includes("PRIVATE KEY")),
+    );
+    prosody = new ReplayedContainer(inputs, join(root, "volumes"), join(root, "files"));
+    await prosody.start([PORTS.c2s, PORTS.c2sDirectTls, PORTS.s2s]);
+    const health = await prosody.healthcheck();
+    assert.equal(health.code, 0, `${health.output}\n${prosody.log()}`);
+
+    // The same environment gives prosodyctl the same configuration the entrypoint wrote.
+    for (const user of ["alice", "bob"]) {
+      const registered = prosody.exec([
+        "sh",
+        "-c",
+        `printf '%s\\n' "$PROSODY_CONFIG_TEXT" > /tmp/prosody.cfg.lua && prosodyctl --config /tmp/prosody.cfg.lua register ${user} localhost ${user}-password-1`,
+      ]);
+      assert.equal(registered.code, 0, registered.output);
+    }
+    // Verified TLS: the client trusts the suite CA only, so this proves the written chain and key.
+    const alice = await login("localhost", "alice", "alice-password-1");
+    const bob = await login("localhost", "bob", "bob-password-1");
+    try {
+      await sendChat(alice, "bob@localhost", "sent through the Fargate task");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.deepEqual(await archivedBodies(bob, "alice@localhost"), ["sent through the Fargate task"]);
+    } finally {
+      await alice.close();
+      await bob.close();
+    }
+    assert.match(postgres.query(`SELECT count(DISTINCT "user") FROM prosody WHERE store = 'accounts'`), /^2$/m);
+    // The key lives in the certificates folder, readable by prosody only; the environment no longer holds it.
+    const key = prosody.exec(["sh", "-c", "stat -c '%U %a' /etc/prosody/certs/localhost.key"]);
+    assert.equal(key.output.trim(), "prosody 600", key.output);
+  });
+
+  it("starts the upload gateway with its TLS pair from its secrets, serving HTTPS on the share host", async () => {
+    const inputs = ecsContainerInputs(run, "prosody-gateway-task");
+    gateway = new ReplayedContainer(
+      {
+        ...inputs,
+        envs: [
+          ...(inputs.envs ?? []),
+          // Stands in for the task role and AWS S3.
+          `S3_ENDPOINT=${s3.endpoint}`,
+          "S3_FORCE_PATH_STYLE=true",
+          `AWS_ACCESS_KEY_ID=${S3_CREDENTIALS.accessKeyId}`,
+          `AWS_SECRET_ACCESS_KEY=${S3_CREDENTIALS.secretAccessKey}`,
+        ],
+      },
+      join(root, "volumes"),
+      join(root, "gateway-files"),
+      GATEWAY_IMAGE,
+    );
+    await gateway.start();
+    const health = await gateway.healthcheck();
+    assert.equal(health.code, 0, `${health.output}\n${gateway.log()}`);
+    // The container port; on AWS the load balancer maps ports.uploadGateway (443) to it.
+    const response = await fetchLoopback(`https://share.localhost:8443/health`);
+    assert.equal(response.status, 200, response.body.toString());
+  });
+});
