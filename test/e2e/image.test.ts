@@ -56,6 +56,22 @@ describe("the Prosody image", function () {
     assert.match(result.stderr, /'prosodyctl check config' refused/);
   });
 
+  it("refuses half a TLS pair or a file name with a path from the environment (Fargate's hand-over)", () => {
+    const half = runInContainer(workspace, ["/usr/local/bin/prosody-entrypoint"], {
+      PROSODY_TLS_CERTIFICATE: "-----BEGIN CERTIFICATE-----",
+      PROSODY_TLS_NAME: "example.org",
+    });
+    assert.equal(half.code, 78, half.stdout + half.stderr);
+    assert.match(half.stderr, /PROSODY_TLS_CERTIFICATE and PROSODY_TLS_KEY come together/);
+    const escape = runInContainer(workspace, ["/usr/local/bin/prosody-entrypoint"], {
+      PROSODY_TLS_CERTIFICATE: "cert",
+      PROSODY_TLS_KEY: "key",
+      PROSODY_TLS_NAME: "../../tmp/x",
+    });
+    assert.equal(escape.code, 78, escape.stdout + escape.stderr);
+    assert.match(escape.stderr, /PROSODY_TLS_NAME \('\.\.\/\.\.\/tmp\/x'\) must be a host name/);
+  });
+
   it("health check: unhealthy with no server, healthy while Prosody serves clients", async () => {
     const down = runInContainer(workspace, ["/usr/local/bin/prosody-healthcheck"], {
       PROSODY_HEALTH_PORT: String(PORTS.c2s),
