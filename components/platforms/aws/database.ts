@@ -104,6 +104,8 @@ export function database(
       // Deletion protection would also block a teardown the user asked for with protectData: false.
       deletionProtection: safety.deletionProtection && spec.protectData,
       skipFinalSnapshot: !safety.finalSnapshot,
+      // Automated backups outlive the instance for their retention period: one more way back after a teardown.
+      deleteAutomatedBackups: false,
       finalSnapshotIdentifier: safety.finalSnapshot ? finalSnapshotName(context) : undefined,
       tags: tags(context, "database"),
     },

@@ -50,6 +50,8 @@ export function pushImage(context: AwsContext, part: string, build?: ImageBuild)
       // The layer cache is re-pushed under one tag; every image tag is a content hash.
       imageTagMutability: "MUTABLE",
       encryptionConfigurations: [{ encryptionType: "AES256" }],
+      // Images are rebuilt from image/ at will: a teardown should not stop at a repository holding some.
+      forceDelete: true,
       tags: tags(context, `${part}-repository`),
     },
     { parent },
