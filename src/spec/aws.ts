@@ -46,6 +46,15 @@ const taskSize = (cpu: 256 | 512, mib: number) =>
     })
     .default({ cpu, memory: mib });
 
+const DATABASE_DEFAULTS = {
+  instanceClass: "db.t4g.micro",
+  storageGb: 20,
+  maxStorageGb: 100,
+  engineVersion: "17",
+  multiAz: false,
+  backupRetentionDays: 7,
+};
+
 export const awsSpecSchema = z
   .strictObject({
     /** Availability zones a new VPC spans: its public and private subnets, and the database's standby. */
@@ -91,14 +100,7 @@ export const awsSpecSchema = z
         /** Days of automatic backups (point-in-time recovery) RDS keeps. */
         backupRetentionDays: z.number().int().min(1).max(35).default(7),
       })
-      .default({
-        instanceClass: "db.t4g.micro",
-        storageGb: 20,
-        maxStorageGb: 100,
-        engineVersion: "17",
-        multiAz: false,
-        backupRetentionDays: 7,
-      }),
+      .default(DATABASE_DEFAULTS),
   })
   .default({
     zones: 2,
@@ -107,12 +109,5 @@ export const awsSpecSchema = z
     server: { cpu: 512, memory: 1024 },
     gateway: { cpu: 256, memory: 512 },
     logRetentionDays: 30,
-    database: {
-      instanceClass: "db.t4g.micro",
-      storageGb: 20,
-      maxStorageGb: 100,
-      engineVersion: "17",
-      multiAz: false,
-      backupRetentionDays: 7,
-    },
+    database: DATABASE_DEFAULTS,
   });
