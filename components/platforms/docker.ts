@@ -28,8 +28,8 @@ export const support: PlatformSupport = {
   tlsModes: ["self-signed"],
   dnsProviders: ["none"],
   uploads: ["volume", "s3"],
-  check: (plan) =>
-    plan.uploads?.bucket && plan.uploads.bucket.endpoint === undefined && !plan.uploads.bucket.selfHosted
+  check: (plan, { existing }) => [
+    ...(plan.uploads?.bucket && plan.uploads.bucket.endpoint === undefined && !plan.uploads.bucket.selfHosted
       ? [
           {
             field: "upload.s3.endpoint",
@@ -37,7 +37,15 @@ export const support: PlatformSupport = {
             fix: "give the endpoint of an S3-compatible server (with secrets s3AccessKeyId and s3SecretAccessKey), or set docker.minio: true",
           },
         ]
-      : [],
+      : []),
+    ...Object.entries(existing)
+      .filter(([, value]) => value !== undefined)
+      .map(([key]) => ({
+        field: `existing.${key}`,
+        message: "only the aws platform uses existing resources; the docker platform would ignore it",
+        fix: `remove existing.${key}, or set platform: "aws"`,
+      })),
+  ],
 };
 
 /** Images run next to Prosody, pinned: minor updates of these majors are safe on an existing volume. */

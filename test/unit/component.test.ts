@@ -233,6 +233,10 @@ describe("ProsodyStack under Pulumi mocks", function () {
   it("refuses a bad spec with a ResourceError naming the field, the value and the fix", async () => {
     const badDomain = await expectResourceError(() => new ProsodyStack("chat", { domain: "Not A Domain" }));
     assert.match(badDomain, /domain \(given "Not A Domain"\): not a DNS host name\. Fix: /);
+    const misplaced = await expectResourceError(
+      () => new ProsodyStack("chat", { domain: "example.org", existing: { clusterArn: "arn:aws:ecs:x" } }),
+    );
+    assert.match(misplaced, /existing\.clusterArn: only the aws platform uses existing resources.* Fix: remove/);
     const kubernetes = await expectResourceError(
       () => new ProsodyStack("chat", { domain: "example.org", platform: "kubernetes" }),
     );
