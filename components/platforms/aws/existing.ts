@@ -28,34 +28,27 @@ export interface ExistingAwsResources {
   };
 }
 
-const FORMATS: readonly [string, RegExp, string][] = [
-  ["vpc.vpcId", /^vpc-[0-9a-f]{8,17}$/, "vpc-0123456789abcdef0"],
-  ["vpc.publicSubnetIds", /^subnet-[0-9a-f]{8,17}$/, "subnet-0123456789abcdef0"],
-  ["vpc.privateSubnetIds", /^subnet-[0-9a-f]{8,17}$/, "subnet-0123456789abcdef0"],
+/** Each plain field: how to read its values, the form AWS gives it, and an example. */
+const FORMATS: readonly [string, (existing: ExistingAwsResources) => unknown[], RegExp, string][] = [
+  ["vpc.vpcId", (e) => [e.vpc?.vpcId], /^vpc-[0-9a-f]{8,17}$/, "vpc-0123456789abcdef0"],
+  ["vpc.publicSubnetIds", (e) => e.vpc?.publicSubnetIds ?? [], /^subnet-[0-9a-f]{8,17}$/, "subnet-0123456789abcdef0"],
+  ["vpc.privateSubnetIds", (e) => e.vpc?.privateSubnetIds ?? [], /^subnet-[0-9a-f]{8,17}$/, "subnet-0123456789abcdef0"],
   [
     "clusterArn",
+    (e) => [e.clusterArn],
     /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/,
     "arn:aws:ecs:eu-central-1:123456789012:cluster/main",
   ],
-  ["hostedZoneId", /^Z[A-Z0-9]{1,31}$/, "Z0123456789ABCDEFGHIJ"],
-  ["database.host", /^[A-Za-z0-9.-]{1,253}$/, "db.internal.example.org"],
-  ["database.securityGroupId", /^sg-[0-9a-f]{8,17}$/, "sg-0123456789abcdef0"],
+  ["hostedZoneId", (e) => [e.hostedZoneId], /^Z[A-Z0-9]{1,31}$/, "Z0123456789ABCDEFGHIJ"],
+  ["database.host", (e) => [e.database?.host], /^[A-Za-z0-9.-]{1,253}$/, "db.internal.example.org"],
+  ["database.securityGroupId", (e) => [e.database?.securityGroupId], /^sg-[0-9a-f]{8,17}$/, "sg-0123456789abcdef0"],
 ];
 
 /** Problems with the plain values among the existing resources (outputs are checked by AWS itself). */
 export function checkExisting(existing: ExistingAwsResources): Problem[] {
-  const values: Record<string, unknown[]> = {
-    "vpc.vpcId": [existing.vpc?.vpcId],
-    "vpc.publicSubnetIds": existing.vpc?.publicSubnetIds ?? [],
-    "vpc.privateSubnetIds": existing.vpc?.privateSubnetIds ?? [],
-    clusterArn: [existing.clusterArn],
-    hostedZoneId: [existing.hostedZoneId],
-    "database.host": [existing.database?.host],
-    "database.securityGroupId": [existing.database?.securityGroupId],
-  };
   const problems: Problem[] = [];
-  for (const [field, format, example] of FORMATS) {
-    for (const value of values[field] ?? []) {
+  for (const [field, valuesOf, format, example] of FORMATS) {
+    for (const value of valuesOf(existing)) {
       if (typeof value !== "string" || format.test(value)) continue;
       problems.push({
         field: `existing.${field}`,

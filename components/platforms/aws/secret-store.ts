@@ -65,22 +65,18 @@ export function secretStore(context: AwsContext, secrets: StackSecrets, certific
     pulumi.jsonStringify({ certificate: certificate.fullChainPem, privateKey: certificate.privateKeyPem }),
     `ProsodyStack ${domain}: TLS certificate chain and key`,
   );
-  const readKeys = (reader: SecretReader): SecretKey[] => secretsOf(reader, secrets).map(([, key]) => key);
+  // The stored secrets one program reads, with the variable it reads each from.
+  const storedFor = (reader: SecretReader): [string, Stored][] =>
+    secretsOf(reader, secrets).flatMap(([variable, key]) => {
+      const entry = stored.get(key);
+      return entry ? [[variable, entry] as [string, Stored]] : [];
+    });
   return {
     containerSecrets: (reader, tlsVariables) => [
-      ...secretsOf(reader, secrets).flatMap(([variable, key]) => {
-        const entry = stored.get(key);
-        return entry ? [{ name: variable, valueFrom: reference(entry) }] : [];
-      }),
+      ...storedFor(reader).map(([variable, entry]) => ({ name: variable, valueFrom: reference(entry) })),
       { name: tlsVariables.certificate, valueFrom: reference(tls, "certificate") },
       { name: tlsVariables.key, valueFrom: reference(tls, "privateKey") },
     ],
-    arnsFor: (reader) => [
-      ...readKeys(reader).flatMap((key) => {
-        const entry = stored.get(key);
-        return entry ? [entry.arn] : [];
-      }),
-      tls.arn,
-    ],
+    arnsFor: (reader) => [...storedFor(reader).map(([, entry]) => entry.arn), tls.arn],
   };
 }
