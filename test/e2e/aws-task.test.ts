@@ -15,8 +15,9 @@ import { join } from "node:path";
 import { type MockRun, runUnderMocks } from "../../src/cli/mock-run";
 import { planDeployment } from "../../src/plan";
 import program from "../../src/program";
-import { readStackConfig, type StackConfig, stackSpec } from "../../src/spec/stack-config";
+import { type StackConfig, stackSpec } from "../../src/spec/stack-config";
 import { fetchLoopback } from "../support/http";
+import { stackWith } from "../support/mock-stack";
 import { S3_CREDENTIALS, startS3Server, type S3TestServer } from "../support/s3";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
 import { GATEWAY_IMAGE, ReplayedContainer } from "./harness/docker-replay";
@@ -25,26 +26,19 @@ import { type Postgres, startPostgres } from "./harness/postgres";
 import { PORTS } from "./harness/server";
 import { archivedBodies, login, sendChat } from "./harness/xmpp";
 
-const ROOT = join(__dirname, "..", "..");
 const DATABASE_PORT = 25432;
 const GATEWAY_PORT = 25443;
 
-function awsStack(): StackConfig {
-  const prod = readStackConfig("prod", ROOT);
-  return {
-    ...prod,
-    values: {
-      ...prod.values,
-      "prosody:domain": "localhost",
-      "prosody:admins": ["admin@localhost"],
-      "prosody:tls": { mode: "self-signed" },
-      "prosody:dns": { provider: "none" },
-      "prosody:ports": { ...PORTS, uploadGateway: GATEWAY_PORT },
-      "prosody:interfaces": ["127.0.0.1"],
-      "prosody:database": { port: DATABASE_PORT },
-    },
-  };
-}
+const awsStack = (): StackConfig =>
+  stackWith("prod", {
+    "prosody:domain": "localhost",
+    "prosody:admins": ["admin@localhost"],
+    "prosody:tls": { mode: "self-signed" },
+    "prosody:dns": { provider: "none" },
+    "prosody:ports": { ...PORTS, uploadGateway: GATEWAY_PORT },
+    "prosody:interfaces": ["127.0.0.1"],
+    "prosody:database": { port: DATABASE_PORT },
+  });
 
 describe("the AWS platform's Fargate tasks, started from their task definitions with buildah", function () {
   this.timeout(180_000);

@@ -14,29 +14,19 @@ import { join } from "node:path";
 import { type MockRun, type RecordedResource, runUnderMocks } from "../../src/cli/mock-run";
 import program from "../../src/program";
 import { planDeployment } from "../../src/plan";
-import { readStackConfig, type StackConfig, stackSpec } from "../../src/spec/stack-config";
+import { type StackConfig, stackSpec } from "../../src/spec/stack-config";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
 import { type ContainerInputs, ReplayedContainer } from "./harness/docker-replay";
 import { fetchLoopback } from "../support/http";
+import { byName, stackWith } from "../support/mock-stack";
 import { PORTS } from "./harness/server";
 import { archivedBodies, login, requestSlot, sendChat } from "./harness/xmpp";
 
-const ROOT = join(__dirname, "..", "..");
-
 /** The dev stack as committed, on the suite's loopback ports. */
-function devStack(tier: "personal" | "enterprise"): StackConfig {
-  const dev = readStackConfig("dev", ROOT);
-  return {
-    ...dev,
-    values: { ...dev.values, "prosody:tier": tier, "prosody:ports": PORTS, "prosody:interfaces": ["127.0.0.1"] },
-  };
-}
+const devStack = (tier: "personal" | "enterprise"): StackConfig =>
+  stackWith("dev", { "prosody:tier": tier, "prosody:ports": PORTS, "prosody:interfaces": ["127.0.0.1"] });
 
-const serverOf = (run: MockRun): RecordedResource => {
-  const server = run.resources.find((resource) => resource.name === "prosody-server");
-  assert.ok(server, "the dev stack has a Prosody container");
-  return server;
-};
+const serverOf = (run: MockRun): RecordedResource => byName(run, "prosody-server");
 
 describe("the Docker platform's Prosody container, replayed with buildah", function () {
   this.timeout(180_000);

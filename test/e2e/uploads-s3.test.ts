@@ -11,11 +11,12 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { type MockRun, type RecordedResource, runUnderMocks } from "../../src/cli/mock-run";
+import { runUnderMocks } from "../../src/cli/mock-run";
 import { planDeployment } from "../../src/plan";
 import program from "../../src/program";
-import { readStackConfig, type StackConfig, stackSpec } from "../../src/spec/stack-config";
+import { type StackConfig, stackSpec } from "../../src/spec/stack-config";
 import { fetchLoopback, type RequestOptions } from "../support/http";
+import { byName, stackWith } from "../support/mock-stack";
 import { S3_CREDENTIALS, startS3Server, type S3TestServer } from "../support/s3";
 import { signUploadToken, slotClaims } from "../support/upload-token";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
@@ -23,16 +24,13 @@ import { type ContainerInputs, GATEWAY_IMAGE, ReplayedContainer } from "./harnes
 import { PORTS } from "./harness/server";
 import { login, requestSlot, type Session, type UploadSlot } from "./harness/xmpp";
 
-const ROOT = join(__dirname, "..", "..");
 const MiB = 1024 * 1024;
 const GATEWAY_PORT = 25443;
 
-function s3Stack(endpoint: string): StackConfig {
-  const dev = readStackConfig("dev", ROOT);
-  return {
-    ...dev,
-    values: {
-      ...dev.values,
+const s3Stack = (endpoint: string): StackConfig =>
+  stackWith(
+    "dev",
+    {
       "prosody:ports": { ...PORTS, uploadGateway: GATEWAY_PORT },
       "prosody:interfaces": ["127.0.0.1"],
       "prosody:uploads": "s3",
@@ -41,15 +39,8 @@ function s3Stack(endpoint: string): StackConfig {
       "prosody:s3AccessKeyId": S3_CREDENTIALS.accessKeyId,
       "prosody:s3SecretAccessKey": S3_CREDENTIALS.secretAccessKey,
     },
-    secretKeys: [...dev.secretKeys, "prosody:s3AccessKeyId", "prosody:s3SecretAccessKey"],
-  };
-}
-
-const resource = (run: MockRun, name: string): RecordedResource => {
-  const found = run.resources.find((entry) => entry.name === name);
-  assert.ok(found, `the stack has no ${name}`);
-  return found;
-};
+    ["prosody:s3AccessKeyId", "prosody:s3SecretAccessKey"],
+  );
 
 describe("uploads to S3 through the gateway, with Prosody 13 and a real client", function () {
   this.timeout(180_000);
@@ -71,8 +62,8 @@ describe("uploads to S3 through the gateway, with Prosody 13 and a real client",
     tls = suiteTls(folder, planDeployment(stackSpec(stack)).certificateNames);
     const run = await runUnderMocks("dev", stack, program, { outputs: suiteTlsOutputs(tls) });
 
-    const server = resource(run, "prosody-server");
-    const gatewayInputs = resource(run, "prosody-upload-gateway").clearInputs as ContainerInputs;
+    const server = byName(run, "prosody-server");
+    const gatewayInputs = byName(run, "prosody-upload-gateway").clearInputs as ContainerInputs;
     uploadSecret = (gatewayInputs.envs ?? []).find((entry) => entry.startsWith("GATEWAY_SECRET="))?.slice(15) ?? "";
     assert.ok(uploadSecret.length >= 16);
 
