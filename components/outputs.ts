@@ -1,5 +1,5 @@
 /** The flat, plain outputs of a ProsodyStack, computed from its plan (pure). */
-import type { DeploymentPlan } from "../src/plan/deployment";
+import type { DeploymentPlan } from "../src/plan/plan-deployment";
 import type { DnsRecord } from "../src/plan/dns";
 
 export interface SuiteSummary {

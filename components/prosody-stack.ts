@@ -5,19 +5,19 @@
  * platform module the spec names, and registers flat outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type DeploymentPlan, planDeployment } from "../src/plan/deployment";
+import { type DeploymentPlan, planDeployment } from "../src/plan/plan-deployment";
 import { renderArtifacts } from "../src/render";
-import { type DeploymentSpecInput, parseDeploymentSpec } from "../src/spec";
-import { formatProblem, type Problem, SpecError } from "../src/spec/errors";
+import { type DeploymentSpecInput, parseDeploymentSpec } from "../src/schema";
+import { formatProblem, type Problem, ProblemError } from "../src/common/problems";
 import { type PlanOutputs, planOutputs, type SuiteSummary } from "./outputs";
 import { PLATFORM_MODULES, type PlatformModule } from "./platforms";
-import { rocksModules } from "./shared/image";
-import { COMPONENT_NAME } from "./shared/names";
-import { type GivenSecrets, neededSecrets, stackSecrets } from "./shared/secrets";
+import { rocksModules } from "./images";
+import { COMPONENT_NAME } from "./naming";
+import { type GivenSecrets, neededSecrets, stackSecrets } from "./secrets";
 import type { DnsRecord } from "../src/plan/dns";
-import type { SecretKey } from "../src/spec/pulumi-config";
+import type { SecretKey } from "../src/schema/pulumi-config";
 import type { ExistingAwsResources } from "./platforms/aws/existing";
-import type { PlatformContext } from "./platforms/types";
+import type { PlatformContext } from "./platforms/contract";
 
 export const PROSODY_STACK_TYPE = "prosodystack:index:ProsodyStack";
 
@@ -171,7 +171,7 @@ function planOrFail(resource: pulumi.Resource, name: string, specInput: Deployme
   try {
     return planDeployment(parseDeploymentSpec(specInput));
   } catch (error) {
-    if (error instanceof SpecError) fail(resource, name, error.problems);
+    if (error instanceof ProblemError) fail(resource, name, error.problems);
     throw error;
   }
 }

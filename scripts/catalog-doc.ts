@@ -19,7 +19,7 @@ import {
   TOGGLES,
 } from "../src/catalog/tiers";
 import { resolveModules } from "../src/plan";
-import { parseModulesSpec } from "../src/spec";
+import { parseModulesSpec } from "../src/schema";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PROSODY_VERSIONS } from "../src/catalog";
 import { TIERS } from "../src/catalog/tiers";
-import { main } from "../src/cli/main";
+import { main } from "../cli/main";
 
 export const GOLDEN_DIR = join(__dirname, "..", "test", "golden");
 

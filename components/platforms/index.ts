@@ -5,8 +5,8 @@
  * child in its constructor (all of them show in a preview) and a bad spec
  * fails at construction.
  */
-import type { PLATFORMS } from "../../src/spec/deployment";
-import type { Platform, PlatformSupport } from "./types";
+import type { PLATFORMS } from "../../src/schema/deployment-spec";
+import type { Platform, PlatformSupport } from "./contract";
 
 export interface PlatformModule {
   deploy: Platform;

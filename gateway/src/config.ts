@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { bucketName } from "../../src/spec/bucket";
-import { problemsFromZod, rule, SpecError, type Problem } from "../../src/spec/errors";
+import { bucketName } from "../../src/common/s3";
+import { problemsFromZod, rule, ProblemError, type Problem } from "../../src/common/problems";
 
 export const DOWNLOAD_MODES = ["redirect", "stream"] as const;
 export type DownloadMode = (typeof DOWNLOAD_MODES)[number];
@@ -84,7 +84,7 @@ export function readGatewayConfig(
   const secret = readSecret(environment, readFile, problems);
   const tls = readTls(environment, readFile, problems);
   if (!parsed.success || !secret || problems.length > 0) {
-    throw new SpecError(problems, "invalid upload gateway configuration");
+    throw new ProblemError(problems, "invalid upload gateway configuration");
   }
   const env = parsed.data;
   const origins = env.GATEWAY_CORS_ORIGINS.split(",").map((origin) => origin.trim());

@@ -5,7 +5,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { SpecError } from "../../src/spec/errors";
+import { ProblemError } from "../../src/common/problems";
 import { readGatewayConfig, type GatewayConfig } from "./config";
 import { ensureBucket } from "./bucket";
 import { createS3Client } from "./s3";
@@ -19,7 +19,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     config = readGatewayConfig(process.env);
   } catch (error) {
-    if (!(error instanceof SpecError)) throw error;
+    if (!(error instanceof ProblemError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(EXIT_CONFIG);
   }

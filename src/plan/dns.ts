@@ -4,8 +4,8 @@
  * the spec does not know yet (a load balancer's) are left to the platform,
  * which points `addressHosts` at what it creates.
  */
-import type { DeploymentSpec } from "../spec/deployment";
-import type { PlannedComponent } from "./deployment";
+import type { DeploymentSpec } from "../schema/deployment-spec";
+import type { PlannedComponent } from "./plan-deployment";
 
 export interface DnsRecord {
   /** fully qualified, without the trailing dot */

@@ -17,11 +17,11 @@ import {
 } from "../catalog";
 import type { DeploymentFact } from "../catalog/compliance-suites";
 import { BASELINE, MODULE_TOGGLES, TIER_DEFINITIONS, TOGGLE_MODULES, type Tier, type Toggles } from "../catalog/tiers";
-import { type Problem, SpecError } from "../spec/errors";
-import type { ModulesSpec } from "../spec/modules";
+import { type Problem, ProblemError } from "../common/problems";
+import type { ModulesSpec } from "../schema/modules-spec";
 import { type Availability, availability, gateOpen } from "./availability";
 import { checkCompliance, type ComplianceReport } from "./compliance";
-import { lookupModule } from "./names";
+import { lookupModule } from "./module-lookup";
 import { stabilityProfile, type StabilityProfile } from "./profile";
 
 export const DEFAULT_CONDITIONS: Readonly<Record<ConditionName, boolean>> = {
@@ -436,7 +436,7 @@ export function resolveModules(spec: ModulesSpec, context: ResolveContext = {}):
     }
   }
 
-  if (problems.length > 0) throw new SpecError(problems, "the module selection cannot be resolved");
+  if (problems.length > 0) throw new ProblemError(problems, "the module selection cannot be resolved");
 
   const softDependencies: SoftDependencyNote[] = [];
   for (const name of [...allNames].sort()) {

@@ -1,4 +1,4 @@
-import type { DeploymentPlan } from "../plan/deployment";
+import type { DeploymentPlan } from "../plan/plan-deployment";
 import { renderEnvironment } from "./environment";
 import { renderProsodyConfig } from "./prosody-config";
 import { complianceText } from "./text";

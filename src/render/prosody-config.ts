@@ -3,7 +3,7 @@
  * secrets appear only as ENV_ references. Same plan in, same bytes out.
  */
 import type { ResolvedModule } from "../plan";
-import { ENV, type DeploymentPlan, type PlannedComponent } from "../plan/deployment";
+import { ENV, type DeploymentPlan, type PlannedComponent } from "../plan/plan-deployment";
 import { env, luaAssignment, luaComment, luaString, type LuaValue } from "./lua";
 
 const INSTALL_LABELS: Record<ResolvedModule["install"], string> = {

@@ -5,7 +5,7 @@
 import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { GATEWAY_IMAGE_USER, IMAGE_USER } from "../../components/shared/image";
+import { GATEWAY_IMAGE_USER, IMAGE_USER } from "../../components/images";
 import { GATEWAY_IMAGE } from "./harness/docker-replay";
 import {
   buildahRunArgs,

@@ -6,9 +6,9 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { type MockRun, type RecordedResource, runUnderMocks } from "../../src/cli/mock-run";
-import program from "../../src/program";
-import { readStackConfig, type StackConfig } from "../../src/spec/stack-config";
+import { type MockRun, type RecordedResource, runUnderMocks } from "../../components/mock-runtime";
+import program from "../../program";
+import { readStackConfig, type StackConfig } from "../../src/schema/stack-file";
 
 const ROOT = join(__dirname, "..", "..");
 export const devConfig = () => readStackConfig("dev", ROOT);

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { planDeployment } from "../../src/plan";
 import { renderProsodyConfig } from "../../src/render";
-import { type DeploymentSpecInput, parseDeploymentSpec } from "../../src/spec";
+import { type DeploymentSpecInput, parseDeploymentSpec } from "../../src/schema";
 import { canonical, DUMPER } from "./lua-dump";
 
 /** Prosody's config environment, reduced: options land in the table of the current host. */

@@ -8,10 +8,10 @@ import { strict as assert } from "node:assert";
 import * as aws from "@pulumi/aws";
 import { ProsodyStack } from "../../components/prosody-stack";
 import { publicPorts } from "../../components/platforms/aws/traffic";
-import type { MockRun } from "../../src/cli/mock-run";
+import type { MockRun } from "../../components/mock-runtime";
 import { planDeployment, type DeploymentPlan } from "../../src/plan";
 import { renderArtifacts } from "../../src/render";
-import { stackSpec } from "../../src/spec/stack-config";
+import { stackSpec } from "../../src/schema/stack-file";
 import {
   byName,
   describeResources,

@@ -9,10 +9,10 @@ import { join } from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ProsodyStack } from "../../components";
-import type { MockRun, RecordedResource } from "../../src/cli/mock-run";
+import type { MockRun, RecordedResource } from "../../components/mock-runtime";
 import { planDeployment } from "../../src/plan";
 import { renderArtifacts } from "../../src/render";
-import { stackSpec } from "../../src/spec/stack-config";
+import { stackSpec } from "../../src/schema/stack-file";
 import {
   byName,
   describeResources,

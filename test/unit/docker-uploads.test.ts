@@ -4,10 +4,10 @@
  * container, with every key and secret kept secret.
  */
 import { strict as assert } from "node:assert";
-import type { MockRun, RecordedResource } from "../../src/cli/mock-run";
+import type { MockRun, RecordedResource } from "../../components/mock-runtime";
 import { planDeployment } from "../../src/plan";
 import { renderArtifacts } from "../../src/render";
-import { stackSpec } from "../../src/spec/stack-config";
+import { stackSpec } from "../../src/schema/stack-file";
 import { byName, describeResources, devWith, runProgram } from "../support/mock-stack";
 
 const KEYS = {

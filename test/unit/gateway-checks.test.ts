@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { readGatewayConfig } from "../../gateway/src/config";
 import { parseSlotPath } from "../../gateway/src/slot-path";
 import { verifyUploadToken } from "../../gateway/src/token";
-import { SpecError } from "../../src/spec/errors";
+import { ProblemError } from "../../src/common/problems";
 import { signUploadToken, slotClaims } from "../support/upload-token";
 
 const SECRET = "a-shared-secret-of-some-length";
@@ -174,7 +174,7 @@ describe("gateway: configuration", () => {
     assert.throws(
       () => readGatewayConfig(environment, noFiles),
       (error: unknown) => {
-        assert.ok(error instanceof SpecError);
+        assert.ok(error instanceof ProblemError);
         assert.match(error.message, expected);
         assert.match(error.message, /Fix: /);
         if (forbidden) assert.ok(!error.message.includes(forbidden), "the message must not show the secret");

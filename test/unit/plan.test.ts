@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { ENV, planDeployment } from "../../src/plan";
-import { type DeploymentSpecInput, parseDeploymentSpec, SpecError } from "../../src/spec";
-import { readStackSpec } from "../../src/spec/stack-config";
+import { type DeploymentSpecInput, parseDeploymentSpec, ProblemError } from "../../src/schema";
+import { readStackSpec } from "../../src/schema/stack-file";
 
 const root = join(__dirname, "..", "..");
 const plan = (input: DeploymentSpecInput) => planDeployment(parseDeploymentSpec(input));
@@ -11,10 +11,10 @@ function problems(fn: () => unknown) {
   try {
     fn();
   } catch (error) {
-    assert.ok(error instanceof SpecError, String(error));
+    assert.ok(error instanceof ProblemError, String(error));
     return error.problems;
   }
-  assert.fail("expected a SpecError");
+  assert.fail("expected a ProblemError");
 }
 
 describe("planDeployment", () => {

@@ -2,8 +2,8 @@ import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { planDeployment } from "../../src/plan";
 import { renderArtifacts, renderProsodyConfig } from "../../src/render";
-import { type DeploymentSpecInput, parseDeploymentSpec } from "../../src/spec";
-import { readStackSpec } from "../../src/spec/stack-config";
+import { type DeploymentSpecInput, parseDeploymentSpec } from "../../src/schema";
+import { readStackSpec } from "../../src/schema/stack-file";
 import { findModule } from "../../src/catalog";
 
 const root = join(__dirname, "..", "..");

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { EXCLUSION_GROUPS, findModule, MODULES, PROSODY_VERSIONS, type ProsodyVersion } from "../../src/catalog";
 import { TIER_DEFINITIONS, TIERS, TOGGLES } from "../../src/catalog/tiers";
 import { DEFAULT_CONDITIONS, resolveModules, type Resolution, type ResolveContext } from "../../src/plan";
-import { parseModulesSpec, SpecError, type ModulesSpecInput } from "../../src/spec";
+import { parseModulesSpec, ProblemError, type ModulesSpecInput } from "../../src/schema";
 
 const resolve = (input: ModulesSpecInput = {}, context?: ResolveContext) =>
   resolveModules(parseModulesSpec(input), context);
@@ -13,12 +13,12 @@ const namesIn = (resolution: Resolution, id: string) => section(resolution, id)?
 const moduleIn = (resolution: Resolution, id: string, name: string) =>
   section(resolution, id)?.modules.find((m) => m.name === name);
 
-/** Runs `fn`, expecting a SpecError, and returns its one-line problem texts. */
+/** Runs `fn`, expecting a ProblemError, and returns its one-line problem texts. */
 function problemsOf(fn: () => unknown): string[] {
   try {
     fn();
   } catch (error) {
-    assert.ok(error instanceof SpecError, `expected SpecError, got ${String(error)}`);
+    assert.ok(error instanceof ProblemError, `expected ProblemError, got ${String(error)}`);
     return error.problems.map((p) => `${p.field} ${p.value ?? ""} ${p.message} FIX ${p.fix}`);
   }
   assert.fail("expected the selection to be rejected");
@@ -335,14 +335,14 @@ describe("resolver", () => {
       }),
     });
 
-    it("either resolves to a closed, conflict-free, gated set or rejects with a SpecError", () => {
+    it("either resolves to a closed, conflict-free, gated set or rejects with a ProblemError", () => {
       fc.assert(
         fc.property(arbitrarySpec, (input) => {
           let resolution: Resolution;
           try {
             resolution = resolve(input);
           } catch (error) {
-            assert.ok(error instanceof SpecError, String(error));
+            assert.ok(error instanceof ProblemError, String(error));
             assert.ok(error.problems.length > 0);
             for (const p of error.problems) assert.ok(p.field && p.message && p.fix);
             return;

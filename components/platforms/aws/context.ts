@@ -1,7 +1,7 @@
 /** What every part of the AWS platform receives: the component's name, its parent and the plan. */
 import type * as pulumi from "@pulumi/pulumi";
-import type { DeploymentPlan } from "../../../src/plan/deployment";
-import { childName } from "../../shared/names";
+import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
+import { childName } from "../../naming";
 
 export interface AwsContext {
   name: string;

@@ -8,11 +8,11 @@
 import * as ec2 from "@pulumi/aws/ec2";
 import * as rds from "@pulumi/aws/rds";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeploymentSpec } from "../../../src/spec/deployment";
+import type { DeploymentSpec } from "../../../src/schema/deployment-spec";
 import type { ExistingAwsResources } from "./existing";
 import type { AwsNetwork } from "./network";
 import { type AwsContext, child, tags } from "./context";
-import { physicalName } from "../../shared/names";
+import { physicalName } from "../../naming";
 
 /** What each tier asks of its database beyond the spec's sizes. */
 export const DATABASE_SAFETY: Record<DeploymentSpec["tier"], { deletionProtection: boolean; finalSnapshot: boolean }> =

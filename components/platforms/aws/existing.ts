@@ -6,7 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { type Problem, problemsFromZod, SpecError } from "../../../src/spec/errors";
+import { type Problem, problemsFromZod, ProblemError } from "../../../src/common/problems";
 
 export interface ExistingAwsResources {
   /** A VPC of yours: public subnets for the load balancer, private ones (with a NAT route out) for the tasks and the database; two zones or more. */
@@ -85,7 +85,7 @@ export function parseExistingConfig(value: unknown, prefix: string): ExistingAws
   if (value === undefined) return {};
   const parsed = existingConfigSchema.safeParse(value);
   if (!parsed.success) {
-    throw new SpecError(problemsFromZod(parsed.error, value, prefix), "invalid stack config");
+    throw new ProblemError(problemsFromZod(parsed.error, value, prefix), "invalid stack config");
   }
   return parsed.data;
 }

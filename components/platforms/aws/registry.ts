@@ -5,7 +5,7 @@
 import * as dockerBuild from "@pulumi/docker-build";
 import * as ecr from "@pulumi/aws/ecr";
 import * as pulumi from "@pulumi/pulumi";
-import { buildImage, gatewayImageBuild, type ImageBuild } from "../../shared/image";
+import { buildImage, gatewayImageBuild, type ImageBuild } from "../../images";
 import { type AwsContext, child, tags } from "./context";
 
 export interface PushedImage {

@@ -6,9 +6,9 @@
  */
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as pulumi from "@pulumi/pulumi";
-import type { SecretKey } from "../../../src/spec/pulumi-config";
-import type { StackCertificate } from "../../shared/certificates";
-import { SECRET_VARIABLES, secretsOf, type SecretReader, type StackSecrets } from "../../shared/secrets";
+import type { SecretKey } from "../../../src/schema/pulumi-config";
+import type { StackCertificate } from "../../certificates/self-signed";
+import { SECRET_VARIABLES, secretsOf, type SecretReader, type StackSecrets } from "../../secrets";
 import { type AwsContext, child, tags } from "./context";
 
 /** An ECS container's `secrets` entry. */

@@ -9,17 +9,17 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ecs from "@pulumi/aws/ecs";
 import type * as lb from "@pulumi/aws/lb";
 import * as pulumi from "@pulumi/pulumi";
-import { ENV } from "../../../src/plan/deployment";
-import { ENTRYPOINT_VARIABLES, GATEWAY_COMMAND, PROSODY_HEALTHCHECK } from "../../shared/image";
-import { physicalName } from "../../shared/names";
-import type { StackCertificate } from "../../shared/certificates";
+import { ENV } from "../../../src/plan/plan-deployment";
+import { ENTRYPOINT_VARIABLES, GATEWAY_COMMAND, PROSODY_HEALTHCHECK } from "../../images";
+import { physicalName } from "../../naming";
+import type { StackCertificate } from "../../certificates/self-signed";
 import type { ExistingAwsResources } from "./existing";
 import type { AwsNetwork } from "./network";
 import type { PushedImage } from "./registry";
 import { executionRole, gatewayTaskRole } from "./roles";
 import type { ContainerSecret, SecretStore } from "./secret-store";
 import { GATEWAY_CONTAINER_PORT, type Traffic } from "./traffic";
-import type { UploadBucket } from "./uploads";
+import type { UploadBucket } from "./uploads-bucket";
 import { type AwsContext, child, tags } from "./context";
 
 export interface ServicesInput {

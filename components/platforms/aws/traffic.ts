@@ -7,7 +7,7 @@
 import * as ec2 from "@pulumi/aws/ec2";
 import * as lb from "@pulumi/aws/lb";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeploymentPlan } from "../../../src/plan/deployment";
+import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
 import type { AwsNetwork } from "./network";
 import { type AwsContext, child, tags } from "./context";
 

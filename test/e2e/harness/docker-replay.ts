@@ -8,7 +8,7 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { GATEWAY_COMMAND, GATEWAY_IMAGE_USER, IMAGE_USER } from "../../../components/shared/image";
+import { GATEWAY_COMMAND, GATEWAY_IMAGE_USER, IMAGE_USER } from "../../../components/images";
 import { buildahRunArgs, IMAGE, STORAGE, listenerPid, waitForExit, waitForPort, waitForPortClosed } from "./prosody";
 
 export interface ContainerInputs {

@@ -6,7 +6,7 @@
  * health check. No volumes and no files: Fargate mounts none.
  */
 import { strict as assert } from "node:assert";
-import type { MockRun } from "../../../src/cli/mock-run";
+import type { MockRun } from "../../../components/mock-runtime";
 import type { ContainerInputs } from "./docker-replay";
 
 interface EcsContainer {

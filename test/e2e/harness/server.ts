@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { type DeploymentPlan, ENV, planDeployment } from "../../../src/plan";
 import { renderProsodyConfig } from "../../../src/render/prosody-config";
-import { type DeploymentSpecInput, parseDeploymentSpec } from "../../../src/spec";
+import { type DeploymentSpecInput, parseDeploymentSpec } from "../../../src/schema";
 import { issueLeaf } from "./certs";
 import type { Postgres } from "./postgres";
 import {

@@ -1,8 +1,8 @@
 /** A spec written as a JSON or YAML file (the keys of the schema, without the stack's `prosody:` prefix). */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import type { DeploymentSpec } from "./deployment";
-import { type Problem, SpecError } from "./errors";
+import type { DeploymentSpec } from "./deployment-spec";
+import { type Problem, ProblemError } from "../common/problems";
 import { parseDeploymentSpec } from "./index";
 
 /**
@@ -14,12 +14,12 @@ export function readYamlDocument(file: string, unreadable: Problem, format: stri
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    throw new SpecError([unreadable], "invalid arguments");
+    throw new ProblemError([unreadable], "invalid arguments");
   }
   try {
     return parse(text);
   } catch (error) {
-    throw new SpecError(
+    throw new ProblemError(
       [
         {
           field: file,

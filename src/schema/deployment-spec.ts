@@ -5,10 +5,10 @@
  * component and the CLI all validate with this one schema.
  */
 import { z } from "zod";
-import { awsSpecSchema } from "./aws";
-import { rule } from "./errors";
-import { bucketName } from "./bucket";
-import { modulesSpecSchema } from "./modules";
+import { awsSpecSchema } from "./aws-spec";
+import { rule } from "../common/problems";
+import { bucketName } from "../common/s3";
+import { modulesSpecSchema } from "./modules-spec";
 
 const DNS_LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
 const DNS_NAME = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);

@@ -5,8 +5,8 @@
  * values never get decrypted here, they become a placeholder.
  */
 import { join } from "node:path";
-import type { DeploymentSpec } from "./deployment";
-import { type Problem, SpecError } from "./errors";
+import type { DeploymentSpec } from "./deployment-spec";
+import { type Problem, ProblemError } from "../common/problems";
 import { parseDeploymentSpec } from "./index";
 import { EXISTING_KEY, PROJECT, SECRET_KEYS } from "./pulumi-config";
 import { readYamlDocument } from "./spec-file";
@@ -16,7 +16,7 @@ const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export function stackFile(stack: string, directory = process.cwd()): string {
   if (!STACK_NAME.test(stack)) {
-    throw new SpecError(
+    throw new ProblemError(
       [
         {
           field: "--stack",
@@ -51,7 +51,7 @@ export function readStackConfig(stack: string, directory = process.cwd()): Stack
   const document = readYamlDocument(file, unreadable, "YAML", "invalid stack file");
   const config = (document as { config?: unknown } | null)?.config ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    throw new SpecError(
+    throw new ProblemError(
       [
         {
           field: `${file}: config`,

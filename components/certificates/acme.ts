@@ -12,8 +12,8 @@
 import * as acme from "@pulumiverse/acme";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { StackCertificate } from "../../shared/certificates";
-import { type AwsContext, child } from "./context";
+import type { StackCertificate } from "./self-signed";
+import { type AwsContext, child } from "../platforms/aws/context";
 
 export const ACME_DIRECTORIES = {
   production: "https://acme-v02.api.letsencrypt.org/directory",

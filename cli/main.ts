@@ -2,13 +2,13 @@
  * `prosody-stack`: what a spec resolves to, without any cloud.
  * Exit codes: 0 success, 1 the spec cannot be resolved, 2 bad command line.
  */
-import { findModule } from "../catalog";
+import { findModule } from "../src/catalog";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { planDeployment, resolveModules } from "../plan";
-import { renderArtifacts } from "../render";
-import { unknownNameProblem } from "../plan/names";
-import { SpecError } from "../spec/errors";
+import { planDeployment, resolveModules } from "../src/plan";
+import { renderArtifacts } from "../src/render";
+import { unknownNameProblem } from "../src/plan/module-lookup";
+import { ProblemError } from "../src/common/problems";
 import {
   deploymentSpecFromOptions,
   type ParsedCommandLine,
@@ -16,7 +16,7 @@ import {
   specFromOptions,
   UsageError,
 } from "./options";
-import { complianceText, explainText, resolutionText } from "../render/text";
+import { complianceText, explainText, resolutionText } from "../src/render/text";
 import { planJson, planStack, planText, StackError } from "./plan";
 
 export interface Io {
@@ -89,7 +89,7 @@ function explain(positionals: string[], values: ParsedCommandLine["values"], io:
   const [name, ...extra] = positionals;
   if (name === undefined || extra.length > 0) throw new UsageError("explain takes exactly one module name");
   const record = findModule(name);
-  if (record === undefined) throw new SpecError([unknownNameProblem(name, "MODULE")], "unknown module");
+  if (record === undefined) throw new ProblemError([unknownNameProblem(name, "MODULE")], "unknown module");
 
   // The same schema as every other command checks --prosody.
   const version =
@@ -156,7 +156,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       io.stderr(`prosody-stack: ${error.message}\nRun \`prosody-stack --help\` for usage.`);
       return 2;
     }
-    if (error instanceof SpecError || error instanceof StackError) {
+    if (error instanceof ProblemError || error instanceof StackError) {
       io.stderr(`prosody-stack: ${error.message}`);
       return 1;
     }

@@ -6,8 +6,8 @@
  */
 import * as route53 from "@pulumi/aws/route53";
 import * as pulumi from "@pulumi/pulumi";
-import type { ExistingAwsResources } from "./existing";
-import { type AwsContext, child } from "./context";
+import type { ExistingAwsResources } from "../platforms/aws/existing";
+import { type AwsContext, child } from "../platforms/aws/context";
 
 /** The zone id: the caller's, or looked up by dns.zone (default the domain). */
 export function hostedZoneId(context: AwsContext, existing: ExistingAwsResources): pulumi.Output<string> {

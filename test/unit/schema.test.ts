@@ -2,9 +2,9 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseModulesSpec, SpecError } from "../../src/spec";
-import { decodeProgramConfig, encodeProgramConfig, parseDeploymentSpec } from "../../src/spec";
-import { projectConfig, readStackConfig, readStackSpec } from "../../src/spec/stack-config";
+import { parseModulesSpec, ProblemError } from "../../src/schema";
+import { decodeProgramConfig, encodeProgramConfig, parseDeploymentSpec } from "../../src/schema";
+import { projectConfig, readStackConfig, readStackSpec } from "../../src/schema/stack-file";
 import { resolveModules } from "../../src/plan";
 
 const root = join(__dirname, "..", "..");
@@ -13,10 +13,10 @@ function problems(fn: () => unknown) {
   try {
     fn();
   } catch (error) {
-    assert.ok(error instanceof SpecError);
+    assert.ok(error instanceof ProblemError);
     return error.problems;
   }
-  assert.fail("expected a SpecError");
+  assert.fail("expected a ProblemError");
 }
 
 describe("spec validation", () => {

@@ -5,8 +5,8 @@
  * the stability profile and the XEP-0479 report. Pure: same spec, same plan.
  */
 import type { ComponentKind } from "../catalog";
-import { type DeploymentSpec } from "../spec/deployment";
-import { type Problem, SpecError } from "../spec/errors";
+import { type DeploymentSpec } from "../schema/deployment-spec";
+import { type Problem, ProblemError } from "../common/problems";
 import { planDns, type DnsPlan } from "./dns";
 import { type Resolution, type ResolvedModule, resolveModules } from "./resolve";
 
@@ -177,7 +177,7 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
       fix: 'take http_file_share out of modules.remove, or set uploads to "volume"',
     });
   }
-  if (problems.length > 0) throw new SpecError(problems, "the deployment cannot be planned");
+  if (problems.length > 0) throw new ProblemError(problems, "the deployment cannot be planned");
 
   const hostSections = resolution.sections.filter((section) => section.id === "global" || section.id === "host");
   const certificateNames = [...domains, ...components.map((component) => component.host)];

@@ -9,8 +9,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeploymentPlan } from "../../src/plan/deployment";
-import { childName } from "./names";
+import type { DeploymentPlan } from "../src/plan/plan-deployment";
+import { childName } from "./naming";
 
 /** Debian release whose packages give each Prosody version. */
 export const BASE_IMAGES: Record<DeploymentPlan["spec"]["prosodyVersion"], string> = {

@@ -5,8 +5,8 @@
  * CI diffs the JSON.
  */
 import { createHash } from "node:crypto";
-import { SECRET_PLACEHOLDER, readStackConfig } from "../spec/stack-config";
-import type { MockRun, RecordedResource } from "./mock-run";
+import { SECRET_PLACEHOLDER, readStackConfig } from "../src/schema/stack-file";
+import type { MockRun, RecordedResource } from "../components/mock-runtime";
 
 export interface PlanJson {
   stack: string;
@@ -30,7 +30,7 @@ export class StackError extends Error {}
 export async function planStack(stack: string, directory = process.cwd()): Promise<MockRun> {
   const config = readStackConfig(stack, directory);
   const { ResourceError } = await import("@pulumi/pulumi");
-  const { runUnderMocks } = await import("./mock-run");
+  const { runUnderMocks } = await import("../components/mock-runtime");
   const { default: program } = await import("../program");
   try {
     return await runUnderMocks(stack, config, program);

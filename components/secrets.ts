@@ -5,10 +5,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { DeploymentPlan } from "../../src/plan/deployment";
-import { ENV } from "../../src/plan/deployment";
-import type { SecretKey } from "../../src/spec/pulumi-config";
-import { childName } from "./names";
+import type { DeploymentPlan } from "../src/plan/plan-deployment";
+import { ENV } from "../src/plan/plan-deployment";
+import type { SecretKey } from "../src/schema/pulumi-config";
+import { childName } from "./naming";
 
 export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 export type GivenSecrets = Partial<Record<SecretKey, pulumi.Input<string>>>;

@@ -5,12 +5,12 @@
  * run it again under the mock runtime; its result becomes the stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ProsodyStack } from "../components/prosody-stack";
-import { parseExistingConfig } from "../components/platforms/aws/existing";
-import type { GivenSecrets } from "../components/shared/secrets";
-import { parseDeploymentSpec } from "./spec";
-import { decodeProgramConfig, EXISTING_KEY, PROJECT } from "./spec/pulumi-config";
-import { projectConfig } from "./spec/stack-config";
+import { ProsodyStack } from "./components/prosody-stack";
+import { parseExistingConfig } from "./components/platforms/aws/existing";
+import type { GivenSecrets } from "./components/secrets";
+import { parseDeploymentSpec } from "./src/schema";
+import { decodeProgramConfig, EXISTING_KEY, PROJECT } from "./src/schema/pulumi-config";
+import { projectConfig } from "./src/schema/stack-file";
 
 /** The component's name, fixed so that every child keeps its name from stack to stack and run to run. */
 const COMPONENT = "prosody";

@@ -1,6 +1,8 @@
 /**
- * One way to report bad input: every problem names the field, the value that
- * was given and what would be accepted.
+ * One way to report bad input, everywhere: the spec, the plan, the platforms'
+ * rules, the command line's files and the upload gateway's settings. Every
+ * problem names the field, the value that was given and what would be accepted.
+ * This module imports nothing of the product, so every layer can use it.
  */
 import type { z } from "zod";
 
@@ -13,13 +15,14 @@ export interface Problem {
   fix: string;
 }
 
-export class SpecError extends Error {
+/** A refusal: `context` says what was refused (e.g. "invalid ProsodyStack spec"), the problems say why. */
+export class ProblemError extends Error {
   constructor(
     public readonly problems: readonly Problem[],
-    context = "invalid ProsodyStack spec",
+    context: string,
   ) {
     super(`${context}:\n${problems.map(formatProblem).join("\n")}`);
-    this.name = "SpecError";
+    this.name = "ProblemError";
   }
 }
 

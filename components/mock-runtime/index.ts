@@ -7,8 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { encodeProgramConfig, PROJECT } from "../spec/pulumi-config";
-import { SECRET_PLACEHOLDER, type StackConfig } from "../spec/stack-config";
+import { encodeProgramConfig, PROJECT } from "../../src/schema/pulumi-config";
+import { SECRET_PLACEHOLDER, type StackConfig } from "../../src/schema/stack-file";
 
 export interface RecordedResource {
   type: string;

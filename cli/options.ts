@@ -1,10 +1,10 @@
 /** Command-line arguments → a module selection spec, through the same zod schema as stack files. */
 import { parseArgs } from "node:util";
-import { TOGGLES } from "../catalog/tiers";
-import { type DeploymentSpec, parseDeploymentSpec, parseModulesSpec, type ModulesSpec } from "../spec";
-import { SpecError } from "../spec/errors";
-import { readSpecFile } from "../spec/spec-file";
-import { readStackSpec } from "../spec/stack-config";
+import { TOGGLES } from "../src/catalog/tiers";
+import { type DeploymentSpec, parseDeploymentSpec, parseModulesSpec, type ModulesSpec } from "../src/schema";
+import { ProblemError } from "../src/common/problems";
+import { readSpecFile } from "../src/schema/spec-file";
+import { readStackSpec } from "../src/schema/stack-file";
 
 export class UsageError extends Error {}
 
@@ -85,9 +85,9 @@ function validateWithFlagNames<T>(parse: (input: unknown) => T, input: unknown):
   try {
     return parse(input);
   } catch (error) {
-    if (!(error instanceof SpecError)) throw error;
+    if (!(error instanceof ProblemError)) throw error;
     const flagOf: Record<string, string> = { prosodyVersion: "--prosody", tier: "--tier" };
-    throw new SpecError(
+    throw new ProblemError(
       error.problems.map((problem) => ({
         ...problem,
         field: flagOf[problem.field] ?? problem.field.replace(/^modules\.(add|remove)\[\d+\]$/, "--$1"),

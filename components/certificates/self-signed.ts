@@ -7,8 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { DeploymentPlan } from "../../src/plan/deployment";
-import { childName } from "./names";
+import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import { childName } from "../naming";
 
 export interface StackCertificate {
   /** PEM of the leaf followed by the CA: what Prosody serves */

@@ -12,21 +12,21 @@
  * is a new task definition revision, not a new image.
  */
 import { getRegionOutput } from "@pulumi/aws/getRegion";
-import type { DeploymentPlan } from "../../src/plan/deployment";
-import type { Problem } from "../../src/spec/errors";
-import { fargateMemoryFits, FARGATE_SIZES } from "../../src/spec/aws";
-import { selfSignedCertificate } from "../shared/certificates";
-import { acmeCertificate } from "./aws/certificate";
-import { database } from "./aws/database";
-import { hostedZoneId, publishRecords } from "./aws/dns";
-import { checkExisting } from "./aws/existing";
-import { awsNetwork } from "./aws/network";
-import { pushImages } from "./aws/registry";
-import { secretStore } from "./aws/secret-store";
-import { services } from "./aws/services";
-import { traffic } from "./aws/traffic";
-import { uploadBucket } from "./aws/uploads";
-import type { PlatformContext, PlatformInput, PlatformOutputs, PlatformSupport } from "./types";
+import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
+import type { Problem } from "../../../src/common/problems";
+import { fargateMemoryFits, FARGATE_SIZES } from "../../../src/schema/aws-spec";
+import { selfSignedCertificate } from "../../certificates/self-signed";
+import { acmeCertificate } from "../../certificates/acme";
+import { database } from "./database";
+import { hostedZoneId, publishRecords } from "../../dns/route53";
+import { checkExisting } from "./existing";
+import { awsNetwork } from "./network";
+import { pushImages } from "./registry";
+import { secretStore } from "./secret-store";
+import { services } from "./services";
+import { traffic } from "./traffic";
+import { uploadBucket } from "./uploads-bucket";
+import type { PlatformContext, PlatformInput, PlatformOutputs, PlatformSupport } from "../contract";
 
 export const support: PlatformSupport = {
   tlsModes: ["acme", "self-signed"],

@@ -6,8 +6,8 @@
  * keeps the secret keys apart: they are not part of the spec.
  */
 import type { z } from "zod";
-import { deploymentSpecSchema } from "./deployment";
-import { SpecError } from "./errors";
+import { deploymentSpecSchema } from "./deployment-spec";
+import { ProblemError } from "../common/problems";
 
 export const PROJECT = "prosody";
 
@@ -66,7 +66,7 @@ function decodeJson(key: string, text: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    throw new SpecError(
+    throw new ProblemError(
       [
         {
           field: `${PROJECT}:${key}`,

@@ -8,10 +8,10 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeploymentPlan } from "../../src/plan/deployment";
-import { ENV } from "../../src/plan/deployment";
-import { renderCoturnConfig } from "../../src/render/coturn";
-import { secretsOf, type SecretReader, type StackSecrets } from "../shared/secrets";
+import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
+import { ENV } from "../../../src/plan/plan-deployment";
+import { renderCoturnConfig } from "../../../src/render/coturn";
+import { secretsOf, type SecretReader, type StackSecrets } from "../../secrets";
 import {
   buildImage,
   GATEWAY_COMMAND,
@@ -19,10 +19,10 @@ import {
   gatewayImageBuild,
   IMAGE_USER,
   PROSODY_HEALTHCHECK,
-} from "../shared/image";
-import { selfSignedCertificate, type StackCertificate } from "../shared/certificates";
-import { childName, physicalName } from "../shared/names";
-import type { PlatformInput, PlatformOutputs, PlatformSupport } from "./types";
+} from "../../images";
+import { selfSignedCertificate, type StackCertificate } from "../../certificates/self-signed";
+import { childName, physicalName } from "../../naming";
+import type { PlatformInput, PlatformOutputs, PlatformSupport } from "../contract";
 
 export const support: PlatformSupport = {
   tlsModes: ["self-signed"],

@@ -1,9 +1,9 @@
 /** The contract between ProsodyStack and a platform module. */
 import type * as pulumi from "@pulumi/pulumi";
-import type { DeploymentPlan } from "../../src/plan/deployment";
-import type { SecretKey } from "../../src/spec/pulumi-config";
-import type { Problem } from "../../src/spec/errors";
-import type { StackSecrets } from "../shared/secrets";
+import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import type { SecretKey } from "../../src/schema/pulumi-config";
+import type { Problem } from "../../src/common/problems";
+import type { StackSecrets } from "../secrets";
 import type { ExistingAwsResources } from "./aws/existing";
 
 export interface PlatformInput {
