@@ -1,8 +1,32 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/**
+ * The layers and what each may import (docs/ARCHITECTURE.md). A pattern is a
+ * regular expression on the import's specifier, relative paths included.
+ */
+const layer = (files, forbidden) => ({
+  files,
+  rules: {
+    "@typescript-eslint/no-restricted-imports": [
+      "error",
+      { patterns: forbidden.map(([regex, message]) => ({ regex, message })) },
+    ],
+  },
+});
+
+const PULUMI = ["^@pulumi/|^@pulumiverse/", "the pure core imports no Pulumi SDK: Pulumi code belongs in components/"];
+const COMPONENTS = [
+  "(^|/)components(/|$)",
+  "the pure core imports nothing from components/ (components/ import the core)",
+];
+const ENTRY = [
+  "(^|/)(cli|test|scripts|bench)(/|$)|^(\\.\\./)+(program|index)$",
+  "the CLI, the program, the package entry, tests, scripts and benchmarks sit above; nothing below imports them",
+];
+
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "gateway/dist/", ".cache/"] },
+  { ignores: ["node_modules/", "dist/", "gateway/dist/", ".cache/", ".scratch/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,4 +37,25 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  layer(
+    ["src/**/*.ts"],
+    [
+      PULUMI,
+      COMPONENTS,
+      ENTRY,
+      [
+        "(^|/)gateway/src/(?!contract$)",
+        "of the upload gateway the core imports only its contract (gateway/src/contract.ts)",
+      ],
+    ],
+  ),
+  layer(
+    ["src/common/**/*.ts"],
+    [PULUMI, ["^\\.\\./", "src/common imports nothing of the product: every layer imports it"]],
+  ),
+  layer(
+    ["gateway/src/**/*.ts"],
+    [["(^|/)src/(?!common/)", "the upload gateway imports only src/common of the product"], PULUMI, COMPONENTS, ENTRY],
+  ),
+  layer(["components/**/*.ts"], [ENTRY]),
 );
