@@ -6,7 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ProsodyStack } from "./components/prosody-stack";
-import { parseExistingConfig } from "./components/platforms/aws/existing";
+import type { ProsodyStackOutputs } from "./components/outputs";
+import { parseExistingConfig } from "./components/platforms/existing";
 import type { GivenSecrets } from "./components/secrets";
 import { parseDeploymentSpec } from "./src/schema";
 import { decodeProgramConfig, EXISTING_KEY, PROJECT } from "./src/schema/pulumi-config";
@@ -14,6 +15,28 @@ import { projectConfig } from "./src/schema/stack-file";
 
 /** The component's name, fixed so that every child keeps its name from stack to stack and run to run. */
 const COMPONENT = "prosody";
+
+/** The component's outputs the stack exports (`pulumi stack output`), in this order. */
+const STACK_OUTPUTS: readonly (keyof ProsodyStackOutputs)[] = [
+  "domain",
+  "clientEndpoint",
+  "directTlsEndpoint",
+  "serverEndpoint",
+  "httpsUrl",
+  "uploadUrl",
+  "admins",
+  "dnsRecords",
+  "zoneFile",
+  "stabilityProfile",
+  "compliance",
+  "image",
+  "caCertificate",
+  "dataVolume",
+  "databaseHost",
+  "loadBalancer",
+  "uploadBucket",
+  "logGroup",
+];
 
 function program(): Record<string, pulumi.Output<unknown>> {
   const config = new pulumi.Config(PROJECT);
@@ -25,26 +48,7 @@ function program(): Record<string, pulumi.Output<unknown>> {
   const existing = parseExistingConfig(decoded.existing, `${PROJECT}:${EXISTING_KEY}.`);
 
   const server = new ProsodyStack(COMPONENT, { ...spec, secrets, existing });
-  return {
-    domain: server.domain,
-    clientEndpoint: server.clientEndpoint,
-    directTlsEndpoint: server.directTlsEndpoint,
-    serverEndpoint: server.serverEndpoint,
-    httpsUrl: server.httpsUrl,
-    uploadUrl: server.uploadUrl,
-    admins: server.admins,
-    dnsRecords: server.dnsRecords,
-    zoneFile: server.zoneFile,
-    stabilityProfile: server.stabilityProfile,
-    compliance: server.compliance,
-    image: server.image,
-    caCertificate: server.caCertificate,
-    dataVolume: server.dataVolume,
-    databaseHost: server.databaseHost,
-    loadBalancer: server.loadBalancer,
-    uploadBucket: server.uploadBucket,
-    logGroup: server.logGroup,
-  };
+  return Object.fromEntries(STACK_OUTPUTS.map((key) => [key, server[key]]));
 }
 
 // Pulumi runs a CommonJS program whose module.exports is a function by calling it.

@@ -1,5 +1,6 @@
-/** The Pulumi side: the ProsodyStack component and what its outputs look like. */
+/** The Pulumi side: the ProsodyStack component and the shapes of its inputs and outputs. */
 export { PROSODY_STACK_TYPE, ProsodyStack, type ProsodyStackArgs } from "./prosody-stack";
-export type { PlanOutputs, SuiteSummary } from "./outputs";
+export type { ProsodyStackOutputs, SuiteSummary } from "./outputs";
 export type { GivenSecrets } from "./secrets";
+export type { ExistingResources } from "./platforms/existing";
 export type { ExistingAwsResources } from "./platforms/aws/existing";

@@ -6,10 +6,21 @@
  * resource, and for a volume that means its data.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { DeploymentPlan } from "../src/plan/plan-deployment";
 
 export const COMPONENT_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 
+/** What every function creating children receives: the component's name, the component, and its plan. */
+export interface ChildContext {
+  name: string;
+  parent: pulumi.ComponentResource;
+  plan: DeploymentPlan;
+}
+
 export const childName = (name: string, part: string): string => `${name}-${part}`;
+
+/** `${name}-<part>`: the logical name of a child. */
+export const child = (context: Pick<ChildContext, "name">, part: string): string => childName(context.name, part);
 
 export function physicalName(name: string, part: string): string {
   const stack = pulumi

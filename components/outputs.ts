@@ -1,6 +1,14 @@
-/** The flat, plain outputs of a ProsodyStack, computed from its plan (pure). */
+/**
+ * The flat outputs of a ProsodyStack, declared once: their types and docs
+ * (ProsodyStackOutputs, which the class takes as its own properties), and how
+ * each is computed from the plan, the certificate and what the platform made.
+ * No output holds a secret.
+ */
+import * as pulumi from "@pulumi/pulumi";
 import type { DeploymentPlan } from "../src/plan/plan-deployment";
 import type { DnsRecord } from "../src/plan/dns";
+import type { StackCertificate } from "./certificates";
+import type { PlatformOutputs } from "./platforms/contract";
 
 export interface SuiteSummary {
   suite: string;
@@ -11,45 +19,101 @@ export interface SuiteSummary {
   missing: string[];
 }
 
-export interface PlanOutputs {
-  domain: string;
-  domains: string[];
-  admins: string[];
-  clientEndpoint: string;
-  directTlsEndpoint: string;
-  serverEndpoint: string;
-  httpsUrl: string;
-  uploadUrl?: string;
-  dnsRecords: DnsRecord[];
-  stabilityProfile: string;
-  compliance: SuiteSummary[];
+export interface ProsodyStackOutputs {
+  /** The XMPP domain. */
+  domain: pulumi.Output<string>;
+  /** Every virtual host, the domain first. */
+  domains: pulumi.Output<string[]>;
+  /** Bare JIDs with admin rights. */
+  admins: pulumi.Output<string[]>;
+  /** host:port for clients (STARTTLS). */
+  clientEndpoint: pulumi.Output<string>;
+  /** host:port for clients with direct TLS. */
+  directTlsEndpoint: pulumi.Output<string>;
+  /** host:port other servers federate with. */
+  serverEndpoint: pulumi.Output<string>;
+  /** Base URL of Prosody's HTTPS services (BOSH, WebSocket). */
+  httpsUrl: pulumi.Output<string>;
+  /** Base URL uploads go to, when the plan has an upload component. */
+  uploadUrl: pulumi.Output<string | undefined>;
+  /** The DNS records to publish (with dns.provider "none", publish them yourself). */
+  dnsRecords: pulumi.Output<DnsRecord[]>;
+  /** The same records as zone-file text. */
+  zoneFile: pulumi.Output<string>;
+  /** The generated prosody.cfg.lua (it holds no secret: those are ENV_ references). */
+  prosodyConfig: pulumi.Output<string>;
+  /** e.g. "34 modules: core 31, community stable 1, beta 2, alpha 0". */
+  stabilityProfile: pulumi.Output<string>;
+  /** XEP-0479 result per suite. */
+  compliance: pulumi.Output<SuiteSummary[]>;
+  /** The image the server runs. */
+  image: pulumi.Output<string>;
+  /** The CA certificate clients must trust (self-signed TLS). */
+  caCertificate: pulumi.Output<string | undefined>;
+  /** Volume holding Prosody's data (SQLite, archives), on Docker. */
+  dataVolume: pulumi.Output<string | undefined>;
+  /** Volume holding uploads, with uploads "volume" (or MinIO's objects). */
+  uploadsVolume: pulumi.Output<string | undefined>;
+  /** Volume Prosody reads its certificates from, on Docker. */
+  certificatesVolume: pulumi.Output<string | undefined>;
+  /** Volume holding PostgreSQL's data, with storage "postgresql" on Docker. */
+  databaseVolume: pulumi.Output<string | undefined>;
+  /** Where Prosody reaches PostgreSQL, with storage "postgresql". */
+  databaseHost: pulumi.Output<string | undefined>;
+  /** DNS name of the load balancer in front of Prosody, on AWS. */
+  loadBalancer: pulumi.Output<string | undefined>;
+  /** The S3 bucket uploads go to, on AWS. */
+  uploadBucket: pulumi.Output<string | undefined>;
+  /** Security group of Prosody's task, on AWS: let it into services of yours. */
+  serverSecurityGroupId: pulumi.Output<string | undefined>;
+  /** Where the containers' logs go, on AWS (a CloudWatch log group). */
+  logGroup: pulumi.Output<string | undefined>;
 }
 
-export function planOutputs(plan: DeploymentPlan): PlanOutputs {
+export function stackOutputs(
+  plan: DeploymentPlan,
+  artifacts: Readonly<Record<string, string>>,
+  certificate: StackCertificate,
+  deployed: PlatformOutputs,
+): ProsodyStackOutputs {
   const { spec, dns } = plan;
-  const httpsUrl = spec.http.externalUrl ?? `https://${spec.domain}:${spec.ports.https}/`;
   const uploadUrl =
     plan.uploads?.mode === "s3"
       ? plan.uploads.gateway?.url
       : plan.uploads
         ? `https://${plan.uploads.host}:${spec.ports.https}/`
         : undefined;
+  const compliance = plan.resolution.compliance.suites.map((result): SuiteSummary => ({
+    suite: result.suite,
+    server: result.server.met,
+    advanced: result.advanced.met,
+    missing: [...new Set([...result.server.missing, ...result.advanced.missing])],
+  }));
+  const plain = <T>(value: T) => pulumi.output(value);
   return {
-    domain: spec.domain,
-    domains: plan.domains,
-    admins: plan.admins,
-    clientEndpoint: `${dns.target}:${spec.ports.c2s}`,
-    directTlsEndpoint: `${dns.target}:${spec.ports.c2sDirectTls}`,
-    serverEndpoint: `${dns.target}:${spec.ports.s2s}`,
-    httpsUrl,
-    uploadUrl,
-    dnsRecords: dns.records,
-    stabilityProfile: plan.resolution.profile.summary,
-    compliance: plan.resolution.compliance.suites.map((result) => ({
-      suite: result.suite,
-      server: result.server.met,
-      advanced: result.advanced.met,
-      missing: [...new Set([...result.server.missing, ...result.advanced.missing])],
-    })),
+    domain: plain(spec.domain),
+    domains: plain(plan.domains),
+    admins: plain(plan.admins),
+    clientEndpoint: plain(`${dns.target}:${spec.ports.c2s}`),
+    directTlsEndpoint: plain(`${dns.target}:${spec.ports.c2sDirectTls}`),
+    serverEndpoint: plain(`${dns.target}:${spec.ports.s2s}`),
+    httpsUrl: plain(spec.http.externalUrl ?? `https://${spec.domain}:${spec.ports.https}/`),
+    uploadUrl: plain(uploadUrl),
+    dnsRecords: plain(dns.records),
+    zoneFile: plain(artifacts["dns.zone"] ?? ""),
+    prosodyConfig: plain(artifacts["prosody.cfg.lua"] ?? ""),
+    stabilityProfile: plain(plan.resolution.profile.summary),
+    compliance: plain(compliance),
+    image: deployed.image,
+    caCertificate: plain(certificate.caPem),
+    dataVolume: plain(deployed.volumes?.data),
+    uploadsVolume: plain(deployed.volumes?.uploads),
+    certificatesVolume: plain(deployed.volumes?.certificates),
+    databaseVolume: plain(deployed.volumes?.database),
+    databaseHost: plain(deployed.databaseHost),
+    loadBalancer: plain(deployed.loadBalancer),
+    uploadBucket: plain(deployed.uploadBucket),
+    serverSecurityGroupId: plain(deployed.serverSecurityGroupId),
+    logGroup: plain(deployed.logGroup),
   };
 }

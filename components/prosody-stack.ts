@@ -1,152 +1,69 @@
 /**
  * ProsodyStack: one Prosody server from one typed spec. The class is thin:
- * it validates and plans (src/), renders the artifacts, creates the children
- * every platform shares (secrets, certificates), hands the rest to the one
- * platform module the spec names, and registers flat outputs.
+ * it validates and plans (src/), refuses what the chosen platform, DNS
+ * provider and certificate mode cannot do, creates what every platform
+ * shares (the certificate by tls.mode, the secrets, the DNS records by
+ * dns.provider), hands the containers to the one platform module the spec
+ * names, and registers its outputs (outputs.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { formatProblem, type Problem, ProblemError } from "../src/common/problems";
+import { rocksModules } from "../src/containers/images";
+import { neededSecrets, SECRET_RULES } from "../src/containers/secrets";
 import { type DeploymentPlan, planDeployment } from "../src/plan/plan-deployment";
 import { renderArtifacts } from "../src/render";
 import { type DeploymentSpecInput, parseDeploymentSpec } from "../src/schema";
-import { formatProblem, type Problem, ProblemError } from "../src/common/problems";
-import { type PlanOutputs, planOutputs, type SuiteSummary } from "./outputs";
-import { PLATFORM_MODULES, type PlatformModule } from "./platforms";
-import { rocksModules } from "./images";
-import { COMPONENT_NAME } from "./naming";
-import { type GivenSecrets, neededSecrets, stackSecrets } from "./secrets";
-import type { DnsRecord } from "../src/plan/dns";
 import type { SecretKey } from "../src/schema/pulumi-config";
-import type { ExistingAwsResources } from "./platforms/aws/existing";
-import type { PlatformContext } from "./platforms/contract";
+import { certificateProblems, stackCertificate } from "./certificates";
+import { dnsProvider } from "./dns";
+import { COMPONENT_NAME } from "./naming";
+import { type ProsodyStackOutputs, stackOutputs } from "./outputs";
+import { type LoadedPlatform, PLATFORM_MODULES } from "./platforms";
+import { type ExistingResources, unusedExisting } from "./platforms/existing";
+import { type GivenSecrets, stackSecrets } from "./secrets";
 
 export const PROSODY_STACK_TYPE = "prosodystack:index:ProsodyStack";
 
 /**
- * The spec fields (documented field by field in src/spec/deployment.ts and the
- * README; plain data, because the plan is computed at construction so that a
+ * The spec fields (documented field by field in src/schema/deployment-spec.ts and
+ * the README; plain data, because the plan is computed at construction so that a
  * preview shows every resource), plus secrets, which may be Pulumi secrets.
  */
 export interface ProsodyStackArgs extends DeploymentSpecInput {
   /** Secrets Prosody needs; each one missing is generated with @pulumi/random and kept in the stack state. */
   secrets?: GivenSecrets;
-  /** Resources of yours the AWS platform uses instead of creating them (VPC, cluster, hosted zone, database). */
-  existing?: ExistingAwsResources;
+  /** Resources of yours a platform uses instead of creating them, keyed by platform (aws: VPC, cluster, hosted zone, database). */
+  existing?: ExistingResources;
 }
 
-export class ProsodyStack extends pulumi.ComponentResource {
-  /** The XMPP domain. */
-  public readonly domain: pulumi.Output<string>;
-  /** Every virtual host, the domain first. */
-  public readonly domains: pulumi.Output<string[]>;
-  /** Bare JIDs with admin rights. */
-  public readonly admins: pulumi.Output<string[]>;
-  /** host:port for clients (STARTTLS). */
-  public readonly clientEndpoint: pulumi.Output<string>;
-  /** host:port for clients with direct TLS. */
-  public readonly directTlsEndpoint: pulumi.Output<string>;
-  /** host:port other servers federate with. */
-  public readonly serverEndpoint: pulumi.Output<string>;
-  /** Base URL of Prosody's HTTPS services (BOSH, WebSocket). */
-  public readonly httpsUrl: pulumi.Output<string>;
-  /** Base URL uploads go to, when the plan has an upload component. */
-  public readonly uploadUrl: pulumi.Output<string | undefined>;
-  /** The DNS records to publish (with dns.provider "none", publish them yourself). */
-  public readonly dnsRecords: pulumi.Output<DnsRecord[]>;
-  /** The same records as zone-file text. */
-  public readonly zoneFile: pulumi.Output<string>;
-  /** The generated prosody.cfg.lua (it holds no secret: those are ENV_ references). */
-  public readonly prosodyConfig: pulumi.Output<string>;
-  /** e.g. "34 modules: core 31, community stable 1, beta 2, alpha 0". */
-  public readonly stabilityProfile: pulumi.Output<string>;
-  /** XEP-0479 result per suite. */
-  public readonly compliance: pulumi.Output<SuiteSummary[]>;
-  /** The image the server runs. */
-  public readonly image: pulumi.Output<string>;
-  /** The CA certificate clients must trust (self-signed TLS). */
-  public readonly caCertificate: pulumi.Output<string | undefined>;
-  /** Volume holding Prosody's data (SQLite, archives), on Docker. */
-  public readonly dataVolume: pulumi.Output<string | undefined>;
-  /** Volume holding uploads, with uploads "volume". */
-  public readonly uploadsVolume: pulumi.Output<string | undefined>;
-  /** Volume Prosody reads its certificates from, on Docker. */
-  public readonly certificatesVolume: pulumi.Output<string | undefined>;
-  /** Volume holding PostgreSQL's data, with storage "postgresql". */
-  public readonly databaseVolume: pulumi.Output<string | undefined>;
-  /** Where Prosody reaches PostgreSQL, with storage "postgresql". */
-  public readonly databaseHost: pulumi.Output<string | undefined>;
-  /** DNS name of the load balancer in front of Prosody, on AWS. */
-  public readonly loadBalancer: pulumi.Output<string | undefined>;
-  /** The S3 bucket uploads go to, on AWS. */
-  public readonly uploadBucket: pulumi.Output<string | undefined>;
-  /** Security group of Prosody's task, on AWS: let it into services of yours. */
-  public readonly serverSecurityGroupId: pulumi.Output<string | undefined>;
-  /** Where the containers' logs go, on AWS (a CloudWatch log group). */
-  public readonly logGroup: pulumi.Output<string | undefined>;
+// The outputs are declared once, in ProsodyStackOutputs; the class takes them as its own properties.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface ProsodyStack extends ProsodyStackOutputs {}
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class ProsodyStack extends pulumi.ComponentResource {
   constructor(name: string, args: ProsodyStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // The spec goes to the children, not into the component's own state.
     super(PROSODY_STACK_TYPE, name, {}, opts);
     const { secrets: givenSecrets = {}, existing = {}, ...specInput } = args;
     const plan = planOrFail(this, name, specInput);
-    const platform = platformOrFail(this, name, plan, { existing, givenSecrets: givenKeys(givenSecrets) });
-    const artifacts = renderArtifacts(plan);
+    const platform = platformOrFail(this, name, plan, existing, givenKeys(givenSecrets));
+    const context = { name, parent: this, plan };
 
-    const secrets = stackSecrets(name, this, plan, givenSecrets);
-    const deployed = platform.deploy({ name, parent: this, plan, artifacts, secrets, existing });
-
-    const fromPlan = planOutputs(plan);
-    const plain = <K extends keyof PlanOutputs>(key: K) => pulumi.output(fromPlan[key]);
-    this.domain = plain("domain");
-    this.domains = plain("domains");
-    this.admins = plain("admins");
-    this.clientEndpoint = plain("clientEndpoint");
-    this.directTlsEndpoint = plain("directTlsEndpoint");
-    this.serverEndpoint = plain("serverEndpoint");
-    this.httpsUrl = plain("httpsUrl");
-    this.uploadUrl = plain("uploadUrl");
-    this.dnsRecords = plain("dnsRecords");
-    this.stabilityProfile = plain("stabilityProfile");
-    this.compliance = plain("compliance");
-    this.zoneFile = pulumi.output(artifacts["dns.zone"] ?? "");
-    this.prosodyConfig = pulumi.output(artifacts["prosody.cfg.lua"] ?? "");
-    this.image = deployed.image;
-    this.caCertificate = pulumi.output(deployed.caCertificate);
-    this.dataVolume = pulumi.output(deployed.volumes?.data);
-    this.uploadsVolume = pulumi.output(deployed.volumes?.uploads);
-    this.certificatesVolume = pulumi.output(deployed.volumes?.certificates);
-    this.databaseVolume = pulumi.output(deployed.volumes?.database);
-    this.databaseHost = pulumi.output(deployed.databaseHost);
-    this.loadBalancer = pulumi.output(deployed.loadBalancer);
-    this.uploadBucket = pulumi.output(deployed.uploadBucket);
-    this.serverSecurityGroupId = pulumi.output(deployed.serverSecurityGroupId);
-    this.logGroup = pulumi.output(deployed.logGroup);
-
-    this.registerOutputs({
-      domain: this.domain,
-      domains: this.domains,
-      admins: this.admins,
-      clientEndpoint: this.clientEndpoint,
-      directTlsEndpoint: this.directTlsEndpoint,
-      serverEndpoint: this.serverEndpoint,
-      httpsUrl: this.httpsUrl,
-      uploadUrl: this.uploadUrl,
-      dnsRecords: this.dnsRecords,
-      zoneFile: this.zoneFile,
-      prosodyConfig: this.prosodyConfig,
-      stabilityProfile: this.stabilityProfile,
-      compliance: this.compliance,
-      image: this.image,
-      caCertificate: this.caCertificate,
-      dataVolume: this.dataVolume,
-      uploadsVolume: this.uploadsVolume,
-      certificatesVolume: this.certificatesVolume,
-      databaseVolume: this.databaseVolume,
-      databaseHost: this.databaseHost,
-      loadBalancer: this.loadBalancer,
-      uploadBucket: this.uploadBucket,
-      serverSecurityGroupId: this.serverSecurityGroupId,
-      logGroup: this.logGroup,
+    const zone = dnsProvider(plan)?.zone(context, existing);
+    const certificate = stackCertificate(context, zone?.acmeChallenge);
+    const secrets = stackSecrets(context, givenSecrets);
+    const deployed = platform.module.deploy({
+      ...context,
+      secrets,
+      certificate,
+      existing: platform.existing(existing),
     });
+    zone?.publish(deployed.addressTarget);
+
+    const outputs = stackOutputs(plan, renderArtifacts(plan), certificate, deployed);
+    Object.assign(this, outputs);
+    this.registerOutputs(outputs);
   }
 }
 
@@ -179,12 +96,14 @@ function planOrFail(resource: pulumi.Resource, name: string, specInput: Deployme
 const givenKeys = (given: GivenSecrets): ReadonlySet<SecretKey> =>
   new Set((Object.keys(given) as SecretKey[]).filter((key) => given[key] !== undefined));
 
+/** The platform module, once every rule of the platform, the DNS provider and the certificate mode holds. */
 function platformOrFail(
   resource: pulumi.Resource,
   name: string,
   plan: DeploymentPlan,
-  context: PlatformContext,
-): PlatformModule {
+  existing: ExistingResources,
+  givenSecrets: ReadonlySet<SecretKey>,
+): LoadedPlatform {
   const { spec } = plan;
   const load = PLATFORM_MODULES[spec.platform];
   if (!load) {
@@ -198,37 +117,54 @@ function platformOrFail(
     ]);
   }
   const platform = load();
-  const problems: Problem[] = [];
-  const choices: [string, string, readonly string[]][] = [
-    ["tls.mode", spec.tls.mode, platform.support.tlsModes],
-    ["dns.provider", spec.dns.provider, platform.support.dnsProviders],
-    ["uploads", spec.uploads, platform.support.uploads],
+  const { support } = platform.module;
+  // A provider or mode the platform refuses is reported as that, not checked further.
+  const dnsOffered = support.dnsProviders.includes(spec.dns.provider);
+  const dns = dnsOffered ? dnsProvider(plan) : undefined;
+  const problems: Problem[] = [
+    ...unsupportedChoices(plan, support),
+    ...unpinnedRocks(plan),
+    ...(support.check?.(plan, { existing: platform.existing(existing), givenSecrets }) ?? []),
+    ...unusedExisting(existing, spec.platform),
+    ...(dns?.check(plan) ?? []),
+    ...(dnsOffered && support.tlsModes.includes(spec.tls.mode) ? certificateProblems(plan, dns !== undefined) : []),
+    ...missingSecrets(plan, givenSecrets),
   ];
-  for (const [field, value, supported] of choices) {
-    if (supported.includes(value)) continue;
-    problems.push({
+  if (problems.length > 0) fail(resource, name, problems);
+  return platform;
+}
+
+function unsupportedChoices(plan: DeploymentPlan, support: LoadedPlatform["module"]["support"]): Problem[] {
+  const { spec } = plan;
+  const choices: [string, string, readonly string[]][] = [
+    ["tls.mode", spec.tls.mode, support.tlsModes],
+    ["dns.provider", spec.dns.provider, support.dnsProviders],
+    ["uploads", spec.uploads, support.uploads],
+  ];
+  return choices
+    .filter(([, value, supported]) => !supported.includes(value))
+    .map(([field, value, supported]) => ({
       field,
       value: JSON.stringify(value),
       message: `the ${spec.platform} platform does not offer this`,
       fix: `use ${supported.map((choice) => JSON.stringify(choice)).join(" or ")} on ${spec.platform}`,
-    });
-  }
-  for (const module of rocksModules(plan).filter((entry) => spec.image.rocks[entry] === undefined)) {
-    problems.push({
+    }));
+}
+
+const unpinnedRocks = (plan: DeploymentPlan): Problem[] =>
+  rocksModules(plan)
+    .filter((module) => plan.spec.image.rocks[module] === undefined)
+    .map((module) => ({
       field: `image.rocks.${module}`,
       message: `${module} comes from the rocks server, and images only install pinned versions`,
       fix: `set image.rocks.${module} to the version the rocks server lists for it`,
-    });
-  }
-  problems.push(...(platform.support.check?.(plan, context) ?? []));
-  for (const [key, { generate }] of neededSecrets(plan)) {
-    if (generate || context.givenSecrets.has(key)) continue;
-    problems.push({
+    }));
+
+const missingSecrets = (plan: DeploymentPlan, givenSecrets: ReadonlySet<SecretKey>): Problem[] =>
+  [...neededSecrets(plan)]
+    .filter(([key, { generate }]) => !generate && !givenSecrets.has(key))
+    .map(([key]) => ({
       field: `secrets.${key}`,
-      message: "upload.s3.endpoint names an S3 server whose keys only its owner can issue",
+      message: SECRET_RULES[key].whyGiven,
       fix: `\`pulumi config set --secret prosody:${key} ...\` (or pass secrets.${key} to the component)`,
-    });
-  }
-  if (problems.length > 0) fail(resource, name, problems);
-  return platform;
-}
+    }));

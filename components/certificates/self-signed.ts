@@ -7,26 +7,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { DeploymentPlan } from "../../src/plan/plan-deployment";
-import { childName } from "../naming";
-
-export interface StackCertificate {
-  /** PEM of the leaf followed by the CA: what Prosody serves */
-  fullChainPem: pulumi.Output<string>;
-  /** secret */
-  privateKeyPem: pulumi.Output<string>;
-  /** PEM of the CA clients must trust; undefined for a publicly trusted CA */
-  caPem?: pulumi.Output<string>;
-  /** the file name Prosody's certificates folder holds it under, without .crt/.key */
-  fileStem: string;
-}
+import { type ChildContext, child } from "../naming";
+import type { StackCertificate } from ".";
 
 const HOURS_PER_DAY = 24;
 
-export function selfSignedCertificate(name: string, parent: pulumi.Resource, plan: DeploymentPlan): StackCertificate {
-  const caKey = new tls.PrivateKey(childName(name, "ca-key"), { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
+export function selfSignedCertificate(context: ChildContext): StackCertificate {
+  const { parent, plan } = context;
+  const caKey = new tls.PrivateKey(child(context, "ca-key"), { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
   const ca = new tls.SelfSignedCert(
-    childName(name, "ca"),
+    child(context, "ca"),
     {
       privateKeyPem: caKey.privateKeyPem,
       subject: { commonName: `ProsodyStack CA for ${plan.spec.domain}`, organization: "ProsodyStack" },
@@ -36,9 +26,9 @@ export function selfSignedCertificate(name: string, parent: pulumi.Resource, pla
     },
     { parent },
   );
-  const key = new tls.PrivateKey(childName(name, "tls-key"), { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
+  const key = new tls.PrivateKey(child(context, "tls-key"), { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
   const request = new tls.CertRequest(
-    childName(name, "tls-request"),
+    child(context, "tls-request"),
     {
       privateKeyPem: key.privateKeyPem,
       subject: { commonName: plan.spec.domain },
@@ -47,7 +37,7 @@ export function selfSignedCertificate(name: string, parent: pulumi.Resource, pla
     { parent },
   );
   const leaf = new tls.LocallySignedCert(
-    childName(name, "tls-certificate"),
+    child(context, "tls-certificate"),
     {
       certRequestPem: request.certRequestPem,
       caPrivateKeyPem: caKey.privateKeyPem,
@@ -63,6 +53,5 @@ export function selfSignedCertificate(name: string, parent: pulumi.Resource, pla
     fullChainPem: pulumi.interpolate`${leaf.certPem}${ca.certPem}`,
     privateKeyPem: pulumi.secret(key.privateKeyPem),
     caPem: ca.certPem,
-    fileStem: plan.spec.domain,
   };
 }

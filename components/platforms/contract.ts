@@ -1,28 +1,28 @@
-/** The contract between ProsodyStack and a platform module. */
+/**
+ * The contract between ProsodyStack and a platform module: what every
+ * platform receives (nothing platform-specific but its own part of
+ * `existing`) and what it gives back. A platform turns the plan's container
+ * descriptions (src/containers/) into its own resources.
+ */
 import type * as pulumi from "@pulumi/pulumi";
+import type { Problem } from "../../src/common/problems";
 import type { DeploymentPlan } from "../../src/plan/plan-deployment";
 import type { SecretKey } from "../../src/schema/pulumi-config";
-import type { Problem } from "../../src/common/problems";
+import type { StackCertificate } from "../certificates";
+import type { AddressTarget } from "../dns";
+import type { ChildContext } from "../naming";
 import type { StackSecrets } from "../secrets";
-import type { ExistingAwsResources } from "./aws/existing";
 
-export interface PlatformInput {
-  /** the component's name: children are `${name}-<part>` */
-  name: string;
-  parent: pulumi.ComponentResource;
-  plan: DeploymentPlan;
-  /** renderArtifacts(plan), by file name */
-  artifacts: Readonly<Record<string, string>>;
+export interface PlatformInput<Existing> extends ChildContext {
   secrets: StackSecrets;
-  /** the caller's resources to use instead of creating them (AWS) */
-  existing: ExistingAwsResources;
+  certificate: StackCertificate;
+  /** the caller's resources for this platform, already checked by its `support.check` */
+  existing: Existing;
 }
 
 export interface PlatformOutputs {
   /** the image reference the server runs */
   image: pulumi.Output<string>;
-  /** PEM of the CA clients must trust, when the certificate is self-signed */
-  caCertificate?: pulumi.Output<string>;
   /** names of the stateful and certificate volumes, where the platform has volumes (Docker) */
   volumes?: {
     data: pulumi.Output<string>;
@@ -40,22 +40,27 @@ export interface PlatformOutputs {
   serverSecurityGroupId?: pulumi.Output<string>;
   /** where the containers' logs go */
   logGroup?: pulumi.Output<string>;
+  /** where the DNS provider points the host names */
+  addressTarget: AddressTarget;
 }
 
-export type Platform = (input: PlatformInput) => PlatformOutputs;
-
 /** What the platform's rules look at beyond the plan. */
-export interface PlatformContext {
-  existing: ExistingAwsResources;
+export interface PlatformContext<Existing> {
+  existing: Existing;
   /** the secret keys the caller gave (the rest are generated) */
   givenSecrets: ReadonlySet<SecretKey>;
 }
 
 /** What a platform can do today; anything else is refused up front, naming the field. */
-export interface PlatformSupport {
+export interface PlatformSupport<Existing> {
   tlsModes: readonly string[];
   dnsProviders: readonly string[];
   uploads: readonly string[];
   /** rules of this platform beyond the lists above, as problems naming the field */
-  check?: (plan: DeploymentPlan, context: PlatformContext) => Problem[];
+  check?: (plan: DeploymentPlan, context: PlatformContext<Existing>) => Problem[];
+}
+
+export interface PlatformModule<Existing> {
+  deploy(input: PlatformInput<Existing>): PlatformOutputs;
+  support: PlatformSupport<Existing>;
 }

@@ -5,25 +5,29 @@
  * child in its constructor (all of them show in a preview) and a bad spec
  * fails at construction.
  */
-import type { PLATFORMS } from "../../src/schema/deployment-spec";
-import type { Platform, PlatformSupport } from "./contract";
+import type { DeploymentSpec } from "../../src/schema/deployment-spec";
+import type { PlatformModule } from "./contract";
+import type { ExistingResources } from "./existing";
 
-export interface PlatformModule {
-  deploy: Platform;
-  support: PlatformSupport;
+type Platform = DeploymentSpec["platform"];
+
+/** A platform module with the part of `existing` it takes. */
+export interface LoadedPlatform {
+  module: PlatformModule<unknown>;
+  existing: (all: ExistingResources) => unknown;
 }
 
 /** undefined: the platform is planned but not built yet. */
-export const PLATFORM_MODULES: Record<(typeof PLATFORMS)[number], (() => PlatformModule) | undefined> = {
+export const PLATFORM_MODULES: Record<Platform, (() => LoadedPlatform) | undefined> = {
   docker: () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load (see above)
     const docker = require("./docker") as typeof import("./docker");
-    return { deploy: docker.deployDocker, support: docker.support };
+    return { module: docker.platform as PlatformModule<unknown>, existing: () => ({}) };
   },
   aws: () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load (see above)
     const aws = require("./aws") as typeof import("./aws");
-    return { deploy: aws.deployAws, support: aws.support };
+    return { module: aws.platform as PlatformModule<unknown>, existing: (all) => all.aws ?? {} };
   },
   kubernetes: undefined,
 };

@@ -61,7 +61,7 @@ export = function estate(): Record<string, pulumi.Output<unknown>> {
       tls: { mode: "acme", acme: { directory: "staging", renewDaysBefore: 30 } },
       dns: { provider: "route53", zone: config.get("zone") ?? "example.com" },
       aws: { database: { multiAz: true, backupRetentionDays: 14 } },
-      existing,
+      existing: { aws: existing },
     },
     { providers: { aws: provider } },
   );

@@ -9,6 +9,7 @@ import {
   PutBucketLifecycleConfigurationCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { uploadsLifecycleRule } from "../../src/common/s3";
 import type { GatewayConfig } from "./config";
 import { isMissingObject } from "./s3";
 
@@ -27,6 +28,7 @@ export async function ensureBucket(
     done.push(`created bucket ${config.bucket}`);
   }
   if (config.bucketExpiryDays !== undefined) {
+    const lifecycle = uploadsLifecycleRule(config.bucketExpiryDays);
     try {
       await s3.send(
         new PutBucketLifecycleConfigurationCommand({
@@ -34,11 +36,11 @@ export async function ensureBucket(
           LifecycleConfiguration: {
             Rules: [
               {
-                ID: "expire-uploads",
+                ID: lifecycle.id,
                 Status: "Enabled",
                 Filter: { Prefix: "" },
-                Expiration: { Days: config.bucketExpiryDays },
-                AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+                Expiration: { Days: lifecycle.expiryDays },
+                AbortIncompleteMultipartUpload: { DaysAfterInitiation: lifecycle.abortIncompleteMultipartDays },
               },
             ],
           },

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { bucketName } from "../../src/common/s3";
 import { problemsFromZod, rule, ProblemError, type Problem } from "../../src/common/problems";
+import { fileVariable, GATEWAY_VARIABLES as V } from "./contract";
 
 export const DOWNLOAD_MODES = ["redirect", "stream"] as const;
 export type DownloadMode = (typeof DOWNLOAD_MODES)[number];
@@ -22,37 +23,37 @@ const seconds = (fallback: number, max: number) =>
 
 const environmentSchema = z.object({
   /** S3 bucket the uploads are written to. */
-  S3_BUCKET: bucketName,
+  [V.bucket]: bucketName,
   /** Region of the bucket (S3-compatible servers usually accept any). */
-  S3_REGION: z
+  [V.region]: z
     .string()
     .regex(/^[a-z0-9-]+$/)
     .default("us-east-1"),
   /** Endpoint of an S3-compatible server (MinIO, Ceph, ...); unset for AWS S3. */
-  S3_ENDPOINT: z
+  [V.endpoint]: z
     .url({ protocol: /^https?$/, error: rule("not an http(s) URL", "write e.g. http://minio:9000") })
     .optional(),
   /** Path-style bucket addressing (endpoint/bucket/key), which most S3-compatible servers need. */
-  S3_FORCE_PATH_STYLE: flag.default(false),
+  [V.forcePathStyle]: flag.default(false),
   /** Port the gateway listens on. */
-  GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(5050),
+  [V.port]: z.coerce.number().int().min(1).max(65535).default(5050),
   /** Address the gateway listens on. */
-  GATEWAY_HOST: z.string().default("0.0.0.0"),
+  [V.host]: z.string().default("0.0.0.0"),
   /** "redirect": GET answers 302 to a presigned S3 URL; "stream": the gateway streams the object itself. */
-  GATEWAY_DOWNLOAD_MODE: z.enum(DOWNLOAD_MODES).default("redirect"),
+  [V.downloadMode]: z.enum(DOWNLOAD_MODES).default("redirect"),
   /** Lifetime of a presigned download URL. */
-  GATEWAY_PRESIGN_SECONDS: seconds(300, 7 * 86400),
+  [V.presignSeconds]: seconds(300, 7 * 86400),
   /** Origins web clients may upload and download from (CORS), comma-separated, or "*". */
-  GATEWAY_CORS_ORIGINS: z.string().default("*"),
+  [V.corsOrigins]: z.string().default("*"),
   /** Create the bucket at start when it does not exist (a self-hosted S3 server such as MinIO). */
-  GATEWAY_CREATE_BUCKET: flag.default(false),
+  [V.createBucket]: flag.default(false),
   /** With GATEWAY_CREATE_BUCKET: the lifecycle rule that deletes objects after this many days. */
-  GATEWAY_BUCKET_EXPIRY_DAYS: z.coerce.number().int().min(1).max(36500).optional(),
+  [V.bucketExpiryDays]: z.coerce.number().int().min(1).max(36500).optional(),
   /** PEM certificate chain and key, inline or as files: with both set, the gateway serves HTTPS itself. */
-  GATEWAY_TLS_CERT: z.string().optional(),
-  GATEWAY_TLS_CERT_FILE: z.string().optional(),
-  GATEWAY_TLS_KEY: z.string().optional(),
-  GATEWAY_TLS_KEY_FILE: z.string().optional(),
+  [V.tlsCertificate]: z.string().optional(),
+  [fileVariable(V.tlsCertificate)]: z.string().optional(),
+  [V.tlsKey]: z.string().optional(),
+  [fileVariable(V.tlsKey)]: z.string().optional(),
 });
 
 export interface GatewayConfig {
@@ -87,20 +88,20 @@ export function readGatewayConfig(
     throw new ProblemError(problems, "invalid upload gateway configuration");
   }
   const env = parsed.data;
-  const origins = env.GATEWAY_CORS_ORIGINS.split(",").map((origin) => origin.trim());
+  const origins = env[V.corsOrigins].split(",").map((origin) => origin.trim());
   return {
     secret,
-    bucket: env.S3_BUCKET,
-    region: env.S3_REGION,
-    ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
-    forcePathStyle: env.S3_FORCE_PATH_STYLE,
-    port: env.GATEWAY_PORT,
-    host: env.GATEWAY_HOST,
-    downloadMode: env.GATEWAY_DOWNLOAD_MODE,
-    presignSeconds: env.GATEWAY_PRESIGN_SECONDS,
+    bucket: env[V.bucket],
+    region: env[V.region],
+    ...(env[V.endpoint] ? { endpoint: env[V.endpoint] } : {}),
+    forcePathStyle: env[V.forcePathStyle],
+    port: env[V.port],
+    host: env[V.host],
+    downloadMode: env[V.downloadMode],
+    presignSeconds: env[V.presignSeconds],
     corsOrigins: origins.includes("*") ? "*" : origins,
-    createBucket: env.GATEWAY_CREATE_BUCKET,
-    ...(env.GATEWAY_BUCKET_EXPIRY_DAYS !== undefined ? { bucketExpiryDays: env.GATEWAY_BUCKET_EXPIRY_DAYS } : {}),
+    createBucket: env[V.createBucket],
+    ...(env[V.bucketExpiryDays] !== undefined ? { bucketExpiryDays: env[V.bucketExpiryDays] } : {}),
     ...(tls ? { tls } : {}),
   };
 }
@@ -117,7 +118,7 @@ function readInlineOrFile(
   readFile: (path: string) => Buffer,
   problems: Problem[],
 ): { value: Buffer; field: string } | "missing" | "failed" {
-  const fileField = `${name}_FILE`;
+  const fileField = fileVariable(name);
   const inline = environment[name];
   const file = environment[fileField];
   if (inline !== undefined && file !== undefined) {
@@ -153,13 +154,13 @@ function readSecret(
   readFile: (path: string) => Buffer,
   problems: Problem[],
 ): Buffer | undefined {
-  const secret = readInlineOrFile(environment, "GATEWAY_SECRET", readFile, problems);
+  const secret = readInlineOrFile(environment, V.secret, readFile, problems);
   if (secret === "failed") return undefined;
   if (secret === "missing") {
     problems.push({
-      field: "GATEWAY_SECRET",
+      field: V.secret,
       message: "is not set",
-      fix: "set GATEWAY_SECRET (or GATEWAY_SECRET_FILE) to Prosody's http_file_share_secret",
+      fix: `set ${V.secret} (or ${fileVariable(V.secret)}) to Prosody's http_file_share_secret`,
     });
     return undefined;
   }
@@ -181,13 +182,12 @@ function readTls(
   readFile: (path: string) => Buffer,
   problems: Problem[],
 ): { cert: Buffer; key: Buffer } | undefined {
-  const cert = readInlineOrFile(environment, "GATEWAY_TLS_CERT", readFile, problems);
-  const key = readInlineOrFile(environment, "GATEWAY_TLS_KEY", readFile, problems);
+  const cert = readInlineOrFile(environment, V.tlsCertificate, readFile, problems);
+  const key = readInlineOrFile(environment, V.tlsKey, readFile, problems);
   if (cert === "missing" && key === "missing") return undefined;
   if (cert === "missing" || key === "missing") {
-    const [missing, other] =
-      cert === "missing" ? ["GATEWAY_TLS_CERT", "GATEWAY_TLS_KEY"] : ["GATEWAY_TLS_KEY", "GATEWAY_TLS_CERT"];
-    const given = environment[other] !== undefined ? other : `${other}_FILE`;
+    const [missing, other] = cert === "missing" ? [V.tlsCertificate, V.tlsKey] : [V.tlsKey, V.tlsCertificate];
+    const given = environment[other] !== undefined ? other : fileVariable(other);
     problems.push({
       field: missing,
       message: "is not set (nor its _FILE form) while its pair is",

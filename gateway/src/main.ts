@@ -7,6 +7,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { ProblemError } from "../../src/common/problems";
 import { readGatewayConfig, type GatewayConfig } from "./config";
+import { GATEWAY_HEALTH_FLAG, GATEWAY_HEALTH_WAIT_SECONDS } from "./contract";
 import { ensureBucket } from "./bucket";
 import { createS3Client } from "./s3";
 import { createGateway, HEALTH_PATH } from "./server";
@@ -23,7 +24,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(EXIT_CONFIG);
   }
-  if (argv.includes("--health")) return checkHealth(config);
+  if (argv.includes(GATEWAY_HEALTH_FLAG)) return checkHealth(config);
   const s3 = createS3Client(config);
   const prepared = await ensureBucket(s3, config);
   const server = createGateway(config, s3);
@@ -46,7 +47,13 @@ function checkHealth(config: GatewayConfig): void {
   const request = config.tls ? httpsRequest : httpRequest;
   // The health check runs beside the gateway: its certificate names the public host, not 127.0.0.1.
   const call = request(
-    { host: "127.0.0.1", port: config.port, path: HEALTH_PATH, rejectUnauthorized: false, timeout: 5000 },
+    {
+      host: "127.0.0.1",
+      port: config.port,
+      path: HEALTH_PATH,
+      rejectUnauthorized: false,
+      timeout: GATEWAY_HEALTH_WAIT_SECONDS * 1000,
+    },
     (response) => {
       let body = "";
       response.on("data", (chunk: Buffer) => (body += chunk.toString()));

@@ -8,6 +8,7 @@ import type { ComponentKind } from "../catalog";
 import { type DeploymentSpec } from "../schema/deployment-spec";
 import { type Problem, ProblemError } from "../common/problems";
 import { planDns, type DnsPlan } from "./dns";
+import { PLATFORM_CAPABILITIES } from "./platform-capabilities";
 import { type Resolution, type ResolvedModule, resolveModules } from "./resolve";
 
 /** The spec field naming each component's host, and the prefix of its default name. */
@@ -257,7 +258,7 @@ function planUploads(spec: DeploymentSpec, host: string): UploadPlan {
     return { mode: "volume", ...base, folder: `${spec.paths.data}/${storeFolderName(host)}/http_file_share` };
   }
   const { s3 } = spec.upload;
-  const selfHosted = spec.platform === "docker" && spec.docker.minio && s3.endpoint === undefined;
+  const selfHosted = PLATFORM_CAPABILITIES[spec.platform].s3Server && spec.docker.minio && s3.endpoint === undefined;
   const port = spec.ports.uploadGateway;
   return {
     mode: "s3",

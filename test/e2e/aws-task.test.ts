@@ -12,7 +12,7 @@ import { strict as assert } from "node:assert";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type MockRun, runUnderMocks } from "../../components/mock-runtime";
+import { type TestedRun, runTested } from "../support/mock-stack";
 import { planDeployment } from "../../src/plan";
 import program from "../../program";
 import { type StackConfig, stackSpec } from "../../src/schema/stack-file";
@@ -46,7 +46,7 @@ describe("the AWS platform's Fargate tasks, started from their task definitions 
   let postgres: Postgres;
   let s3: S3TestServer;
   let tls: SuiteTls;
-  let run: MockRun;
+  let run: TestedRun;
   let prosody: ReplayedContainer;
   let gateway: ReplayedContainer;
 
@@ -60,7 +60,7 @@ describe("the AWS platform's Fargate tasks, started from their task definitions 
     mkdirSync(folder);
     tls = suiteTls(folder, planDeployment(stackSpec(stack)).certificateNames);
     const certificates = suiteTlsOutputs(tls);
-    run = await runUnderMocks("prod", stack, program, {
+    run = await runTested("prod", stack, program, {
       outputs: (type, name) => {
         if (type === "aws:rds/instance:Instance") return { address: postgres.host };
         if (name === "prosody-database-password") return { result: postgres.password };

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type MockRun, type RecordedResource, runUnderMocks } from "../../components/mock-runtime";
+import { type TestedRun, type TestedResource, runTested } from "../support/mock-stack";
 import program from "../../program";
 import { planDeployment } from "../../src/plan";
 import { type StackConfig, stackSpec } from "../../src/schema/stack-file";
@@ -26,7 +26,7 @@ import { archivedBodies, login, requestSlot, sendChat } from "./harness/xmpp";
 const devStack = (tier: "personal" | "enterprise"): StackConfig =>
   stackWith("dev", { "prosody:tier": tier, "prosody:ports": PORTS, "prosody:interfaces": ["127.0.0.1"] });
 
-const serverOf = (run: MockRun): RecordedResource => byName(run, "prosody-server");
+const serverOf = (run: TestedRun): TestedResource => byName(run, "prosody-server");
 
 describe("the Docker platform's Prosody container, replayed with buildah", function () {
   this.timeout(180_000);
@@ -49,9 +49,9 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
   });
 
   const deploy = (tier: "personal" | "enterprise") =>
-    runUnderMocks("dev", devStack(tier), program, { outputs: suiteTlsOutputs(tls) });
+    runTested("dev", devStack(tier), program, { outputs: suiteTlsOutputs(tls) });
 
-  const replay = (run: MockRun): ReplayedContainer => {
+  const replay = (run: TestedRun): ReplayedContainer => {
     const container = new ReplayedContainer(
       serverOf(run).clearInputs as ContainerInputs,
       join(root, "volumes"),
@@ -101,9 +101,9 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
     await first.remove();
 
     const enterprise = await deploy("enterprise");
-    const volumesOf = (run: MockRun) => serverOf(run).inputs.volumes;
+    const volumesOf = (run: TestedRun) => serverOf(run).inputs.volumes;
     assert.deepEqual(volumesOf(enterprise), volumesOf(personal), "the same named volumes");
-    const configOf = (run: MockRun) => (serverOf(run).inputs.uploads as { content: string }[])[0]?.content;
+    const configOf = (run: TestedRun) => (serverOf(run).inputs.uploads as { content: string }[])[0]?.content;
     assert.notEqual(configOf(enterprise), configOf(personal), "a different module set");
 
     const second = replay(enterprise);

@@ -5,7 +5,8 @@
 import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { GATEWAY_IMAGE_USER, IMAGE_USER } from "../../components/images";
+import { GATEWAY_USER } from "../../gateway/src/contract";
+import { PROSODY_USER } from "../../src/containers/images";
 import { GATEWAY_IMAGE } from "./harness/docker-replay";
 import {
   buildahRunArgs,
@@ -43,7 +44,7 @@ describe("the Prosody image", function () {
     const ids =
       runInContainer(workspace, ["id", "-u", "prosody"]).stdout +
       runInContainer(workspace, ["id", "-g", "prosody"]).stdout;
-    assert.equal(ids, `${IMAGE_USER.uid}\n${IMAGE_USER.gid}\n`, "the Docker platform chowns the key to these ids");
+    assert.equal(ids, `${PROSODY_USER.uid}\n${PROSODY_USER.gid}\n`, "the Docker platform chowns the key to these ids");
     const version = runInContainer(workspace, ["prosodyctl", "about"]);
     assert.match(version.stdout, /Prosody 13\./);
   });
@@ -94,7 +95,7 @@ describe("the upload gateway image", function () {
   this.timeout(120_000);
   let container: string;
   const run = (command: readonly string[], env: Record<string, string> = {}) => {
-    const result = spawnSync("buildah", buildahRunArgs(container, [], env, command, String(GATEWAY_IMAGE_USER.uid)), {
+    const result = spawnSync("buildah", buildahRunArgs(container, [], env, command, String(GATEWAY_USER.uid)), {
       encoding: "utf8",
     });
     return { code: result.status, output: `${result.stdout}${result.stderr}` };
@@ -110,11 +111,11 @@ describe("the upload gateway image", function () {
       execFileSync("buildah", [...STORAGE, "inspect", "--type", "image", GATEWAY_IMAGE.name], { encoding: "utf8" }),
     );
     const docker = config.Docker?.config ?? {};
-    assert.equal(docker.User, `${GATEWAY_IMAGE_USER.uid}:${GATEWAY_IMAGE_USER.gid}`);
+    assert.equal(docker.User, `${GATEWAY_USER.uid}:${GATEWAY_USER.gid}`);
     assert.deepEqual(docker.Entrypoint, GATEWAY_IMAGE.entrypoint);
     assert.deepEqual(docker.Healthcheck?.Test, ["CMD", "node", "/opt/upload-gateway/gateway.js", "--health"]);
     assert.match(run(["node", "--version"]).output, /^v(2[0-9])\./);
-    assert.equal(run(["id", "-u"]).output.trim(), String(GATEWAY_IMAGE_USER.uid));
+    assert.equal(run(["id", "-u"]).output.trim(), String(GATEWAY_USER.uid));
   });
 
   it("refuses a bad configuration with exit 78, naming each variable and the fix, and no secret", () => {

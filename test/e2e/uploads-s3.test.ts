@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { runUnderMocks } from "../../components/mock-runtime";
+import { runTested } from "../support/mock-stack";
 import { planDeployment } from "../../src/plan";
 import program from "../../program";
 import { type StackConfig, stackSpec } from "../../src/schema/stack-file";
@@ -60,7 +60,7 @@ describe("uploads to S3 through the gateway, with Prosody 13 and a real client",
     const folder = join(root, "tls");
     mkdirSync(folder);
     tls = suiteTls(folder, planDeployment(stackSpec(stack)).certificateNames);
-    const run = await runUnderMocks("dev", stack, program, { outputs: suiteTlsOutputs(tls) });
+    const run = await runTested("dev", stack, program, { outputs: suiteTlsOutputs(tls) });
 
     const server = byName(run, "prosody-server");
     const gatewayInputs = byName(run, "prosody-upload-gateway").clearInputs as ContainerInputs;

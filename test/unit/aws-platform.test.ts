@@ -7,8 +7,8 @@
 import { strict as assert } from "node:assert";
 import * as aws from "@pulumi/aws";
 import { ProsodyStack } from "../../components/prosody-stack";
-import { publicPorts } from "../../components/platforms/aws/traffic";
-import type { MockRun } from "../../components/mock-runtime";
+import { publicPorts } from "../../src/containers/ports";
+import type { TestedRun } from "../support/mock-stack";
 import { planDeployment, type DeploymentPlan } from "../../src/plan";
 import { renderArtifacts } from "../../src/render";
 import { stackSpec } from "../../src/schema/stack-file";
@@ -47,19 +47,19 @@ interface Rule {
   securityGroups?: string[];
 }
 
-const inputs = <T>(run: MockRun, name: string): T => byName(run, name).clearInputs as T;
-const container = (run: MockRun, task: string): ContainerDefinition => {
+const inputs = <T>(run: TestedRun, name: string): T => byName(run, name).clearInputs as T;
+const container = (run: TestedRun, task: string): ContainerDefinition => {
   const [definition] = JSON.parse(inputs<{ containerDefinitions: string }>(run, task).containerDefinitions);
   return definition as ContainerDefinition;
 };
-const statements = (run: MockRun, policy: string): PolicyStatement[] =>
+const statements = (run: TestedRun, policy: string): PolicyStatement[] =>
   JSON.parse(inputs<{ policy: string }>(run, policy).policy).Statement;
 const list = (value: string | string[]): string[] => (Array.isArray(value) ? value : [value]);
 const arnOf = (name: string) => `arn:aws:secretsmanager:eu-central-1:123456789012:${name}`;
 
 describe("AWS platform: the prod stack under Pulumi mocks", function () {
   this.timeout(60000);
-  let run: MockRun;
+  let run: TestedRun;
   const plan = planOf(prod);
   before(async () => {
     run = await runProgram(prod, "prod");
@@ -192,7 +192,7 @@ describe("AWS platform: the prod stack under Pulumi mocks", function () {
   it("opens exactly the plan's public ports on the load balancer, and only from it to the tasks", () => {
     const ports = publicPorts(plan);
     assert.deepEqual(
-      ports.map((port) => [port.port, port.containerPort]),
+      ports.map((port) => [port.publicPort, port.port]),
       [
         [5222, 5222],
         [5223, 5223],
@@ -206,11 +206,11 @@ describe("AWS platform: the prod stack under Pulumi mocks", function () {
     const lb = firewall("prosody-lb-firewall");
     assert.deepEqual(
       lb.ingress.map((rule) => [rule.fromPort, rule.toPort, rule.protocol]),
-      ports.map((port) => [port.port, port.port, "tcp"]),
+      ports.map((port) => [port.publicPort, port.publicPort, "tcp"]),
     );
     assert.deepEqual(
       lb.egress.map((rule) => [rule.fromPort, rule.cidrBlocks]),
-      ports.map((port) => [port.containerPort, ["10.0.0.0/16"]]),
+      ports.map((port) => [port.port, ["10.0.0.0/16"]]),
     );
     const fromBalancer = (name: string, expected: number[]) => {
       const { ingress } = firewall(name);
@@ -228,7 +228,7 @@ describe("AWS platform: the prod stack under Pulumi mocks", function () {
     );
     assert.deepEqual(database.egress, []);
     // The private HTTP port (health, metrics) is never reachable from outside.
-    assert.ok(!ports.some((port) => port.port === plan.spec.ports.http));
+    assert.ok(!ports.some((port) => port.publicPort === plan.spec.ports.http));
   });
 
   it("scopes IAM: the gateway may use objects in its bucket only, each execution role reads its own secrets only", () => {
@@ -521,7 +521,7 @@ describe("AWS platform: inside an existing estate", function () {
       const provider = new aws.Provider("estate", { region: "eu-west-1" });
       new ProsodyStack(
         "chat",
-        { ...spec, existing, secrets: { databasePassword: "given-password-0123456789" } },
+        { ...spec, existing: { aws: existing }, secrets: { databasePassword: "given-password-0123456789" } },
         { providers: { aws: provider } },
       );
       return {};
@@ -604,12 +604,16 @@ describe("AWS platform: inside an existing estate", function () {
 
   it("refuses existing resources that cannot be right, and a database of yours without its password", async () => {
     await refusal(
-      { existing: { vpc: { ...existing.vpc, vpcId: "my-vpc", privateSubnetIds: ["subnet-0000000000000000c"] } } },
-      /existing\.vpc\.vpcId \(given "my-vpc"\): does not look like one\. Fix: .*vpc-0123456789abcdef0[\s\S]*existing\.vpc\.privateSubnetIds \(given 1\): fewer than two subnets/,
+      {
+        existing: {
+          aws: { vpc: { ...existing.vpc, vpcId: "my-vpc", privateSubnetIds: ["subnet-0000000000000000c"] } },
+        },
+      },
+      /existing\.aws\.vpc\.vpcId \(given "my-vpc"\): does not look like one\. Fix: .*vpc-0123456789abcdef0[\s\S]*existing\.aws\.vpc\.privateSubnetIds \(given 1\): fewer than two subnets/,
     );
     await refusal(
-      { existing: { database: existing.database } },
-      /secrets\.databasePassword: existing\.database names a server of yours/,
+      { existing: { aws: { database: existing.database } } },
+      /secrets\.databasePassword: existing\.aws\.database names a server of yours/,
     );
   });
 });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ProsodyStack } from "../../components";
-import type { MockRun, RecordedResource } from "../../components/mock-runtime";
+import type { TestedRun, TestedResource } from "../support/mock-stack";
 import { planDeployment } from "../../src/plan";
 import { renderArtifacts } from "../../src/render";
 import { stackSpec } from "../../src/schema/stack-file";
@@ -90,7 +90,7 @@ describe("ProsodyStack under Pulumi mocks", function () {
   it("gives the same names, URNs and inputs on every run", async () => {
     const first = await runProgram(devConfig());
     const second = await runProgram(devConfig());
-    const view = (run: MockRun) =>
+    const view = (run: TestedRun) =>
       run.resources
         .map((resource) => ({ urn: resource.urn, inputs: resource.inputs }))
         .sort((a, b) => a.urn.localeCompare(b.urn));
@@ -151,7 +151,7 @@ describe("ProsodyStack under Pulumi mocks", function () {
   it("keeps the data volumes when the tier switches between personal and enterprise", async () => {
     const personal = await runProgram(devWith({ "prosody:tier": "personal" }));
     const enterprise = await runProgram(devWith({ "prosody:tier": "enterprise" }));
-    const stateful = (run: MockRun) =>
+    const stateful = (run: TestedRun) =>
       run.resources
         .filter((resource) => resource.protect)
         .map((resource) => ({ urn: resource.urn, inputs: resource.inputs }))
@@ -164,10 +164,10 @@ describe("ProsodyStack under Pulumi mocks", function () {
       ],
     );
     assert.deepEqual(stateful(enterprise), stateful(personal), "same URNs and inputs: no replacement, no data lost");
-    const config = (run: MockRun) =>
+    const config = (run: TestedRun) =>
       (byName(run, "prosody-server").inputs.uploads as { content: string }[])[0]?.content ?? "";
     assert.notEqual(config(enterprise), config(personal), "the modules did change");
-    const mountsOf = (run: MockRun) => byName(run, "prosody-server").inputs.volumes;
+    const mountsOf = (run: TestedRun) => byName(run, "prosody-server").inputs.volumes;
     assert.deepEqual(mountsOf(enterprise), mountsOf(personal));
   });
 
@@ -221,7 +221,7 @@ describe("ProsodyStack under Pulumi mocks", function () {
       return { volume: server.dataVolume };
     });
     const children = run.resources.filter((resource) => resource.parent === "chat");
-    const viaRemote = (resource: RecordedResource) => resource.provider?.includes("pulumi:providers:docker::remote");
+    const viaRemote = (resource: TestedResource) => resource.provider?.includes("pulumi:providers:docker::remote");
     const dockerChildren = children.filter((resource) => resource.type.startsWith("docker:"));
     assert.ok(dockerChildren.length >= 5);
     for (const resource of dockerChildren) assert.ok(viaRemote(resource), `${resource.name} ignores the provider`);
@@ -234,9 +234,9 @@ describe("ProsodyStack under Pulumi mocks", function () {
     const badDomain = await expectResourceError(() => new ProsodyStack("chat", { domain: "Not A Domain" }));
     assert.match(badDomain, /domain \(given "Not A Domain"\): not a DNS host name\. Fix: /);
     const misplaced = await expectResourceError(
-      () => new ProsodyStack("chat", { domain: "example.org", existing: { clusterArn: "arn:aws:ecs:x" } }),
+      () => new ProsodyStack("chat", { domain: "example.org", existing: { aws: { clusterArn: "arn:aws:ecs:x" } } }),
     );
-    assert.match(misplaced, /existing\.clusterArn: only the aws platform uses existing resources.* Fix: remove/);
+    assert.match(misplaced, /existing\.aws: only the aws platform uses these resources.* Fix: remove existing\.aws/);
     const kubernetes = await expectResourceError(
       () => new ProsodyStack("chat", { domain: "example.org", platform: "kubernetes" }),
     );

@@ -4,8 +4,9 @@
  * container, with every key and secret kept secret.
  */
 import { strict as assert } from "node:assert";
-import type { MockRun, RecordedResource } from "../../components/mock-runtime";
+import type { TestedRun, TestedResource } from "../support/mock-stack";
 import { planDeployment } from "../../src/plan";
+import { GATEWAY_CONTAINER_PORT } from "../../src/containers/ports";
 import { renderArtifacts } from "../../src/render";
 import { stackSpec } from "../../src/schema/stack-file";
 import { byName, describeResources, devWith, runProgram } from "../support/mock-stack";
@@ -31,17 +32,17 @@ interface ContainerInputs {
   uploads: { file: string; content: string; owner?: string; group?: string; permissions?: string }[];
   volumes?: { volumeName: string; containerPath: string }[];
 }
-const clear = (resource: RecordedResource) => resource.clearInputs as unknown as ContainerInputs;
-const env = (resource: RecordedResource): Map<string, string> =>
+const clear = (resource: TestedResource) => resource.clearInputs as unknown as ContainerInputs;
+const env = (resource: TestedResource): Map<string, string> =>
   new Map(
     clear(resource).envs.map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
   );
-const plainEnv = (resource: RecordedResource) => JSON.stringify((resource.inputs as { envs?: unknown }).envs);
+const plainEnv = (resource: TestedResource) => JSON.stringify((resource.inputs as { envs?: unknown }).envs);
 
 describe("Docker platform: uploads to S3 through the gateway", function () {
   this.timeout(60000);
-  let externalRun: MockRun;
-  let minioRun: MockRun;
+  let externalRun: TestedRun;
+  let minioRun: TestedRun;
   before(async () => {
     externalRun = await runProgram(external);
     minioRun = await runProgram(minio);
@@ -66,9 +67,14 @@ describe("Docker platform: uploads to S3 through the gateway", function () {
     assert.equal(settings.get("S3_BUCKET"), "chat-files");
     assert.equal(settings.get("S3_ENDPOINT"), "http://s3.internal:9000");
     assert.equal(settings.get("S3_FORCE_PATH_STYLE"), "true");
-    assert.equal(settings.get("GATEWAY_PORT"), "5443");
+    // Inside its container the gateway listens on the unprivileged port; Docker publishes ports.uploadGateway to it.
+    assert.equal(settings.get("GATEWAY_PORT"), String(GATEWAY_CONTAINER_PORT));
     assert.equal(settings.get("GATEWAY_DOWNLOAD_MODE"), "redirect");
-    assert.equal(settings.get("GATEWAY_CREATE_BUCKET"), "false");
+    assert.equal(
+      settings.get("GATEWAY_CREATE_BUCKET"),
+      undefined,
+      "only a bucket on the stack's own server is created",
+    );
     assert.equal(settings.get("AWS_ACCESS_KEY_ID"), KEYS["prosody:s3AccessKeyId"]);
     assert.equal(settings.get("AWS_SECRET_ACCESS_KEY"), KEYS["prosody:s3SecretAccessKey"]);
     const prosody = byName(externalRun, "prosody-server");
@@ -85,7 +91,7 @@ describe("Docker platform: uploads to S3 through the gateway", function () {
     assert.ok(!env(prosody).has("AWS_SECRET_ACCESS_KEY"), "Prosody never gets the S3 keys");
     assert.deepEqual(
       clear(gateway).ports.map(({ internal, external, ip }) => [internal, external, ip]),
-      [[5443, 5443, "127.0.0.1"]],
+      [[GATEWAY_CONTAINER_PORT, 5443, "127.0.0.1"]],
     );
     const key = clear(gateway).uploads.find((upload) => upload.file === "/etc/upload-gateway/tls.key");
     assert.deepEqual([key?.owner, key?.group, key?.permissions], ["10001", "10001", "0600"]);
@@ -130,7 +136,7 @@ describe("Docker platform: uploads to S3 through the gateway", function () {
 
   it("keeps the uploads volume's URN and inputs when the tier changes", async () => {
     const enterprise = await runProgram(devWith({ ...minio.values, "prosody:tier": "enterprise" }));
-    const volume = (run: MockRun) => byName(run, "prosody-uploads");
+    const volume = (run: TestedRun) => byName(run, "prosody-uploads");
     assert.equal(volume(enterprise).urn, volume(minioRun).urn);
     assert.deepEqual(volume(enterprise).inputs, volume(minioRun).inputs);
   });

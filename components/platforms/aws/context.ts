@@ -1,18 +1,13 @@
-/** What every part of the AWS platform receives: the component's name, its parent and the plan. */
+/** What every part of the AWS platform receives: the component's name, its parent, the plan and the region. */
 import type * as pulumi from "@pulumi/pulumi";
-import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
-import { childName } from "../../naming";
+import { type ChildContext, child } from "../../naming";
 
-export interface AwsContext {
-  name: string;
-  parent: pulumi.ComponentResource;
-  plan: DeploymentPlan;
+export { child };
+
+export interface AwsContext extends ChildContext {
   /** the provider's region */
   region: pulumi.Output<string>;
 }
-
-/** `${name}-<part>`: the logical name of a child. */
-export const child = (context: AwsContext, part: string): string => childName(context.name, part);
 
 /** Tags on every taggable resource: find a stack's resources in the console and the bill. */
 export const tags = (context: AwsContext, part: string): Record<string, string> => ({

@@ -51,7 +51,7 @@ export function checkExisting(existing: ExistingAwsResources): Problem[] {
     for (const value of valuesOf(existing)) {
       if (typeof value !== "string" || format.test(value)) continue;
       problems.push({
-        field: `existing.${field}`,
+        field: `existing.aws.${field}`,
         value: JSON.stringify(value),
         message: "does not look like one",
         fix: `give the ID AWS shows, e.g. ${example}`,
@@ -62,7 +62,7 @@ export function checkExisting(existing: ExistingAwsResources): Problem[] {
     const subnets = existing.vpc?.[side];
     if (subnets !== undefined && subnets.length < 2) {
       problems.push({
-        field: `existing.vpc.${side}`,
+        field: `existing.aws.vpc.${side}`,
         value: JSON.stringify(subnets.length),
         message: "fewer than two subnets: the load balancer and the database need two zones",
         fix: "give one subnet in each of at least two availability zones",
@@ -80,9 +80,8 @@ const existingConfigSchema = z.strictObject({
   database: z.strictObject({ host: id, securityGroupId: id.optional() }).optional(),
 });
 
-/** The `prosody:existing` stack config: the same fields, as plain strings. */
-export function parseExistingConfig(value: unknown, prefix: string): ExistingAwsResources {
-  if (value === undefined) return {};
+/** The `prosody:existing.aws` stack config: the same fields, as plain strings. */
+export function parseExistingAwsConfig(value: unknown, prefix: string): ExistingAwsResources {
   const parsed = existingConfigSchema.safeParse(value);
   if (!parsed.success) {
     throw new ProblemError(problemsFromZod(parsed.error, value, prefix), "invalid stack config");

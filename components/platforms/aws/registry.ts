@@ -5,7 +5,8 @@
 import * as dockerBuild from "@pulumi/docker-build";
 import * as ecr from "@pulumi/aws/ecr";
 import * as pulumi from "@pulumi/pulumi";
-import { buildImage, gatewayImageBuild, type ImageBuild } from "../../images";
+import type { ContainerDescription } from "../../../src/containers/description";
+import { buildImage, IMAGE_PARTS } from "../../images";
 import { type AwsContext, child, tags } from "./context";
 
 export interface PushedImage {
@@ -40,9 +41,10 @@ export const LIFECYCLE_POLICY = {
   ],
 };
 
-/** One ECR repository and our image pushed to it; `part` is "image" (Prosody) or "gateway-image". */
-export function pushImage(context: AwsContext, part: string, build?: ImageBuild): PushedImage {
-  const { name, parent, plan } = context;
+/** One ECR repository and the container's image pushed to it. */
+export function pushImage(context: AwsContext, description: ContainerDescription<unknown>): PushedImage {
+  const { parent } = context;
+  const part = IMAGE_PARTS[description.name];
   const repository = new ecr.Repository(
     child(context, `${part}-repository`),
     {
@@ -62,32 +64,17 @@ export function pushImage(context: AwsContext, part: string, build?: ImageBuild)
     { parent },
   );
   const token = ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent });
-  const image = buildImage(
-    name,
-    parent,
-    plan,
-    {
-      load: false,
-      repository: repository.repositoryUrl,
-      registries: [
-        {
-          address: token.proxyEndpoint,
-          username: token.userName,
-          password: pulumi.secret(token.password),
-        },
-      ],
-      platforms: [dockerBuild.Platform.Linux_amd64],
-    },
-    build,
-    part,
-  );
+  const image = buildImage(context, description.image, part, {
+    load: false,
+    repository: repository.repositoryUrl,
+    registries: [
+      {
+        address: token.proxyEndpoint,
+        username: token.userName,
+        password: pulumi.secret(token.password),
+      },
+    ],
+    platforms: [dockerBuild.Platform.Linux_amd64],
+  });
   return { ref: image.ref, repositoryArn: repository.arn };
-}
-
-export function pushImages(context: AwsContext): { prosody: PushedImage; gateway?: PushedImage } {
-  const prosody = pushImage(context, "image");
-  const gateway = context.plan.uploads?.gateway
-    ? pushImage(context, "gateway-image", gatewayImageBuild(context.plan))
-    : undefined;
-  return { prosody, ...(gateway ? { gateway } : {}) };
 }

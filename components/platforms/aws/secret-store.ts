@@ -6,9 +6,11 @@
  */
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as pulumi from "@pulumi/pulumi";
-import type { SecretKey } from "../../../src/schema/pulumi-config";
-import type { StackCertificate } from "../../certificates/self-signed";
-import { SECRET_VARIABLES, secretsOf, type SecretReader, type StackSecrets } from "../../secrets";
+import type { ContainerDescription, ContainerFile } from "../../../src/containers/description";
+import { SECRET_RULES } from "../../../src/containers/secrets";
+import { SECRET_KEYS, type SecretKey } from "../../../src/schema/pulumi-config";
+import type { StackCertificate } from "../../certificates";
+import type { StackSecrets } from "../../secrets";
 import { type AwsContext, child, tags } from "./context";
 
 /** An ECS container's `secrets` entry. */
@@ -18,14 +20,19 @@ export interface ContainerSecret {
 }
 
 export interface SecretStore {
-  /** the ECS `secrets` of one program: its stack secrets, then the TLS pair under the given names */
-  containerSecrets(reader: SecretReader, tlsVariables: { certificate: string; key: string }): ContainerSecret[];
-  /** ARNs of the secrets one program reads: what its execution role may read, and nothing else */
-  arnsFor(reader: SecretReader): pulumi.Output<string>[];
+  /** the ECS `secrets` of one container: its stack secrets, then the halves of the TLS pair it reads */
+  containerSecrets(description: ContainerDescription<unknown>): ContainerSecret[];
+  /** ARNs of the secrets one container reads: what its execution role may read, and nothing else */
+  arnsFor(description: ContainerDescription<unknown>): pulumi.Output<string>[];
 }
 
 /** Deleted secrets can be restored for this long. */
 const RECOVERY_DAYS = 7;
+/** The TLS secret is one JSON document: a renewal replaces both halves in one version. */
+const TLS_JSON_KEYS: Record<NonNullable<ContainerFile["tls"]>, string> = {
+  certificate: "certificate",
+  key: "privateKey",
+};
 
 interface Stored {
   arn: pulumi.Output<string>;
@@ -54,29 +61,40 @@ const reference = ({ arn, versionId }: Stored, jsonKey = ""): pulumi.Output<stri
 export function secretStore(context: AwsContext, secrets: StackSecrets, certificate: StackCertificate): SecretStore {
   const { domain } = context.plan.spec;
   const stored = new Map<SecretKey, Stored>();
-  for (const key of Object.keys(SECRET_VARIABLES) as SecretKey[]) {
+  for (const key of SECRET_KEYS) {
     const value = secrets[key];
     if (value === undefined) continue;
-    stored.set(key, store(context, SECRET_VARIABLES[key].part, value, `ProsodyStack ${domain}: ${key}`));
+    stored.set(key, store(context, SECRET_RULES[key].part, value, `ProsodyStack ${domain}: ${key}`));
   }
   const tls = store(
     context,
     "tls",
-    pulumi.jsonStringify({ certificate: certificate.fullChainPem, privateKey: certificate.privateKeyPem }),
+    pulumi.jsonStringify({
+      [TLS_JSON_KEYS.certificate]: certificate.fullChainPem,
+      [TLS_JSON_KEYS.key]: certificate.privateKeyPem,
+    }),
     `ProsodyStack ${domain}: TLS certificate chain and key`,
   );
-  // The stored secrets one program reads, with the variable it reads each from.
-  const storedFor = (reader: SecretReader): [string, Stored][] =>
-    secretsOf(reader, secrets).flatMap(([variable, key]) => {
-      const entry = stored.get(key);
-      return entry ? [[variable, entry] as [string, Stored]] : [];
-    });
+  const storedOf = (key: SecretKey): Stored => {
+    const entry = stored.get(key);
+    if (!entry) throw new Error(`a container reads ${key}, which the stack does not hold`);
+    return entry;
+  };
+  const tlsFiles = (description: ContainerDescription<unknown>) => description.files.filter((file) => file.tls);
   return {
-    containerSecrets: (reader, tlsVariables) => [
-      ...storedFor(reader).map(([variable, entry]) => ({ name: variable, valueFrom: reference(entry) })),
-      { name: tlsVariables.certificate, valueFrom: reference(tls, "certificate") },
-      { name: tlsVariables.key, valueFrom: reference(tls, "privateKey") },
+    containerSecrets: (description) => [
+      ...Object.entries(description.secretEnvironment).map(([variable, key]) => ({
+        name: variable,
+        valueFrom: reference(storedOf(key)),
+      })),
+      ...tlsFiles(description).map((file) => ({
+        name: file.inlineVariable,
+        valueFrom: reference(tls, TLS_JSON_KEYS[file.tls ?? "certificate"]),
+      })),
     ],
-    arnsFor: (reader) => [...storedFor(reader).map(([, entry]) => entry.arn), tls.arn],
+    arnsFor: (description) => [
+      ...Object.values(description.secretEnvironment).map((key) => storedOf(key).arn),
+      ...(tlsFiles(description).length > 0 ? [tls.arn] : []),
+    ],
   };
 }

@@ -7,41 +7,15 @@
 import * as ec2 from "@pulumi/aws/ec2";
 import * as lb from "@pulumi/aws/lb";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
+import type { ContainerName } from "../../../src/containers/description";
+import { publicPorts } from "../../../src/containers/ports";
 import type { AwsNetwork } from "./network";
 import { type AwsContext, child, tags } from "./context";
 
-/** The gateway listens here inside its task: a port above 1023 needs no privilege, whatever the public port. */
-export const GATEWAY_CONTAINER_PORT = 8443;
-
 export type Service = "server" | "gateway";
 
-export interface PublicPort {
-  /** the listener's name in the plan, or "upload-gateway" */
-  name: string;
-  /** what clients connect to on the load balancer */
-  port: number;
-  /** what the task listens on */
-  containerPort: number;
-  service: Service;
-}
-
-/** Every port the load balancer opens: the plan's public listeners, and the gateway's. */
-export function publicPorts(plan: DeploymentPlan): PublicPort[] {
-  const ports: PublicPort[] = plan.listeners
-    .filter((listener) => listener.public)
-    .map((listener) => ({ name: listener.name, port: listener.port, containerPort: listener.port, service: "server" }));
-  const gateway = plan.uploads?.gateway;
-  if (gateway) {
-    ports.push({
-      name: "upload-gateway",
-      port: gateway.port,
-      containerPort: GATEWAY_CONTAINER_PORT,
-      service: "gateway",
-    });
-  }
-  return ports;
-}
+/** The service each container runs as. */
+const SERVICE_OF: Record<ContainerName, Service> = { prosody: "server", "upload-gateway": "gateway" };
 
 export interface Traffic {
   dnsName: pulumi.Output<string>;
@@ -57,7 +31,13 @@ const TCP_ANYWHERE = { protocol: "tcp", cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlock
 
 export function traffic(context: AwsContext, network: AwsNetwork): Traffic {
   const { parent, plan } = context;
-  const ports = publicPorts(plan);
+  // What clients connect to on the load balancer, and what the task listens on.
+  const ports = publicPorts(plan).map(({ container, name, port, publicPort }) => ({
+    name,
+    port: publicPort,
+    containerPort: port,
+    service: SERVICE_OF[container],
+  }));
   const opts = { parent };
   const lbGroup = new ec2.SecurityGroup(
     child(context, "lb-firewall"),

@@ -6,6 +6,7 @@
  */
 import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
+import { uploadsLifecycleRule } from "../../../src/common/s3";
 import { type AwsContext, child, tags } from "./context";
 
 export interface UploadBucket {
@@ -13,9 +14,6 @@ export interface UploadBucket {
   arn: pulumi.Output<string>;
   region: pulumi.Output<string>;
 }
-
-/** Abandoned multipart uploads (a cut connection) are cleaned up after this many days. */
-const ABORT_MULTIPART_DAYS = 1;
 
 /** Refuses every request that does not come over TLS. */
 export const tlsOnlyPolicy = (arn: pulumi.Input<string>): pulumi.Output<string> =>
@@ -78,17 +76,18 @@ export function uploadBucket(context: AwsContext): UploadBucket | undefined {
     // S3 refuses a bucket policy while the public access block is being written.
     { parent, dependsOn: [publicAccess] },
   );
+  const lifecycle = uploadsLifecycleRule(bucketPlan.expiryDays);
   new s3.BucketLifecycleConfiguration(
     part("expiry"),
     {
       bucket: bucket.id,
       rules: [
         {
-          id: "expire-uploads",
+          id: lifecycle.id,
           status: "Enabled",
           filter: {},
-          expiration: { days: bucketPlan.expiryDays },
-          abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_DAYS },
+          expiration: { days: lifecycle.expiryDays },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: lifecycle.abortIncompleteMultipartDays },
         },
       ],
     },

@@ -3,12 +3,16 @@
  * the inputs the component gives docker.Container (image, env, volumes, the
  * files it uploads with their owner and mode, the health check) are applied
  * the way Docker applies them, then the container runs with buildah. Named
- * volumes are host folders that outlive any one container, as in Docker.
+ * volumes are host folders that outlive any one container, as in Docker. The
+ * container shares the host's network, so a port published under another
+ * number is forwarded on loopback, as Docker's proxy does.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { connect, createServer, type Socket } from "node:net";
 import { dirname, join } from "node:path";
-import { GATEWAY_COMMAND, GATEWAY_IMAGE_USER, IMAGE_USER } from "../../../components/images";
+import { GATEWAY_COMMAND, GATEWAY_USER } from "../../../gateway/src/contract";
+import { PROSODY_USER } from "../../../src/containers/images";
 import { buildahRunArgs, IMAGE, STORAGE, listenerPid, waitForExit, waitForPort, waitForPortClosed } from "./prosody";
 
 export interface ContainerInputs {
@@ -32,14 +36,14 @@ export const PROSODY_IMAGE: ReplayedImage = {
   name: IMAGE,
   user: "prosody",
   entrypoint: ["/usr/local/bin/prosody-entrypoint"],
-  owner: IMAGE_USER,
+  owner: PROSODY_USER,
 };
 
 export const GATEWAY_IMAGE: ReplayedImage = {
   name: process.env.E2E_GATEWAY_IMAGE ?? "localhost/prosody-stack/upload-gateway:latest",
-  user: String(GATEWAY_IMAGE_USER.uid),
+  user: String(GATEWAY_USER.uid),
   entrypoint: GATEWAY_COMMAND,
-  owner: GATEWAY_IMAGE_USER,
+  owner: GATEWAY_USER,
 };
 
 export class ReplayedContainer {
@@ -47,6 +51,7 @@ export class ReplayedContainer {
   private readonly mounts: string[] = [];
   private child?: ChildProcess;
   private output = "";
+  private readonly forwarders: (() => Promise<void>)[] = [];
 
   /** `volumesRoot` holds one folder per named volume; `scratch` the files uploaded outside any volume. */
   constructor(
@@ -116,6 +121,9 @@ export class ReplayedContainer {
     child.stderr?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
     this.child = child;
     for (const port of ports) await waitForPort(port, 30_000, () => this.output);
+    for (const { internal, external } of this.inputs.ports ?? []) {
+      if (internal !== external) this.forwarders.push(await forward(external, internal));
+    }
   }
 
   log(): string {
@@ -124,6 +132,7 @@ export class ReplayedContainer {
 
   /** SIGTERM to the server, then waits until every published port is free and removes the container. */
   async remove(): Promise<void> {
+    for (const stop of this.forwarders.splice(0)) await stop();
     const ports = (this.inputs.ports ?? []).map((port) => port.internal);
     const [first] = ports;
     const pid = first === undefined ? undefined : listenerPid(first);
@@ -134,4 +143,30 @@ export class ReplayedContainer {
     }
     spawnSync("buildah", [...STORAGE, "rm", this.container], { stdio: "ignore" });
   }
+}
+
+/** Docker's port publishing on loopback: connections to `external` go to the container's `internal`; returns the stop. */
+function forward(external: number, internal: number): Promise<() => Promise<void>> {
+  const open = new Set<Socket>();
+  const server = createServer((incoming) => {
+    const outgoing = connect(internal, "127.0.0.1");
+    for (const socket of [incoming, outgoing]) {
+      open.add(socket);
+      socket.on("close", () => open.delete(socket));
+      socket.on("error", () => {
+        incoming.destroy();
+        outgoing.destroy();
+      });
+    }
+    incoming.pipe(outgoing).pipe(incoming);
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of open) socket.destroy();
+      server.close(() => resolve());
+    });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(external, "127.0.0.1", () => resolve(stop));
+  });
 }

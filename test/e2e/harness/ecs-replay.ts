@@ -6,7 +6,7 @@
  * health check. No volumes and no files: Fargate mounts none.
  */
 import { strict as assert } from "node:assert";
-import type { MockRun } from "../../../components/mock-runtime";
+import type { TestedRun } from "../../support/mock-stack";
 import type { ContainerInputs } from "./docker-replay";
 
 interface EcsContainer {
@@ -17,7 +17,7 @@ interface EcsContainer {
 }
 
 /** `arn:json-key:version-stage:version-id` → the value that version holds under that key. */
-function resolveSecret(run: MockRun, valueFrom: string): string {
+function resolveSecret(run: TestedRun, valueFrom: string): string {
   const parts = valueFrom.split(":");
   const [jsonKey = "", , versionId = ""] = parts.slice(-3);
   const arn = parts.slice(0, -3).join(":");
@@ -29,7 +29,7 @@ function resolveSecret(run: MockRun, valueFrom: string): string {
   return jsonKey === "" ? text : String((JSON.parse(text) as Record<string, unknown>)[jsonKey]);
 }
 
-export function ecsContainerInputs(run: MockRun, taskName: string): ContainerInputs {
+export function ecsContainerInputs(run: TestedRun, taskName: string): ContainerInputs {
   const task = run.resources.find((resource) => resource.name === taskName);
   assert.ok(task, `the run has no ${taskName}`);
   const [container] = JSON.parse(String(task.clearInputs.containerDefinitions)) as EcsContainer[];

@@ -1,0 +1,42 @@
+/**
+ * Publishing the plan's DNS records, chosen by dns.provider, whatever the
+ * platform. A provider also answers the ACME DNS-01 challenge in its zone.
+ * With "none" the records are only outputs (dnsRecords, zoneFile).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { Problem } from "../../src/common/problems";
+import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import type { AcmeChallenge } from "../certificates";
+import type { ChildContext } from "../naming";
+import type { ExistingResources } from "../platforms/existing";
+
+/** Where the address records point, as the platform knows it once it is deployed. */
+export interface AddressTarget {
+  /** a load balancer the records alias (its addresses change; an alias follows them) */
+  alias?: { dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string> };
+}
+
+/** The zone a provider publishes in, for one stack. */
+export interface DnsZone {
+  acmeChallenge: AcmeChallenge;
+  publish(target: AddressTarget): void;
+}
+
+export interface DnsProvider {
+  /** what the plan must hold for this provider, as problems naming the field */
+  check(plan: DeploymentPlan): Problem[];
+  zone(context: ChildContext, existing: ExistingResources): DnsZone;
+}
+
+type ProviderName = DeploymentPlan["spec"]["dns"]["provider"];
+
+/** Each provider's module, loaded only when a stack chooses it; "none" publishes nothing. */
+const PROVIDERS: Record<ProviderName, (() => DnsProvider) | undefined> = {
+  none: undefined,
+  route53: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load (a Docker user never loads @pulumi/aws)
+    return (require("./route53") as typeof import("./route53")).route53;
+  },
+};
+
+export const dnsProvider = (plan: DeploymentPlan): DnsProvider | undefined => PROVIDERS[plan.spec.dns.provider]?.();

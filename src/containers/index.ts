@@ -1,0 +1,6 @@
+export * from "./description";
+export * from "./gateway";
+export * from "./images";
+export * from "./ports";
+export * from "./prosody";
+export * from "./secrets";

@@ -1,0 +1,90 @@
+/** Everything the Prosody container needs, from the plan and the values only a deployment knows. */
+import type { DeploymentPlan } from "../plan/plan-deployment";
+import { ENV } from "../plan/plan-deployment";
+import { renderProsodyConfig } from "../render/prosody-config";
+import type { CertificatePair, ContainerDescription, ContainerVolume, HealthCheck } from "./description";
+import { imageBuild, PROSODY_CONFIG_FILE, PROSODY_HEALTH_COMMAND, PROSODY_USER, PROSODY_VARIABLES } from "./images";
+import { prosodyPorts } from "./ports";
+import { prosodySecretEnvironment } from "./secrets";
+
+/** The timing image/Dockerfile's HEALTHCHECK declares. */
+export const PROSODY_HEALTH: HealthCheck = {
+  command: PROSODY_HEALTH_COMMAND,
+  intervalSeconds: 30,
+  timeoutSeconds: 5,
+  startSeconds: 20,
+  retries: 3,
+};
+
+export interface ProsodyInputs<T> {
+  certificate: CertificatePair<T>;
+  /** where Prosody reaches PostgreSQL; required when the plan stores in PostgreSQL */
+  databaseHost?: string | T;
+}
+
+/** Prosody finds a certificate by the names in it: one <domain>.crt/.key pair serves every host. */
+export const certificateFileStem = (plan: DeploymentPlan): string => plan.spec.domain;
+
+export function describeProsody<T>(plan: DeploymentPlan, inputs: ProsodyInputs<T>): ContainerDescription<T> {
+  const { spec } = plan;
+  const certificateFile = (extension: string): string =>
+    `${spec.paths.certificates}/${certificateFileStem(plan)}.${extension}`;
+  const environment: Record<string, string | T> = { [PROSODY_VARIABLES.healthPort]: String(spec.ports.c2s) };
+  if (plan.storage.kind === "postgresql") {
+    if (inputs.databaseHost === undefined) throw new Error("describeProsody: PostgreSQL storage needs a database host");
+    environment[ENV.databaseHost] = inputs.databaseHost;
+  }
+  return {
+    name: "prosody",
+    image: imageBuild(plan),
+    user: PROSODY_USER,
+    environment,
+    secretEnvironment: prosodySecretEnvironment(plan),
+    files: [
+      {
+        path: PROSODY_CONFIG_FILE,
+        content: renderProsodyConfig(plan),
+        mode: "0644",
+        secret: false,
+        inlineVariable: PROSODY_VARIABLES.configText,
+      },
+      {
+        path: certificateFile("crt"),
+        content: inputs.certificate.chain,
+        owner: PROSODY_USER,
+        mode: "0644",
+        secret: false,
+        tls: "certificate",
+        inlineVariable: PROSODY_VARIABLES.certificate,
+      },
+      {
+        path: certificateFile("key"),
+        content: inputs.certificate.key,
+        owner: PROSODY_USER,
+        mode: "0600",
+        secret: true,
+        tls: "key",
+        inlineVariable: PROSODY_VARIABLES.key,
+      },
+    ],
+    inlineFilesEnvironment: {
+      [PROSODY_VARIABLES.fileStem]: certificateFileStem(plan),
+      [PROSODY_VARIABLES.certificatesFolder]: spec.paths.certificates,
+    },
+    volumes: prosodyVolumes(plan),
+    ports: prosodyPorts(plan),
+    health: PROSODY_HEALTH,
+    // The entrypoint writes the configuration and the certificate where platforms cannot mount them.
+    readOnlyRootFilesystem: false,
+  };
+}
+
+function prosodyVolumes(plan: DeploymentPlan): ContainerVolume[] {
+  const { paths } = plan.spec;
+  return [
+    { name: "data", path: paths.data, holdsData: true },
+    // Mounted where http_file_share writes: the upload host's folder inside the data folder.
+    ...(plan.uploads?.folder ? [{ name: "uploads" as const, path: plan.uploads.folder, holdsData: true }] : []),
+    { name: "certificates", path: paths.certificates, holdsData: false },
+  ];
+}
