@@ -5,7 +5,7 @@
  * the stability profile and the XEP-0479 report. Pure: same spec, same plan.
  */
 import type { ComponentKind } from "../catalog";
-import { type DeploymentSpec } from "../schema/deployment-spec";
+import { DAILY_QUOTA_FILES, type DeploymentSpec } from "../schema/deployment-spec";
 import { type Problem, ProblemError } from "../common/problems";
 import { planDns, type DnsPlan } from "./dns";
 import { PLATFORM_CAPABILITIES } from "./platform-capabilities";
@@ -251,7 +251,7 @@ function planUploads(spec: DeploymentSpec, host: string): UploadPlan {
   const base = {
     host,
     sizeLimit: spec.upload.sizeLimit,
-    dailyQuota: spec.upload.dailyQuota ?? spec.upload.sizeLimit * 10,
+    dailyQuota: spec.upload.dailyQuota ?? spec.upload.sizeLimit * DAILY_QUOTA_FILES,
     expiresAfter: spec.upload.expiresAfter,
   };
   if (spec.uploads === "volume") {

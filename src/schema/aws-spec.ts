@@ -36,78 +36,63 @@ const fargateCpu = z.union([z.literal(256), z.literal(512), z.literal(1024), z.l
 });
 const memory = z.number().int().min(512).max(30720);
 
+/** A Fargate task size; the defaults differ per task (aws.server, aws.gateway). */
 const taskSize = (cpu: 256 | 512, mib: number) =>
   z
     .strictObject({
-      /** CPU units of the task (1024 = one vCPU). */
+      /** CPU units of the task (1024 = one vCPU). Default 512 for the server, 256 for the gateway. */
       cpu: fargateCpu.default(cpu),
-      /** Memory of the task in MiB; Fargate allows only certain sizes per CPU size. */
+      /** Memory of the task in MiB; Fargate allows only certain sizes per CPU size. Default 1024 for the server, 512 for the gateway. */
       memory: memory.default(mib),
     })
-    .default({ cpu, memory: mib });
-
-const DATABASE_DEFAULTS = {
-  instanceClass: "db.t4g.micro",
-  storageGb: 20,
-  maxStorageGb: 100,
-  engineVersion: "17",
-  multiAz: false,
-  backupRetentionDays: 7,
-};
+    .prefault({});
 
 export const awsSpecSchema = z
   .strictObject({
-    /** Availability zones a new VPC spans: its public and private subnets, and the database's standby. */
+    /** Availability zones a new VPC spans: its public and private subnets, and the database's standby (2 or 3). Default 2. */
     zones: z.number().int().min(2).max(3).default(2),
-    /** Address range of a new VPC (IPv4, /16 to /24). */
+    /** Address range of a new VPC (IPv4, /16 to /24). Default "10.0.0.0/16". */
     vpcCidr: z
       .string()
       .regex(IPV4_CIDR, { error: rule("not an IPv4 range of /16 to /24", 'write e.g. "10.0.0.0/16"') })
       .default("10.0.0.0/16"),
-    /** NAT gateways of a new VPC: "single" (cheapest) or "per-zone" (outbound traffic survives a zone outage). */
+    /** NAT gateways of a new VPC: "single" (cheapest) or "per-zone" (outbound traffic survives a zone outage). Default "single". */
     natGateways: z.enum(["single", "per-zone"]).default("single"),
-    /** The Prosody task's size. */
+    /** The Prosody task's size. Default 512 CPU units, 1024 MiB. */
     server: taskSize(512, 1024),
-    /** The upload gateway's task size. */
+    /** The upload gateway's task size. Default 256 CPU units, 512 MiB. */
     gateway: taskSize(256, 512),
-    /** Days CloudWatch keeps the containers' logs. */
+    /** Days CloudWatch keeps the containers' logs. Default 30. */
     logRetentionDays: z
       .number()
       .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
         error: rule("not a CloudWatch retention period", `use one of ${LOG_RETENTION_DAYS.join(", ")}`),
       })
       .default(30),
+    /** The RDS PostgreSQL instance. */
     database: z
       .strictObject({
-        /** RDS instance class. */
+        /** RDS instance class. Default "db.t4g.micro". */
         instanceClass: z
           .string()
           .regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, {
             error: rule("not an RDS instance class", 'write e.g. "db.t4g.micro"'),
           })
           .default("db.t4g.micro"),
-        /** Allocated storage in GiB. */
+        /** Allocated storage in GiB. Default 20. */
         storageGb: z.number().int().min(20).max(65536).default(20),
-        /** RDS grows the storage up to this many GiB when it fills. */
+        /** RDS grows the storage up to this many GiB when it fills. Default 100. */
         maxStorageGb: z.number().int().min(20).max(65536).default(100),
-        /** PostgreSQL major version; RDS applies minor versions in the maintenance window. */
+        /** PostgreSQL major version; RDS applies minor versions in the maintenance window. Default "17". */
         engineVersion: z
           .string()
           .regex(/^1[4-9]$/, { error: rule("not a PostgreSQL major version RDS offers", 'write e.g. "17"') })
           .default("17"),
-        /** A standby in a second zone that RDS fails over to (doubles the database's cost). */
+        /** A standby in a second zone that RDS fails over to (doubles the database's cost). Default false. */
         multiAz: z.boolean().default(false),
-        /** Days of automatic backups (point-in-time recovery) RDS keeps. */
+        /** Days of automatic backups (point-in-time recovery) RDS keeps (1 to 35). Default 7. */
         backupRetentionDays: z.number().int().min(1).max(35).default(7),
       })
-      .default(DATABASE_DEFAULTS),
+      .prefault({}),
   })
-  .default({
-    zones: 2,
-    vpcCidr: "10.0.0.0/16",
-    natGateways: "single",
-    server: { cpu: 512, memory: 1024 },
-    gateway: { cpu: 256, memory: 512 },
-    logRetentionDays: 30,
-    database: DATABASE_DEFAULTS,
-  });
+  .prefault({});

@@ -24,20 +24,20 @@ const toggleFields = Object.fromEntries(TOGGLES.map((toggle) => [toggle, z.boole
 >;
 
 export const modulesSpecSchema = z.strictObject({
-  /** Prosody release the server runs: "13" (default, our image) or "0.12" (Debian bookworm). */
+  /** Prosody release the server runs: "13" (our image) or "0.12" (Debian bookworm). Default "13". */
   prosodyVersion: z.enum(PROSODY_VERSIONS).default("13"),
-  /** Module tier: "personal" (default), "community" or "enterprise". */
+  /** Module tier: "personal", "community" or "enterprise". Default "personal". */
   tier: z.enum(TIERS).default("personal"),
-  /** Per-toggle overrides of the tier's defaults (security, modern, http, admin, beta, alpha). */
-  features: z.strictObject(toggleFields).default({}),
+  /** Per-toggle overrides of the tier's defaults (security, modern, http, admin, beta, alpha). Default: the tier's. */
+  features: z.strictObject(toggleFields).prefault({}),
   modules: z
     .strictObject({
-      /** Modules to add, as `name` or `name@placement`. Beta and alpha modules named here are allowed with a warning. */
+      /** Modules to add, as `name` or `name@placement`. Beta and alpha modules named here are allowed with a warning. Default none. */
       add: z.array(moduleReference).default([]),
-      /** Modules to remove from what the tier and toggles bring. Autoloaded ones go to modules_disabled. */
+      /** Modules to remove from what the tier and toggles bring. Autoloaded ones go to modules_disabled. Default none. */
       remove: z.array(moduleName).default([]),
     })
-    .default({ add: [], remove: [] }),
+    .prefault({}),
 });
 
 export type ModulesSpecInput = z.input<typeof modulesSpecSchema>;

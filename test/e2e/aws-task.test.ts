@@ -13,6 +13,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestedRun, runTested } from "../support/mock-stack";
+import { GATEWAY_CONTAINER_PORT } from "../../src/containers/ports";
 import { planDeployment } from "../../src/plan";
 import program from "../../program";
 import { type StackConfig, stackSpec } from "../../src/schema/stack-file";
@@ -135,7 +136,7 @@ describe("the AWS platform's Fargate tasks, started from their task definitions 
     const health = await gateway.healthcheck();
     assert.equal(health.code, 0, `${health.output}\n${gateway.log()}`);
     // The container port; on AWS the load balancer maps ports.uploadGateway (443) to it.
-    const response = await fetchLoopback(`https://share.localhost:8443/health`);
+    const response = await fetchLoopback(`https://share.localhost:${GATEWAY_CONTAINER_PORT}/health`);
     assert.equal(response.status, 200, response.body.toString());
   });
 });
