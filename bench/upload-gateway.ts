@@ -15,7 +15,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GATEWAY_VARIABLES as V } from "../gateway/src/contract";
 import { createS3Client } from "../gateway/src/s3";
 import { signUploadToken, slotClaims } from "../test/support/upload-token";
 
@@ -25,6 +26,8 @@ const SECRET = "bench-upload-secret-0123456789";
 const BUCKET = "bench";
 const S3_PORT = 25590;
 const GATEWAY_PORT = 25591;
+const S3_ENDPOINT = `http://127.0.0.1:${S3_PORT}`;
+const GATEWAY_URL = `http://127.0.0.1:${GATEWAY_PORT}`;
 const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 const SIZES: [bytes: number, files: number][] = [
   [1 * MiB, 16],
@@ -77,100 +80,119 @@ const rate = (bytes: number, seconds: number): number => bytes / MiB / seconds;
 const peakRss = (pid: number): number =>
   Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
+/** s3rver and the gateway's production bundle, each in its own process on loopback. */
+async function startServers(directory: string, children: ChildProcess[]): Promise<ChildProcess> {
+  children.push(
+    await startProcess(
+      join(ROOT, "node_modules", ".bin", "s3rver"),
+      ["-d", directory, "-a", "127.0.0.1", "-p", String(S3_PORT), "--configure-bucket", BUCKET],
+      {},
+      /listening|S3rver/i,
+    ),
+  );
+  const gateway = await startProcess(
+    process.execPath,
+    [join(ROOT, "gateway", "dist", "gateway.js")],
+    {
+      [V.bucket]: BUCKET,
+      [V.endpoint]: S3_ENDPOINT,
+      [V.forcePathStyle]: "true",
+      [V.secret]: SECRET,
+      [V.port]: String(GATEWAY_PORT),
+      [V.host]: "127.0.0.1",
+      [V.downloadMode]: "stream",
+      [V.accessKeyId]: CREDENTIALS.accessKeyId,
+      [V.secretAccessKey]: CREDENTIALS.secretAccessKey,
+      NODE_NO_WARNINGS: "1",
+    },
+    /listening/,
+  );
+  children.push(gateway);
+  return gateway;
+}
+
+interface Rates {
+  putDirect: number;
+  putGateway: number;
+  getDirect: number;
+  getGateway: number;
+}
+
+let slot = 0;
+
+/** One round: the same bodies straight to S3 and through the gateway, up and down; MB/s each way. */
+async function round(s3: S3Client, bodies: readonly Buffer[], size: number): Promise<Rates> {
+  const keys = bodies.map(() => ({ direct: `direct-${++slot}/file.bin`, gateway: `bench${++slot}/file.bin` }));
+  const total = size * bodies.length;
+  const putDirect = await time(async () => {
+    for (const [index, body] of bodies.entries()) {
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: keys[index]!.direct, Body: body }));
+    }
+  });
+  const putGateway = await time(async () => {
+    for (const [index, body] of bodies.entries()) {
+      const [slotId, filename] = keys[index]!.gateway.split("/") as [string, string];
+      const token = signUploadToken(SECRET, slotClaims(slotId, filename, body.length));
+      const answer = await exchange(
+        "PUT",
+        `${GATEWAY_URL}/${keys[index]!.gateway}`,
+        {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/octet-stream",
+          "content-length": String(body.length),
+        },
+        body,
+      );
+      if (answer.status !== 201) throw new Error(`gateway PUT answered ${answer.status}`);
+    }
+  });
+  const getDirect = await time(async () => {
+    for (const key of keys) {
+      const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key.direct }));
+      const bytes = (await object.Body?.transformToByteArray())?.length ?? 0;
+      if (bytes !== size) throw new Error(`direct GET returned ${bytes} bytes`);
+    }
+  });
+  const getGateway = await time(async () => {
+    for (const key of keys) {
+      const answer = await exchange("GET", `${GATEWAY_URL}/${key.gateway}`, {});
+      if (answer.bytes !== size) throw new Error(`gateway GET returned ${answer.bytes} bytes`);
+    }
+  });
+  return {
+    putDirect: rate(total, putDirect),
+    putGateway: rate(total, putGateway),
+    getDirect: rate(total, getDirect),
+    getGateway: rate(total, getGateway),
+  };
+}
+
+function row(size: number, files: number, best: Rates, rssMiB: number): string {
+  const mbs = (value: number) => `${value.toFixed(1).padStart(7)} MB/s`;
+  const ratio = (of: number, to: number) => (of / to).toFixed(2).padStart(5);
+  return (
+    `${`${size / MiB} MiB`.padEnd(9)} ${String(files).padStart(5)} ${mbs(best.putDirect)} ${mbs(best.putGateway)}  ` +
+    `${ratio(best.putGateway, best.putDirect)}  ${mbs(best.getDirect)} ${mbs(best.getGateway)}  ` +
+    `${ratio(best.getGateway, best.getDirect)}  ${rssMiB.toFixed(0).padStart(5)} MiB`
+  );
+}
+
 async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), "bench-s3-"));
   const children: ChildProcess[] = [];
   try {
-    children.push(
-      await startProcess(
-        join(ROOT, "node_modules", ".bin", "s3rver"),
-        ["-d", directory, "-a", "127.0.0.1", "-p", String(S3_PORT), "--configure-bucket", BUCKET],
-        {},
-        /listening|S3rver/i,
-      ),
-    );
-    const endpoint = `http://127.0.0.1:${S3_PORT}`;
-    const gateway = await startProcess(
-      process.execPath,
-      [join(ROOT, "gateway", "dist", "gateway.js")],
-      {
-        S3_BUCKET: BUCKET,
-        S3_ENDPOINT: endpoint,
-        S3_FORCE_PATH_STYLE: "true",
-        GATEWAY_SECRET: SECRET,
-        GATEWAY_PORT: String(GATEWAY_PORT),
-        GATEWAY_HOST: "127.0.0.1",
-        GATEWAY_DOWNLOAD_MODE: "stream",
-        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-        NODE_NO_WARNINGS: "1",
-      },
-      /listening/,
-    );
-    children.push(gateway);
-    const s3 = createS3Client({ region: "us-east-1", endpoint, forcePathStyle: true }, CREDENTIALS);
-    const gatewayUrl = `http://127.0.0.1:${GATEWAY_PORT}`;
-    let slot = 0;
-
+    const gateway = await startServers(directory, children);
+    const s3 = createS3Client({ region: "us-east-1", endpoint: S3_ENDPOINT, forcePathStyle: true }, CREDENTIALS);
     console.log(`upload gateway vs direct S3 (s3rver on loopback), ${ROUNDS} round(s) per size, best round shown`);
     console.log("size      files  PUT direct  PUT gateway  ratio   GET direct  GET gateway  ratio  gateway peak RSS");
     for (const [size, files] of SIZES) {
       const bodies = Array.from({ length: files }, () => randomBytes(size));
-      const best = { putDirect: 0, putGateway: 0, getDirect: 0, getGateway: 0 };
-      for (let round = 0; round < ROUNDS; round++) {
-        const keys: { direct: string; gateway: string }[] = bodies.map(() => ({
-          direct: `direct-${++slot}/file.bin`,
-          gateway: `bench${++slot}/file.bin`,
-        }));
-        const total = size * files;
-        const putDirect = await time(async () => {
-          for (const [index, body] of bodies.entries()) {
-            await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: keys[index]!.direct, Body: body }));
-          }
-        });
-        const putGateway = await time(async () => {
-          for (const [index, body] of bodies.entries()) {
-            const [slotId, filename] = keys[index]!.gateway.split("/") as [string, string];
-            const token = signUploadToken(SECRET, slotClaims(slotId, filename, body.length));
-            const answer = await exchange(
-              "PUT",
-              `${gatewayUrl}/${keys[index]!.gateway}`,
-              {
-                authorization: `Bearer ${token}`,
-                "content-type": "application/octet-stream",
-                "content-length": String(body.length),
-              },
-              body,
-            );
-            if (answer.status !== 201) throw new Error(`gateway PUT answered ${answer.status}`);
-          }
-        });
-        const getDirect = await time(async () => {
-          for (const key of keys) {
-            const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key.direct }));
-            const bytes = (await object.Body?.transformToByteArray())?.length ?? 0;
-            if (bytes !== size) throw new Error(`direct GET returned ${bytes} bytes`);
-          }
-        });
-        const getGateway = await time(async () => {
-          for (const key of keys) {
-            const answer = await exchange("GET", `${gatewayUrl}/${key.gateway}`, {});
-            if (answer.bytes !== size) throw new Error(`gateway GET returned ${answer.bytes} bytes`);
-          }
-        });
-        best.putDirect = Math.max(best.putDirect, rate(total, putDirect));
-        best.putGateway = Math.max(best.putGateway, rate(total, putGateway));
-        best.getDirect = Math.max(best.getDirect, rate(total, getDirect));
-        best.getGateway = Math.max(best.getGateway, rate(total, getGateway));
+      const best: Rates = { putDirect: 0, putGateway: 0, getDirect: 0, getGateway: 0 };
+      for (let count = 0; count < ROUNDS; count++) {
+        const rates = await round(s3, bodies, size);
+        for (const key of Object.keys(best) as (keyof Rates)[]) best[key] = Math.max(best[key], rates[key]);
       }
-      const mbs = (value: number) => `${value.toFixed(1).padStart(7)} MB/s`;
-      console.log(
-        `${`${size / MiB} MiB`.padEnd(9)} ${String(files).padStart(5)} ${mbs(best.putDirect)} ${mbs(best.putGateway)}  ` +
-          `${(best.putGateway / best.putDirect).toFixed(2).padStart(5)}  ${mbs(best.getDirect)} ${mbs(best.getGateway)}  ` +
-          `${(best.getGateway / best.getDirect).toFixed(2).padStart(5)}  ${peakRss(gateway.pid ?? 0)
-            .toFixed(0)
-            .padStart(5)} MiB`,
-      );
+      console.log(row(size, files, best, peakRss(gateway.pid ?? 0)));
     }
     s3.destroy();
   } finally {

@@ -35,27 +35,46 @@ export function database(
 ): Database | undefined {
   const { parent, plan } = context;
   if (plan.storage.kind !== "postgresql") return undefined;
-  const { port, database: databaseName, user } = plan.storage;
-  if (existing.database) {
-    const { host, securityGroupId } = existing.database;
-    if (securityGroupId !== undefined) {
-      new ec2.SecurityGroupRule(
-        child(context, "database-access"),
-        {
-          type: "ingress",
-          securityGroupId,
-          sourceSecurityGroupId: serverGroup.id,
-          protocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          description: `Prosody ${plan.spec.domain}`,
-        },
-        { parent },
-      );
-    }
-    return { host: pulumi.output(host) };
-  }
+  if (existing.database) return yourDatabase(context, existing.database, plan.storage.port, serverGroup);
   if (!password) throw new pulumi.ResourceError("storage: PostgreSQL needs a database password", parent);
+  return { host: rdsInstance(context, network, serverGroup, password).address };
+}
+
+/** The caller's PostgreSQL server: its security group (when given) lets Prosody's task in. */
+function yourDatabase(
+  context: AwsContext,
+  given: NonNullable<ExistingAwsResources["database"]>,
+  port: number,
+  serverGroup: ec2.SecurityGroup,
+): Database {
+  const { host, securityGroupId } = given;
+  if (securityGroupId !== undefined) {
+    new ec2.SecurityGroupRule(
+      child(context, "database-access"),
+      {
+        type: "ingress",
+        securityGroupId,
+        sourceSecurityGroupId: serverGroup.id,
+        protocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        description: `Prosody ${context.plan.spec.domain}`,
+      },
+      { parent: context.parent },
+    );
+  }
+  return { host: pulumi.output(host) };
+}
+
+function rdsInstance(
+  context: AwsContext,
+  network: AwsNetwork,
+  serverGroup: ec2.SecurityGroup,
+  password: pulumi.Output<string>,
+): rds.Instance {
+  const { parent, plan } = context;
+  if (plan.storage.kind !== "postgresql") throw new Error("rdsInstance: the plan does not store in PostgreSQL");
+  const { port, database: databaseName, user } = plan.storage;
   const { spec } = plan;
   const settings = spec.aws.database;
   const safety = DATABASE_SAFETY[spec.tier];
@@ -78,7 +97,7 @@ export function database(
     },
     opts,
   );
-  const instance = new rds.Instance(
+  return new rds.Instance(
     child(context, "database"),
     {
       engine: "postgres",
@@ -111,7 +130,6 @@ export function database(
     },
     { parent, protect: spec.protectData },
   );
-  return { host: instance.address };
 }
 
 /** The final snapshot's name: letters, digits and single hyphens, as RDS wants. */

@@ -34,21 +34,9 @@ export function subnetRanges(vpcCidr: string, zones: number): { public: string[]
 }
 
 export function awsNetwork(context: AwsContext, existing: ExistingAwsResources): AwsNetwork {
-  const { parent, plan } = context;
-  if (existing.vpc) {
-    const { vpcId, publicSubnetIds, privateSubnetIds } = existing.vpc;
-    const vpc = ec2.getVpcOutput({ id: vpcId }, { parent });
-    return {
-      vpcId: pulumi.output(vpcId),
-      cidrBlock: vpc.cidrBlock,
-      publicSubnetIds: publicSubnetIds.map((id) => pulumi.output(id)),
-      privateSubnetIds: privateSubnetIds.map((id) => pulumi.output(id)),
-    };
-  }
-  const { zones, vpcCidr, natGateways } = plan.spec.aws;
-  const ranges = subnetRanges(vpcCidr, zones);
-  const zoneNames = getAvailabilityZonesOutput({ state: "available" }, { parent }).names;
-  const opts = { parent };
+  if (existing.vpc) return existingNetwork(context, existing.vpc);
+  const { zones, vpcCidr } = context.plan.spec.aws;
+  const opts = { parent: context.parent };
   const vpc = new ec2.Vpc(
     child(context, "vpc"),
     { cidrBlock: vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags(context, "vpc") },
@@ -59,72 +47,27 @@ export function awsNetwork(context: AwsContext, existing: ExistingAwsResources):
     { vpcId: vpc.id, tags: tags(context, "internet") },
     opts,
   );
-  const publicRoutes = new ec2.RouteTable(
-    child(context, "public-routes"),
-    {
-      vpcId: vpc.id,
-      routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internet.id }],
-      tags: tags(context, "public-routes"),
-    },
-    opts,
-  );
-  const subnet = (side: "public" | "private", zone: number): ec2.Subnet =>
-    new ec2.Subnet(
-      child(context, `${side}-${zone + 1}`),
-      {
-        vpcId: vpc.id,
-        cidrBlock: ranges[side][zone] ?? "",
-        availabilityZone: zoneNames.apply((names) => names[zone] ?? ""),
-        mapPublicIpOnLaunch: false,
-        tags: tags(context, `${side}-${zone + 1}`),
-      },
-      opts,
+  const ranges = subnetRanges(vpcCidr, zones);
+  const zoneNames = getAvailabilityZonesOutput({ state: "available" }, opts).names;
+  const subnets = (side: "public" | "private"): ec2.Subnet[] =>
+    [...Array(zones).keys()].map(
+      (zone) =>
+        new ec2.Subnet(
+          child(context, `${side}-${zone + 1}`),
+          {
+            vpcId: vpc.id,
+            cidrBlock: ranges[side][zone] ?? "",
+            availabilityZone: zoneNames.apply((names) => names[zone] ?? ""),
+            mapPublicIpOnLaunch: false,
+            tags: tags(context, `${side}-${zone + 1}`),
+          },
+          opts,
+        ),
     );
-  const zoneIndexes = [...Array(zones).keys()];
-  const publicSubnets = zoneIndexes.map((zone) => subnet("public", zone));
-  const privateSubnets = zoneIndexes.map((zone) => subnet("private", zone));
-  publicSubnets.forEach(
-    (publicSubnet, zone) =>
-      new ec2.RouteTableAssociation(
-        child(context, `public-${zone + 1}-association`),
-        { subnetId: publicSubnet.id, routeTableId: publicRoutes.id },
-        opts,
-      ),
-  );
-
-  const natZones = natGateways === "per-zone" ? zoneIndexes : [0];
-  const nats = natZones.map((zone) => {
-    const address = new ec2.Eip(
-      child(context, `nat-${zone + 1}-address`),
-      { domain: "vpc", tags: tags(context, `nat-${zone + 1}-address`) },
-      opts,
-    );
-    return new ec2.NatGateway(
-      child(context, `nat-${zone + 1}`),
-      { allocationId: address.id, subnetId: publicSubnets[zone]?.id ?? "", tags: tags(context, `nat-${zone + 1}`) },
-      { parent, dependsOn: [internet] },
-    );
-  });
-  const privateRoutes = natZones.map(
-    (zone, index) =>
-      new ec2.RouteTable(
-        child(context, `private-${zone + 1}-routes`),
-        {
-          vpcId: vpc.id,
-          routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[index]?.id }],
-          tags: tags(context, `private-${zone + 1}-routes`),
-        },
-        opts,
-      ),
-  );
-  privateSubnets.forEach((privateSubnet, zone) => {
-    const routes = privateRoutes[natGateways === "per-zone" ? zone : 0];
-    new ec2.RouteTableAssociation(
-      child(context, `private-${zone + 1}-association`),
-      { subnetId: privateSubnet.id, routeTableId: routes?.id ?? "" },
-      opts,
-    );
-  });
+  const publicSubnets = subnets("public");
+  const privateSubnets = subnets("private");
+  routePublicSubnets(context, vpc, internet, publicSubnets);
+  const privateRoutes = routePrivateSubnets(context, vpc, internet, publicSubnets, privateSubnets);
   new ec2.VpcEndpoint(
     child(context, "s3-endpoint"),
     {
@@ -139,7 +82,88 @@ export function awsNetwork(context: AwsContext, existing: ExistingAwsResources):
   return {
     vpcId: vpc.id,
     cidrBlock: vpc.cidrBlock,
-    publicSubnetIds: publicSubnets.map((publicSubnet) => publicSubnet.id),
-    privateSubnetIds: privateSubnets.map((privateSubnet) => privateSubnet.id),
+    publicSubnetIds: publicSubnets.map((subnet) => subnet.id),
+    privateSubnetIds: privateSubnets.map((subnet) => subnet.id),
   };
+}
+
+function existingNetwork(context: AwsContext, given: NonNullable<ExistingAwsResources["vpc"]>): AwsNetwork {
+  const { vpcId, publicSubnetIds, privateSubnetIds } = given;
+  const vpc = ec2.getVpcOutput({ id: vpcId }, { parent: context.parent });
+  return {
+    vpcId: pulumi.output(vpcId),
+    cidrBlock: vpc.cidrBlock,
+    publicSubnetIds: publicSubnetIds.map((id) => pulumi.output(id)),
+    privateSubnetIds: privateSubnetIds.map((id) => pulumi.output(id)),
+  };
+}
+
+/** The public subnets' one route out: the internet gateway. */
+function routePublicSubnets(
+  context: AwsContext,
+  vpc: ec2.Vpc,
+  internet: ec2.InternetGateway,
+  publicSubnets: readonly ec2.Subnet[],
+): void {
+  const opts = { parent: context.parent };
+  const routes = new ec2.RouteTable(
+    child(context, "public-routes"),
+    {
+      vpcId: vpc.id,
+      routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internet.id }],
+      tags: tags(context, "public-routes"),
+    },
+    opts,
+  );
+  publicSubnets.forEach(
+    (subnet, zone) =>
+      new ec2.RouteTableAssociation(
+        child(context, `public-${zone + 1}-association`),
+        { subnetId: subnet.id, routeTableId: routes.id },
+        opts,
+      ),
+  );
+}
+
+/** The private subnets' way out through NAT: one gateway in the first zone, or one per zone. Returns their route tables. */
+function routePrivateSubnets(
+  context: AwsContext,
+  vpc: ec2.Vpc,
+  internet: ec2.InternetGateway,
+  publicSubnets: readonly ec2.Subnet[],
+  privateSubnets: readonly ec2.Subnet[],
+): ec2.RouteTable[] {
+  const { parent } = context;
+  const perZone = context.plan.spec.aws.natGateways === "per-zone";
+  const natZones = perZone ? privateSubnets.map((_subnet, zone) => zone) : [0];
+  const routeTables = natZones.map((zone) => {
+    const address = new ec2.Eip(
+      child(context, `nat-${zone + 1}-address`),
+      { domain: "vpc", tags: tags(context, `nat-${zone + 1}-address`) },
+      { parent },
+    );
+    const nat = new ec2.NatGateway(
+      child(context, `nat-${zone + 1}`),
+      { allocationId: address.id, subnetId: publicSubnets[zone]?.id ?? "", tags: tags(context, `nat-${zone + 1}`) },
+      { parent, dependsOn: [internet] },
+    );
+    return new ec2.RouteTable(
+      child(context, `private-${zone + 1}-routes`),
+      {
+        vpcId: vpc.id,
+        routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+        tags: tags(context, `private-${zone + 1}-routes`),
+      },
+      { parent },
+    );
+  });
+  privateSubnets.forEach((subnet, zone) => {
+    const routes = routeTables[perZone ? zone : 0];
+    new ec2.RouteTableAssociation(
+      child(context, `private-${zone + 1}-association`),
+      { subnetId: subnet.id, routeTableId: routes?.id ?? "" },
+      { parent },
+    );
+  });
+  return routeTables;
 }

@@ -29,17 +29,47 @@ export interface Traffic {
 
 const TCP_ANYWHERE = { protocol: "tcp", cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] };
 
+/** One port the load balancer opens: what clients connect to, what the task listens on, and which service. */
+interface BalancedPort {
+  name: string;
+  port: number;
+  containerPort: number;
+  service: Service;
+}
+
 export function traffic(context: AwsContext, network: AwsNetwork): Traffic {
-  const { parent, plan } = context;
-  // What clients connect to on the load balancer, and what the task listens on.
-  const ports = publicPorts(plan).map(({ container, name, port, publicPort }) => ({
+  const ports: BalancedPort[] = publicPorts(context.plan).map(({ container, name, port, publicPort }) => ({
     name,
     port: publicPort,
     containerPort: port,
     service: SERVICE_OF[container],
   }));
-  const opts = { parent };
-  const lbGroup = new ec2.SecurityGroup(
+  const { balancerGroup, securityGroups } = firewalls(context, network, ports);
+  const balancer = new lb.LoadBalancer(
+    child(context, "lb"),
+    {
+      loadBalancerType: "network",
+      internal: false,
+      subnets: network.publicSubnetIds,
+      securityGroups: [balancerGroup.id],
+      enableCrossZoneLoadBalancing: true,
+      tags: tags(context, "lb"),
+    },
+    { parent: context.parent },
+  );
+  const targets: Traffic["targets"] = { server: [], gateway: [] };
+  const listeners = ports.map((port) => {
+    const { targetGroupArn, listener } = listen(context, network, balancer, port);
+    targets[port.service].push({ targetGroupArn, containerPort: port.containerPort });
+    return listener;
+  });
+  return { dnsName: balancer.dnsName, zoneId: balancer.zoneId, targets, securityGroups, listeners };
+}
+
+/** The world reaches the load balancer on the public ports only; the load balancer reaches each task on its ports only. */
+function firewalls(context: AwsContext, network: AwsNetwork, ports: readonly BalancedPort[]) {
+  const opts = { parent: context.parent };
+  const balancerGroup = new ec2.SecurityGroup(
     child(context, "lb-firewall"),
     {
       vpcId: network.vpcId,
@@ -68,7 +98,7 @@ export function traffic(context: AwsContext, network: AwsNetwork): Traffic {
             protocol: "tcp",
             fromPort: containerPort,
             toPort: containerPort,
-            securityGroups: [lbGroup.id],
+            securityGroups: [balancerGroup.id],
             description: `${name} from the load balancer`,
           })),
         // Prosody federates with any server on any port; both pull images and secrets, and the gateway talks to S3.
@@ -77,58 +107,42 @@ export function traffic(context: AwsContext, network: AwsNetwork): Traffic {
       },
       opts,
     );
-  const securityGroups = {
+  const securityGroups: Traffic["securityGroups"] = {
     server: taskGroup("server", "ProsodyStack Prosody task"),
-    ...(plan.uploads?.gateway ? { gateway: taskGroup("gateway", "ProsodyStack upload gateway task") } : {}),
+    ...(context.plan.uploads?.gateway ? { gateway: taskGroup("gateway", "ProsodyStack upload gateway task") } : {}),
   };
-  const balancer = new lb.LoadBalancer(
-    child(context, "lb"),
+  return { balancerGroup, securityGroups };
+}
+
+/** A TCP listener on the load balancer forwarding one public port to its target group. */
+function listen(context: AwsContext, network: AwsNetwork, balancer: lb.LoadBalancer, port: BalancedPort) {
+  const opts = { parent: context.parent };
+  const part = port.name.replace(/_/g, "-");
+  const group = new lb.TargetGroup(
+    child(context, `${part}-target`),
     {
-      loadBalancerType: "network",
-      internal: false,
-      subnets: network.publicSubnetIds,
-      securityGroups: [lbGroup.id],
-      enableCrossZoneLoadBalancing: true,
-      tags: tags(context, "lb"),
+      vpcId: network.vpcId,
+      targetType: "ip",
+      protocol: "TCP",
+      port: port.containerPort,
+      // XMPP sessions last hours: on a new task, close the old one's connections so clients reconnect.
+      connectionTermination: true,
+      deregistrationDelay: 30,
+      healthCheck: { protocol: "TCP", port: "traffic-port", interval: 30, healthyThreshold: 3, unhealthyThreshold: 3 },
+      tags: tags(context, `${part}-target`),
     },
     opts,
   );
-  const targets: Traffic["targets"] = { server: [], gateway: [] };
-  const listeners = ports.map(({ name, port, containerPort, service }) => {
-    const part = name.replace(/_/g, "-");
-    const group = new lb.TargetGroup(
-      child(context, `${part}-target`),
-      {
-        vpcId: network.vpcId,
-        targetType: "ip",
-        protocol: "TCP",
-        port: containerPort,
-        // XMPP sessions last hours: on a new task, close the old one's connections so clients reconnect.
-        connectionTermination: true,
-        deregistrationDelay: 30,
-        healthCheck: {
-          protocol: "TCP",
-          port: "traffic-port",
-          interval: 30,
-          healthyThreshold: 3,
-          unhealthyThreshold: 3,
-        },
-        tags: tags(context, `${part}-target`),
-      },
-      opts,
-    );
-    targets[service].push({ targetGroupArn: group.arn, containerPort });
-    return new lb.Listener(
-      child(context, `${part}-listener`),
-      {
-        loadBalancerArn: balancer.arn,
-        protocol: "TCP",
-        port,
-        defaultActions: [{ type: "forward", targetGroupArn: group.arn }],
-        tags: tags(context, `${part}-listener`),
-      },
-      opts,
-    );
-  });
-  return { dnsName: balancer.dnsName, zoneId: balancer.zoneId, targets, securityGroups, listeners };
+  const listener = new lb.Listener(
+    child(context, `${part}-listener`),
+    {
+      loadBalancerArn: balancer.arn,
+      protocol: "TCP",
+      port: port.port,
+      defaultActions: [{ type: "forward", targetGroupArn: group.arn }],
+      tags: tags(context, `${part}-listener`),
+    },
+    opts,
+  );
+  return { targetGroupArn: group.arn, listener };
 }

@@ -1,0 +1,93 @@
+/** The shape of a deployment plan: everything a platform needs to know about one Prosody server. */
+import type { ComponentKind } from "../catalog";
+import type { DeploymentSpec } from "../schema/deployment-spec";
+import type { DnsPlan } from "./dns";
+import type { Resolution, ResolvedModule } from "./resolve";
+
+export interface PlannedComponent {
+  kind: ComponentKind;
+  host: string;
+  /** the module named on the Component line */
+  module: string;
+  /** further modules loaded on this component */
+  modules: ResolvedModule[];
+  disabled: string[];
+}
+
+export interface Listener {
+  name: "c2s" | "c2s_direct_tls" | "s2s" | "https" | "http" | "proxy65";
+  port: number;
+  /** published to the internet by a platform; the private HTTP port never is */
+  public: boolean;
+  purpose: string;
+}
+
+export interface EnvironmentVariable {
+  name: string;
+  /** held by the platform's secret store, never in a file or a plain output */
+  secret: boolean;
+  purpose: string;
+}
+
+export type StoragePlan =
+  { kind: "sqlite"; file: string } | { kind: "postgresql"; database: string; user: string; port: number };
+
+export interface UploadPlan {
+  mode: "volume" | "s3";
+  host: string;
+  sizeLimit: number;
+  dailyQuota: number;
+  expiresAfter: number;
+  /** with mode volume: the folder http_file_share keeps files in (Prosody's data folder for the upload host) */
+  folder?: string;
+  /** with mode s3: the upload gateway, where http_file_share sends uploaders */
+  gateway?: UploadGatewayPlan;
+  /** with mode s3: the bucket the gateway writes to */
+  bucket?: BucketPlan;
+}
+
+export interface UploadGatewayPlan {
+  /** public base URL (http_file_share_base_url) */
+  url: string;
+  /** the port the gateway listens on and is published at */
+  port: number;
+  downloads: "redirect" | "stream";
+  /** "keys": the gateway signs with an access key pair (secrets s3AccessKeyId, s3SecretAccessKey); "platform": with the platform's identity (an IAM role) */
+  credentials: "keys" | "platform";
+}
+
+export interface BucketPlan {
+  /** undefined: the platform creates a bucket with a unique name */
+  name?: string;
+  /** an S3-compatible server's endpoint; undefined for AWS S3 or the platform's own server */
+  endpoint?: string;
+  region: string;
+  forcePathStyle: boolean;
+  /** the platform runs the S3 server itself (docker.minio) */
+  selfHosted: boolean;
+  /** the lifecycle rule: objects expire after this many whole days, never sooner than Prosody forgets them */
+  expiryDays: number;
+}
+
+export interface DeploymentPlan {
+  spec: DeploymentSpec;
+  /** the virtual hosts, the primary domain first */
+  domains: string[];
+  admins: string[];
+  /** modules for every virtual host (global and host sections) */
+  modules: ResolvedModule[];
+  /** autoloaded modules switched off on every virtual host */
+  disabled: string[];
+  components: PlannedComponent[];
+  storage: StoragePlan;
+  uploads?: UploadPlan;
+  listeners: Listener[];
+  /** every host name a certificate must cover, the primary domain first */
+  certificateNames: string[];
+  dns: DnsPlan;
+  environment: EnvironmentVariable[];
+  s2sSecureAuth: boolean;
+  turn?: { host: string; port: number };
+  resolution: Resolution;
+  warnings: string[];
+}
