@@ -1,21 +1,12 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { ENV, planDeployment } from "../../src/plan";
-import { type DeploymentSpecInput, parseDeploymentSpec, ProblemError } from "../../src/schema";
+import { type DeploymentSpecInput, parseDeploymentSpec } from "../../src/schema";
 import { readStackSpec } from "../../src/schema/stack-file";
+import { problemsOf } from "../support/problems";
 
 const root = join(__dirname, "..", "..");
 const plan = (input: DeploymentSpecInput) => planDeployment(parseDeploymentSpec(input));
-
-function problems(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ProblemError, String(error));
-    return error.problems;
-  }
-  assert.fail("expected a ProblemError");
-}
 
 describe("planDeployment", () => {
   it("plans the dev stack: one host, MUC and upload components, no secrets", () => {
@@ -182,7 +173,7 @@ describe("planDeployment", () => {
   });
 
   it("rejects clashing host names and ports, naming each field", () => {
-    const found = problems(() =>
+    const found = problemsOf(() =>
       plan({
         domain: "example.org",
         extraDomains: ["example.org"],
@@ -196,14 +187,14 @@ describe("planDeployment", () => {
   });
 
   it("rejects S3 uploads without an upload component", () => {
-    const found = problems(() =>
+    const found = problemsOf(() =>
       plan({ domain: "example.org", uploads: "s3", modules: { remove: ["http_file_share"] } }),
     );
     assert.equal(found[0]?.field, "uploads");
   });
 
   it("rejects bad deployment fields with the value and the fix", () => {
-    const found = problems(() =>
+    const found = problemsOf(() =>
       parseDeploymentSpec({
         domain: "Example.org",
         admins: ["not a jid"],

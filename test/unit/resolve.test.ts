@@ -4,6 +4,7 @@ import { EXCLUSION_GROUPS, findModule, MODULES, PROSODY_VERSIONS, type ProsodyVe
 import { TIER_DEFINITIONS, TIERS, TOGGLES } from "../../src/catalog/tiers";
 import { DEFAULT_CONDITIONS, resolveModules, type Resolution, type ResolveContext } from "../../src/plan";
 import { parseModulesSpec, ProblemError, type ModulesSpecInput } from "../../src/schema";
+import { problemLines } from "../support/problems";
 
 const resolve = (input: ModulesSpecInput = {}, context?: ResolveContext) =>
   resolveModules(parseModulesSpec(input), context);
@@ -12,17 +13,6 @@ const section = (resolution: Resolution, id: string) => resolution.sections.find
 const namesIn = (resolution: Resolution, id: string) => section(resolution, id)?.modules.map((m) => m.name) ?? [];
 const moduleIn = (resolution: Resolution, id: string, name: string) =>
   section(resolution, id)?.modules.find((m) => m.name === name);
-
-/** Runs `fn`, expecting a ProblemError, and returns its one-line problem texts. */
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ProblemError, `expected ProblemError, got ${String(error)}`);
-    return error.problems.map((p) => `${p.field} ${p.value ?? ""} ${p.message} FIX ${p.fix}`);
-  }
-  assert.fail("expected the selection to be rejected");
-}
 
 describe("resolver", () => {
   describe("dependency closure", () => {
@@ -169,7 +159,7 @@ describe("resolver", () => {
 
   describe("errors", () => {
     it("rejects an unknown name with the closest real names", () => {
-      const [problem] = problemsOf(() => resolve({ modules: { add: ["carbon"] } }));
+      const [problem] = problemLines(() => resolve({ modules: { add: ["carbon"] } }));
       assert.match(
         problem ?? "",
         /^modules\.add\[0\] "carbon" unknown module "carbon" FIX the closest modules are "carbons"/,
@@ -177,11 +167,11 @@ describe("resolver", () => {
     });
 
     it("rejects a seed name that is not a module and points at its real replacement", () => {
-      const [problem] = problemsOf(() => resolve({ modules: { add: ["push"] } }));
+      const [problem] = problemLines(() => resolve({ modules: { add: ["push"] } }));
       assert.match(problem ?? "", /"push" is not a module FIX use "cloud_notify"/);
-      const [json] = problemsOf(() => resolve({ modules: { add: ["json_logs"] } }));
+      const [json] = problemLines(() => resolve({ modules: { add: ["json_logs"] } }));
       assert.match(json ?? "", /use "log_json"/);
-      const [none] = problemsOf(() => resolve({ modules: { add: ["jingle_stats"] } }));
+      const [none] = problemLines(() => resolve({ modules: { add: ["jingle_stats"] } }));
       assert.match(
         none ?? "",
         /"jingle_stats" is not a module FIX "jingle_stats" is not a module: no such module exists/,
@@ -189,12 +179,12 @@ describe("resolver", () => {
     });
 
     it("suggests the bare name for a mod_ prefix", () => {
-      const [problem] = problemsOf(() => resolve({ modules: { add: ["mod_mam"] } }));
+      const [problem] = problemLines(() => resolve({ modules: { add: ["mod_mam"] } }));
       assert.match(problem ?? "", /FIX write "mam": module names are written without the mod_ prefix/);
     });
 
     it("says on which version a module is available", () => {
-      const [problem] = problemsOf(() => resolve({ prosodyVersion: "0.12", modules: { add: ["account_activity"] } }));
+      const [problem] = problemLines(() => resolve({ prosodyVersion: "0.12", modules: { add: ["account_activity"] } }));
       assert.match(
         problem ?? "",
         /account_activity is not available on Prosody 0\.12 \(new in Prosody 13\) FIX it is available on Prosody 13 \(core\)/,
@@ -202,23 +192,23 @@ describe("resolver", () => {
     });
 
     it("names the replacement of an excluded module", () => {
-      const [problem] = problemsOf(() => resolve({ modules: { add: ["vcard_muc"] } }));
+      const [problem] = problemLines(() => resolve({ modules: { add: ["vcard_muc"] } }));
       assert.match(
         problem ?? "",
         /vcard_muc is excluded on Prosody 13: built into Prosody 13's muc .* FIX use "muc" instead/,
       );
-      const [upload] = problemsOf(() => resolve({ prosodyVersion: "0.12", modules: { add: ["http_upload"] } }));
+      const [upload] = problemLines(() => resolve({ prosodyVersion: "0.12", modules: { add: ["http_upload"] } }));
       assert.match(upload ?? "", /FIX use "http_file_share" instead/);
     });
 
     it("names both sides and the group of a conflict", () => {
-      const problems = problemsOf(() => resolve({ modules: { add: ["csi_battery_saver"] } }));
+      const problems = problemLines(() => resolve({ modules: { add: ["csi_battery_saver"] } }));
       assert.equal(problems.length, 1);
       assert.match(
         problems[0] ?? "",
         /conflict in group "csi-optimiser" on the host section: csi_simple and csi_battery_saver cannot load together/,
       );
-      const [upload] = problemsOf(() => resolve({ modules: { add: ["http_upload_external"] } }));
+      const [upload] = problemLines(() => resolve({ modules: { add: ["http_upload_external"] } }));
       assert.match(upload ?? "", /"upload-provider" on the upload section: http_file_share and http_upload_external/);
     });
 
@@ -228,7 +218,7 @@ describe("resolver", () => {
     });
 
     it("names the dependents when a needed module is removed", () => {
-      const [problem] = problemsOf(() => resolve({ modules: { remove: ["pep"] } }));
+      const [problem] = problemLines(() => resolve({ modules: { remove: ["pep"] } }));
       assert.match(
         problem ?? "",
         /^modules\.remove\[0\] "pep" pep cannot be removed: bookmarks \[toggle modern\]; vcard4 .*; vcard_legacy .* need it FIX keep pep, or also remove bookmarks, vcard4, vcard_legacy/,
@@ -236,7 +226,7 @@ describe("resolver", () => {
     });
 
     it("rejects a module placed where it cannot load", () => {
-      const [problem] = problemsOf(() => resolve({ modules: { add: ["limits@host"] } }));
+      const [problem] = problemLines(() => resolve({ modules: { add: ["limits@host"] } }));
       assert.match(
         problem ?? "",
         /limits cannot load on the host section FIX write "limits" without @host, or with @global/,
@@ -244,7 +234,7 @@ describe("resolver", () => {
     });
 
     it("rejects a module for a component the plan does not have", () => {
-      const noMuc = problemsOf(() =>
+      const noMuc = problemLines(() =>
         resolve({ modules: { remove: ["muc", "muc_mam", "muc_moderation"], add: ["bob"] } }),
       );
       assert.match(
@@ -254,19 +244,19 @@ describe("resolver", () => {
     });
 
     it("rejects essential removals, providers in add, and a module both added and removed", () => {
-      assert.match(problemsOf(() => resolve({ modules: { remove: ["roster"] } }))[0] ?? "", /roster is essential/);
+      assert.match(problemLines(() => resolve({ modules: { remove: ["roster"] } }))[0] ?? "", /roster is essential/);
       assert.match(
-        problemsOf(() => resolve({ modules: { add: ["storage_sql"] } }))[0] ?? "",
+        problemLines(() => resolve({ modules: { add: ["storage_sql"] } }))[0] ?? "",
         /storage_sql is a storage provider: it is chosen with a setting, never listed in modules_enabled/,
       );
       assert.match(
-        problemsOf(() => resolve({ modules: { add: ["mam"], remove: ["mam"] } }))[0] ?? "",
+        problemLines(() => resolve({ modules: { add: ["mam"], remove: ["mam"] } }))[0] ?? "",
         /mam is both added and removed FIX keep it in only one of modules\.add and modules\.remove\[0\]/,
       );
     });
 
     it("reports every problem at once", () => {
-      const problems = problemsOf(() => resolve({ modules: { add: ["push", "nope_x"], remove: ["roster"] } }));
+      const problems = problemLines(() => resolve({ modules: { add: ["push", "nope_x"], remove: ["roster"] } }));
       assert.equal(problems.length, 3);
     });
   });

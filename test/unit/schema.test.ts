@@ -2,22 +2,13 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseModulesSpec, ProblemError } from "../../src/schema";
+import { parseModulesSpec } from "../../src/schema";
 import { decodeProgramConfig, encodeProgramConfig, parseDeploymentSpec } from "../../src/schema";
 import { projectConfig, readStackConfig, readStackSpec } from "../../src/schema/stack-file";
 import { resolveModules } from "../../src/plan";
+import { problemsOf } from "../support/problems";
 
 const root = join(__dirname, "..", "..");
-
-function problems(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ProblemError);
-    return error.problems;
-  }
-  assert.fail("expected a ProblemError");
-}
 
 describe("spec validation", () => {
   it("fills documented defaults", () => {
@@ -30,7 +21,7 @@ describe("spec validation", () => {
   });
 
   it("names the field, the value and the fix for each bad input", () => {
-    const found = problems(() =>
+    const found = problemsOf(() =>
       parseModulesSpec({ tier: "gold", features: { beta: "yes", turbo: true }, modules: { add: ["Mod Mam"] } }),
     );
     const text = found.map((p) => `${p.field}|${p.value}|${p.message}|${p.fix}`);
@@ -67,7 +58,7 @@ describe("spec validation", () => {
       join(dir, "Pulumi.bad.yaml"),
       'config:\n  aws:region: eu-west-1\n  prosody:tier: { secure: "v1:abc" }\n  prosody:features:\n    beta: maybe\n',
     );
-    const found = problems(() => readStackSpec("bad", dir));
+    const found = problemsOf(() => readStackSpec("bad", dir));
     const file = join(dir, "Pulumi.bad.yaml");
     assert.deepEqual(
       found.map((p) => [p.field, p.value]),
@@ -81,7 +72,7 @@ describe("spec validation", () => {
   });
 
   it("refuses stack names that could point outside the project", () => {
-    const [problem] = problems(() => readStackSpec("../etc/passwd", root));
+    const [problem] = problemsOf(() => readStackSpec("../etc/passwd", root));
     assert.equal(problem?.field, "--stack");
   });
 
@@ -104,7 +95,7 @@ describe("spec validation", () => {
   });
 
   it("names the config key whose structured value is not JSON", () => {
-    const [problem] = problems(() => decodeProgramConfig({ dns: "ttl: 300" }));
+    const [problem] = problemsOf(() => decodeProgramConfig({ dns: "ttl: 300" }));
     assert.equal(problem?.field, "prosody:dns");
     assert.equal(problem?.value, '"ttl: 300"');
   });

@@ -1,0 +1,76 @@
+/** The prod stack's resources, each parented to the component, and its outputs. */
+import { strict as assert } from "node:assert";
+import { describeResources, type TestedRun } from "../../support/mock-stack";
+import { runProd } from "./support";
+
+describe("AWS platform: what the prod stack creates", function () {
+  this.timeout(60000);
+  let run: TestedRun;
+  before(async () => {
+    run = await runProd();
+  });
+
+  it("creates exactly the network, registry, compute, traffic, database, uploads, DNS and TLS resources", () => {
+    const types = new Map<string, number>();
+    for (const resource of run.resources) types.set(resource.type, (types.get(resource.type) ?? 0) + 1);
+    assert.deepEqual(Object.fromEntries([...types].sort()), {
+      "acme:index/certificate:Certificate": 1,
+      "acme:index/registration:Registration": 1,
+      "aws:cloudwatch/logGroup:LogGroup": 1,
+      "aws:ec2/eip:Eip": 1,
+      "aws:ec2/internetGateway:InternetGateway": 1,
+      "aws:ec2/natGateway:NatGateway": 1,
+      "aws:ec2/routeTable:RouteTable": 2,
+      "aws:ec2/routeTableAssociation:RouteTableAssociation": 4,
+      "aws:ec2/securityGroup:SecurityGroup": 4,
+      "aws:ec2/subnet:Subnet": 4,
+      "aws:ec2/vpc:Vpc": 1,
+      "aws:ec2/vpcEndpoint:VpcEndpoint": 1,
+      "aws:ecr/lifecyclePolicy:LifecyclePolicy": 2,
+      "aws:ecr/repository:Repository": 2,
+      "aws:ecs/cluster:Cluster": 1,
+      "aws:ecs/service:Service": 2,
+      "aws:ecs/taskDefinition:TaskDefinition": 2,
+      "aws:iam/role:Role": 3,
+      "aws:iam/rolePolicy:RolePolicy": 3,
+      // c2s, c2s direct TLS, s2s, HTTPS, proxy65 (the enterprise tier's file-transfer proxy) and the gateway
+      "aws:lb/listener:Listener": 6,
+      "aws:lb/loadBalancer:LoadBalancer": 1,
+      "aws:lb/targetGroup:TargetGroup": 6,
+      "aws:rds/instance:Instance": 1,
+      "aws:rds/subnetGroup:SubnetGroup": 1,
+      // 4 host aliases, 4 SRV records
+      "aws:route53/record:Record": 8,
+      "aws:s3/bucket:Bucket": 1,
+      "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": 1,
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 1,
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
+      "aws:s3/bucketPolicy:BucketPolicy": 1,
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
+      "aws:secretsmanager/secret:Secret": 3,
+      "aws:secretsmanager/secretVersion:SecretVersion": 3,
+      "docker-build:index:Image": 2,
+      "prosodystack:index:ProsodyStack": 1,
+      "pulumi:providers:acme": 1,
+      "random:index/randomPassword:RandomPassword": 2,
+      "tls:index/privateKey:PrivateKey": 1,
+    });
+    for (const resource of run.resources.filter((entry) => entry.type !== "prosodystack:index:ProsodyStack")) {
+      assert.equal(resource.parent, "prosody", `${resource.name} is not a child of the component`);
+      assert.match(resource.name, /^prosody-/);
+    }
+    assert.ok(!describeResources(run).some((entry) => entry.startsWith("docker:")), "no Docker engine resources");
+  });
+
+  it("exports the load balancer, the bucket and the log group, and no CA for a public certificate", () => {
+    assert.match(String(run.outputs.loadBalancer), /^prosody-lb-[0-9a-f]{7}\.elb\.eu-central-1\.amazonaws\.com$/);
+    assert.match(String(run.outputs.uploadBucket), /^prosody-uploads-[0-9a-f]{7}$/);
+    assert.match(String(run.outputs.logGroup), /^prosody-logs-[0-9a-f]{7}$/);
+    assert.equal(run.outputs.caCertificate, undefined);
+    assert.match(
+      String(run.outputs.databaseHost),
+      /^prosody-database-[0-9a-f]{7}\.mock\.eu-central-1\.rds\.amazonaws\.com$/,
+    );
+  });
+});

@@ -1,0 +1,52 @@
+/** aws/uploads-bucket.ts: the uploads bucket, private, encrypted, TLS only, emptied by the plan's rule; or yours. */
+import { strict as assert } from "node:assert";
+import { byName, runProgram, stackWith, type TestedRun } from "../../support/mock-stack";
+import { inputs, planOf, type PolicyStatement, prod, runProd, statements } from "./support";
+
+describe("AWS platform: the uploads bucket", function () {
+  this.timeout(60000);
+  let run: TestedRun;
+  const plan = planOf(prod);
+  before(async () => {
+    run = await runProd();
+  });
+
+  it("blocks every public access to the bucket, encrypts it, refuses plain HTTP and expires uploads", () => {
+    assert.equal(byName(run, "prosody-uploads").protect, true);
+    assert.deepEqual(inputs<Record<string, unknown>>(run, "prosody-uploads-public-access"), {
+      bucket: "prosody-uploads-id",
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    const encryption = inputs<{ rules: { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[] }>(
+      run,
+      "prosody-uploads-encryption",
+    );
+    assert.equal(encryption.rules[0]?.applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+    const [tlsOnly] = statements(run, "prosody-uploads-policy") as (PolicyStatement & { Condition: unknown })[];
+    assert.equal(tlsOnly?.Effect, "Deny");
+    assert.deepEqual(tlsOnly?.Condition, { Bool: { "aws:SecureTransport": "false" } });
+    const arn = "arn:aws:s3:eu-central-1:123456789012:prosody-uploads";
+    assert.deepEqual(tlsOnly?.Resource, [arn, `${arn}/*`]);
+    const expiry = inputs<{ rules: { expiration: { days: number } }[] }>(run, "prosody-uploads-expiry");
+    assert.equal(expiry.rules[0]?.expiration.days, plan.uploads?.bucket?.expiryDays);
+    assert.equal(expiry.rules[0]?.expiration.days, 7);
+  });
+});
+
+describe("AWS platform: a bucket of yours", function () {
+  this.timeout(60000);
+
+  it("uses a bucket of yours by name, scoping the gateway's role to it, and creates none", async () => {
+    const run = await runProgram(
+      stackWith("prod", { "prosody:upload": { s3: { bucket: "acme-chat-files" } } }),
+      "prod",
+    );
+    assert.ok(!run.resources.some((resource) => resource.type.startsWith("aws:s3/")));
+    const policy = JSON.parse(String(byName(run, "prosody-gateway-task-role-policy").clearInputs.policy));
+    assert.deepEqual(policy.Statement[0].Resource, "arn:aws:s3:::acme-chat-files/*");
+    assert.equal(run.outputs.uploadBucket, "acme-chat-files");
+  });
+});

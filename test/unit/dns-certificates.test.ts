@@ -1,0 +1,87 @@
+/** components/dns and components/certificates, through the prod stack: Route53 records and Let's Encrypt over DNS-01, or a self-signed CA and no records. */
+import { strict as assert } from "node:assert";
+import { byName, runProgram, stackWith, type TestedRun } from "../support/mock-stack";
+import { inputs, planOf, prod, runProd } from "./aws/support";
+
+describe("DNS records and certificates by provider", function () {
+  this.timeout(60000);
+  let run: TestedRun;
+  const plan = planOf(prod);
+  before(async () => {
+    run = await runProd();
+  });
+
+  it("publishes the plan's SRV records as they are, and every host as an alias of the load balancer", () => {
+    const records = run.resources
+      .filter((resource) => resource.type === "aws:route53/record:Record")
+      .map((resource) => resource.clearInputs as { name: string; type: string; records?: string[]; zoneId: string });
+    const srv = records.filter((record) => record.type === "SRV");
+    assert.deepEqual(
+      srv.map((record) => [record.name, record.records]),
+      plan.dns.records.filter((record) => record.type === "SRV").map((record) => [record.name, [record.value]]),
+    );
+    assert.deepEqual(
+      srv.map((record) => record.records?.[0]),
+      ["0 5 5222 example.org.", "0 5 5223 example.org.", "0 5 5269 example.org.", "0 5 5269 example.org."],
+    );
+    const aliases = records.filter((record) => record.type === "A");
+    assert.deepEqual(
+      aliases.map((record) => record.name),
+      plan.dns.addressHosts,
+    );
+    const zones = new Set(records.map((record) => record.zoneId));
+    assert.equal(zones.size, 1, "every record goes into the one hosted zone");
+  });
+
+  it("asks Let's Encrypt for one certificate naming exactly the plan's hosts, through DNS-01, never revoking it", () => {
+    const certificate = inputs<Record<string, unknown>>(run, "prosody-acme-production-certificate");
+    assert.deepEqual(
+      [certificate.commonName, ...(certificate.subjectAlternativeNames as string[])],
+      plan.certificateNames,
+    );
+    assert.deepEqual(plan.certificateNames, [
+      "example.org",
+      "groups.example.org",
+      "share.example.org",
+      "proxy.example.org",
+    ]);
+    assert.equal(certificate.revokeCertificateOnDestroy, false);
+    assert.equal(certificate.minDaysRemaining, 30);
+    const [challenge] = certificate.dnsChallenges as { provider: string; config: Record<string, string> }[];
+    assert.equal(challenge?.provider, "route53");
+    const zoneId = (byName(run, "prosody-dns-example.org-alias").clearInputs as { zoneId: string }).zoneId;
+    assert.equal(challenge?.config.AWS_HOSTED_ZONE_ID, zoneId);
+    assert.equal(
+      inputs<{ serverUrl: string }>(run, "prosody-acme-production-provider").serverUrl,
+      "https://acme-v02.api.letsencrypt.org/directory",
+    );
+    assert.match(byName(run, "prosody-acme-production-certificate").provider ?? "", /prosody-acme-production-provider/);
+  });
+});
+
+describe("DNS records and certificates when the stack changes", function () {
+  this.timeout(60000);
+
+  it("uses Let's Encrypt's staging directory when asked, under names of its own", async () => {
+    const run = await runProgram(
+      stackWith("prod", { "prosody:tls": { mode: "acme", acme: { directory: "staging" } } }),
+      "prod",
+    );
+    assert.equal(
+      byName(run, "prosody-acme-staging-provider").clearInputs.serverUrl,
+      "https://acme-staging-v02.api.letsencrypt.org/directory",
+    );
+    assert.ok(!run.resources.some((resource) => resource.name.includes("acme-production")));
+  });
+
+  it("with a self-signed certificate and no DNS provider: no records, no ACME, and the CA as an output", async () => {
+    const run = await runProgram(
+      stackWith("prod", { "prosody:tls": { mode: "self-signed" }, "prosody:dns": { provider: "none" } }),
+      "prod",
+    );
+    assert.ok(!run.resources.some((resource) => resource.type.startsWith("acme:")));
+    assert.ok(!run.resources.some((resource) => resource.type === "aws:route53/record:Record"));
+    assert.match(String(run.outputs.caCertificate), /BEGIN CERTIFICATE/);
+    assert.ok(byName(run, "prosody-tls-certificate"));
+  });
+});
