@@ -1,24 +1,20 @@
 /** components/dns and components/certificates, through the prod stack: Route53 records and Let's Encrypt over DNS-01, or a self-signed CA and no records. */
 import { strict as assert } from "node:assert";
-import { byName, runProgram, stackWith, type TestedRun } from "../support/mock-stack";
-import { inputs, planOf, prod, runProd } from "./aws/support";
+import { byName, runProgram, stackWith } from "../support/mock-stack";
+import { inputs, prodStack } from "./aws/support";
 
 describe("DNS records and certificates by provider", function () {
   this.timeout(60000);
-  let run: TestedRun;
-  const plan = planOf(prod);
-  before(async () => {
-    run = await runProd();
-  });
+  const stack = prodStack();
 
-  it("publishes the plan's SRV records as they are, and every host as an alias of the load balancer", () => {
-    const records = run.resources
+  it("publishes the stack.plan's SRV records as they are, and every host as an alias of the load balancer", () => {
+    const records = stack.run.resources
       .filter((resource) => resource.type === "aws:route53/record:Record")
       .map((resource) => resource.clearInputs as { name: string; type: string; records?: string[]; zoneId: string });
     const srv = records.filter((record) => record.type === "SRV");
     assert.deepEqual(
       srv.map((record) => [record.name, record.records]),
-      plan.dns.records.filter((record) => record.type === "SRV").map((record) => [record.name, [record.value]]),
+      stack.plan.dns.records.filter((record) => record.type === "SRV").map((record) => [record.name, [record.value]]),
     );
     assert.deepEqual(
       srv.map((record) => record.records?.[0]),
@@ -27,19 +23,19 @@ describe("DNS records and certificates by provider", function () {
     const aliases = records.filter((record) => record.type === "A");
     assert.deepEqual(
       aliases.map((record) => record.name),
-      plan.dns.addressHosts,
+      stack.plan.dns.addressHosts,
     );
     const zones = new Set(records.map((record) => record.zoneId));
     assert.equal(zones.size, 1, "every record goes into the one hosted zone");
   });
 
-  it("asks Let's Encrypt for one certificate naming exactly the plan's hosts, through DNS-01, never revoking it", () => {
-    const certificate = inputs<Record<string, unknown>>(run, "prosody-acme-production-certificate");
+  it("asks Let's Encrypt for one certificate naming exactly the stack.plan's hosts, through DNS-01, never revoking it", () => {
+    const certificate = inputs<Record<string, unknown>>(stack.run, "prosody-acme-production-certificate");
     assert.deepEqual(
       [certificate.commonName, ...(certificate.subjectAlternativeNames as string[])],
-      plan.certificateNames,
+      stack.plan.certificateNames,
     );
-    assert.deepEqual(plan.certificateNames, [
+    assert.deepEqual(stack.plan.certificateNames, [
       "example.org",
       "groups.example.org",
       "share.example.org",
@@ -49,13 +45,16 @@ describe("DNS records and certificates by provider", function () {
     assert.equal(certificate.minDaysRemaining, 30);
     const [challenge] = certificate.dnsChallenges as { provider: string; config: Record<string, string> }[];
     assert.equal(challenge?.provider, "route53");
-    const zoneId = (byName(run, "prosody-dns-example.org-alias").clearInputs as { zoneId: string }).zoneId;
+    const zoneId = (byName(stack.run, "prosody-dns-example.org-alias").clearInputs as { zoneId: string }).zoneId;
     assert.equal(challenge?.config.AWS_HOSTED_ZONE_ID, zoneId);
     assert.equal(
-      inputs<{ serverUrl: string }>(run, "prosody-acme-production-provider").serverUrl,
+      inputs<{ serverUrl: string }>(stack.run, "prosody-acme-production-provider").serverUrl,
       "https://acme-v02.api.letsencrypt.org/directory",
     );
-    assert.match(byName(run, "prosody-acme-production-certificate").provider ?? "", /prosody-acme-production-provider/);
+    assert.match(
+      byName(stack.run, "prosody-acme-production-certificate").provider ?? "",
+      /prosody-acme-production-provider/,
+    );
   });
 });
 

@@ -1,18 +1,14 @@
 /** aws/database.ts: RDS private, encrypted, backed up, protected by tier, and kept across tier switches. */
 import { strict as assert } from "node:assert";
-import { byName, runProgram, stackWith, type TestedRun } from "../../support/mock-stack";
-import { inputs, planOf, prod, runProd } from "./support";
+import { byName, runProgram, stackWith } from "../../support/mock-stack";
+import { inputs, prod, prodStack } from "./support";
 
 describe("AWS platform: the database", function () {
   this.timeout(60000);
-  let run: TestedRun;
-  const plan = planOf(prod);
-  before(async () => {
-    run = await runProd();
-  });
+  const stack = prodStack();
 
   it("keeps the database private, encrypted, backed up, Multi-AZ only when asked, and protected for enterprise", () => {
-    const database = inputs<Record<string, unknown>>(run, "prosody-database");
+    const database = inputs<Record<string, unknown>>(stack.run, "prosody-database");
     assert.equal(database.storageEncrypted, true);
     assert.equal(database.publiclyAccessible, false);
     assert.equal(database.backupRetentionPeriod, 7);
@@ -21,11 +17,11 @@ describe("AWS platform: the database", function () {
     assert.equal(database.skipFinalSnapshot, false);
     assert.equal(database.finalSnapshotIdentifier, "prosody-prod-final-snapshot");
     assert.equal(database.engine, "postgres");
-    assert.equal(database.dbName, plan.spec.database.name);
-    assert.equal(database.username, plan.spec.database.user);
-    assert.equal(byName(run, "prosody-database").protect, true);
-    assert.equal(byName(run, "prosody-database").inputs.password, "[secret]");
-    assert.deepEqual(inputs<{ subnetIds: string[] }>(run, "prosody-database-subnets").subnetIds, [
+    assert.equal(database.dbName, stack.plan.spec.database.name);
+    assert.equal(database.username, stack.plan.spec.database.user);
+    assert.equal(byName(stack.run, "prosody-database").protect, true);
+    assert.equal(byName(stack.run, "prosody-database").inputs.password, "[secret]");
+    assert.deepEqual(inputs<{ subnetIds: string[] }>(stack.run, "prosody-database-subnets").subnetIds, [
       "prosody-private-1-id",
       "prosody-private-2-id",
     ]);

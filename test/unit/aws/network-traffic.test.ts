@@ -1,20 +1,18 @@
 /** aws/network.ts and aws/traffic.ts: subnets, the load balancer's ports, and the firewalls between. */
 import { strict as assert } from "node:assert";
 import { publicPorts } from "../../../src/containers/ports";
-import type { TestedRun } from "../../support/mock-stack";
-import { inputs, planOf, prod, type Rule, runProd } from "./support";
+import { inputs, type Rule, prodStack } from "./support";
 
 describe("AWS platform: network and traffic", function () {
   this.timeout(60000);
-  let run: TestedRun;
-  const plan = planOf(prod);
-  before(async () => {
-    run = await runProd();
-  });
+  const stack = prodStack();
 
   it("spans two zones with public and private subnets; nothing gets a public address but the load balancer", () => {
     const subnets = ["public-1", "public-2", "private-1", "private-2"].map((part) =>
-      inputs<{ availabilityZone: string; cidrBlock: string; mapPublicIpOnLaunch: boolean }>(run, `prosody-${part}`),
+      inputs<{ availabilityZone: string; cidrBlock: string; mapPublicIpOnLaunch: boolean }>(
+        stack.run,
+        `prosody-${part}`,
+      ),
     );
     assert.deepEqual(
       subnets.map((subnet) => [subnet.availabilityZone, subnet.cidrBlock]),
@@ -28,19 +26,22 @@ describe("AWS platform: network and traffic", function () {
     assert.ok(subnets.every((subnet) => subnet.mapPublicIpOnLaunch === false));
     for (const service of ["prosody-server-service", "prosody-gateway-service"]) {
       const network = inputs<{ networkConfiguration: { assignPublicIp: boolean; subnets: string[] } }>(
-        run,
+        stack.run,
         service,
       ).networkConfiguration;
       assert.equal(network.assignPublicIp, false);
       assert.deepEqual(network.subnets, ["prosody-private-1-id", "prosody-private-2-id"]);
     }
-    const balancer = inputs<{ subnets: string[]; loadBalancerType: string; internal: boolean }>(run, "prosody-lb");
+    const balancer = inputs<{ subnets: string[]; loadBalancerType: string; internal: boolean }>(
+      stack.run,
+      "prosody-lb",
+    );
     assert.deepEqual(balancer, { ...balancer, loadBalancerType: "network", internal: false });
     assert.deepEqual(balancer.subnets, ["prosody-public-1-id", "prosody-public-2-id"]);
   });
 
-  it("opens exactly the plan's public ports on the load balancer, and only from it to the tasks", () => {
-    const ports = publicPorts(plan);
+  it("opens exactly the stack.plan's public ports on the load balancer, and only from it to the tasks", () => {
+    const ports = publicPorts(stack.plan);
     assert.deepEqual(
       ports.map((port) => [port.publicPort, port.port]),
       [
@@ -52,7 +53,7 @@ describe("AWS platform: network and traffic", function () {
         [443, 8443],
       ],
     );
-    const firewall = (name: string) => inputs<{ ingress: Rule[]; egress: Rule[] }>(run, name);
+    const firewall = (name: string) => inputs<{ ingress: Rule[]; egress: Rule[] }>(stack.run, name);
     const lb = firewall("prosody-lb-firewall");
     assert.deepEqual(
       lb.ingress.map((rule) => [rule.fromPort, rule.toPort, rule.protocol]),
@@ -78,6 +79,6 @@ describe("AWS platform: network and traffic", function () {
     );
     assert.deepEqual(database.egress, []);
     // The private HTTP port (health, metrics) is never reachable from outside.
-    assert.ok(!ports.some((port) => port.publicPort === plan.spec.ports.http));
+    assert.ok(!ports.some((port) => port.publicPort === stack.plan.spec.ports.http));
   });
 });

@@ -1,18 +1,15 @@
 /** The prod stack's resources, each parented to the component, and its outputs. */
 import { strict as assert } from "node:assert";
-import { describeResources, type TestedRun } from "../../support/mock-stack";
-import { runProd } from "./support";
+import { describeResources } from "../../support/mock-stack";
+import { prodStack } from "./support";
 
 describe("AWS platform: what the prod stack creates", function () {
   this.timeout(60000);
-  let run: TestedRun;
-  before(async () => {
-    run = await runProd();
-  });
+  const stack = prodStack();
 
   it("creates exactly the network, registry, compute, traffic, database, uploads, DNS and TLS resources", () => {
     const types = new Map<string, number>();
-    for (const resource of run.resources) types.set(resource.type, (types.get(resource.type) ?? 0) + 1);
+    for (const resource of stack.run.resources) types.set(resource.type, (types.get(resource.type) ?? 0) + 1);
     assert.deepEqual(Object.fromEntries([...types].sort()), {
       "acme:index/certificate:Certificate": 1,
       "acme:index/registration:Registration": 1,
@@ -56,20 +53,20 @@ describe("AWS platform: what the prod stack creates", function () {
       "random:index/randomPassword:RandomPassword": 2,
       "tls:index/privateKey:PrivateKey": 1,
     });
-    for (const resource of run.resources.filter((entry) => entry.type !== "prosodystack:index:ProsodyStack")) {
+    for (const resource of stack.run.resources.filter((entry) => entry.type !== "prosodystack:index:ProsodyStack")) {
       assert.equal(resource.parent, "prosody", `${resource.name} is not a child of the component`);
       assert.match(resource.name, /^prosody-/);
     }
-    assert.ok(!describeResources(run).some((entry) => entry.startsWith("docker:")), "no Docker engine resources");
+    assert.ok(!describeResources(stack.run).some((entry) => entry.startsWith("docker:")), "no Docker engine resources");
   });
 
   it("exports the load balancer, the bucket and the log group, and no CA for a public certificate", () => {
-    assert.match(String(run.outputs.loadBalancer), /^prosody-lb-[0-9a-f]{7}\.elb\.eu-central-1\.amazonaws\.com$/);
-    assert.match(String(run.outputs.uploadBucket), /^prosody-uploads-[0-9a-f]{7}$/);
-    assert.match(String(run.outputs.logGroup), /^prosody-logs-[0-9a-f]{7}$/);
-    assert.equal(run.outputs.caCertificate, undefined);
+    assert.match(String(stack.run.outputs.loadBalancer), /^prosody-lb-[0-9a-f]{7}\.elb\.eu-central-1\.amazonaws\.com$/);
+    assert.match(String(stack.run.outputs.uploadBucket), /^prosody-uploads-[0-9a-f]{7}$/);
+    assert.match(String(stack.run.outputs.logGroup), /^prosody-logs-[0-9a-f]{7}$/);
+    assert.equal(stack.run.outputs.caCertificate, undefined);
     assert.match(
-      String(run.outputs.databaseHost),
+      String(stack.run.outputs.databaseHost),
       /^prosody-database-[0-9a-f]{7}\.mock\.eu-central-1\.rds\.amazonaws\.com$/,
     );
   });

@@ -1,20 +1,16 @@
 /** aws/roles.ts and aws/secret-store.ts: least privilege, and every secret through ECS secrets. */
 import { strict as assert } from "node:assert";
 import { renderArtifacts } from "../../../src/render";
-import { byName, type TestedRun } from "../../support/mock-stack";
-import { arnOf, container, inputs, list, planOf, prod, runProd, statements } from "./support";
+import { byName } from "../../support/mock-stack";
+import { arnOf, container, inputs, list, prodStack, statements } from "./support";
 
 describe("AWS platform: IAM and secrets", function () {
   this.timeout(60000);
-  let run: TestedRun;
-  const plan = planOf(prod);
-  before(async () => {
-    run = await runProd();
-  });
+  const stack = prodStack();
 
   it("scopes IAM: the gateway may use objects in its bucket only, each execution role reads its own secrets only", () => {
     const bucketArn = "arn:aws:s3:eu-central-1:123456789012:prosody-uploads";
-    const gateway = statements(run, "prosody-gateway-task-role-policy");
+    const gateway = statements(stack.run, "prosody-gateway-task-role-policy");
     assert.deepEqual(
       gateway.map((statement) => [list(statement.Action), list(statement.Resource)]),
       [
@@ -23,11 +19,11 @@ describe("AWS platform: IAM and secrets", function () {
       ],
     );
     assert.ok(gateway.every((statement) => statement.Effect === "Allow"));
-    const taskDefinition = (name: string) => inputs<{ taskRoleArn?: string }>(run, name);
+    const taskDefinition = (name: string) => inputs<{ taskRoleArn?: string }>(stack.run, name);
     assert.equal(taskDefinition("prosody-server-task").taskRoleArn, undefined, "Prosody needs no AWS permission");
 
     const readable = (policy: string) =>
-      list(statements(run, policy).find((statement) => statement.Sid === "ReadSecrets")?.Resource ?? []);
+      list(statements(stack.run, policy).find((statement) => statement.Sid === "ReadSecrets")?.Resource ?? []);
     assert.deepEqual(readable("prosody-server-execution-role-policy"), [
       arnOf("prosody-database-password-secret"),
       arnOf("prosody-upload-secret-secret"),
@@ -41,7 +37,7 @@ describe("AWS platform: IAM and secrets", function () {
       ["prosody-server-execution-role-policy", "prosody-image-repository"],
       ["prosody-gateway-execution-role-policy", "prosody-gateway-image-repository"],
     ] as const) {
-      const all = statements(run, policy);
+      const all = statements(stack.run, policy);
       const wildcard = all.filter((statement) => list(statement.Resource).includes("*"));
       assert.deepEqual(
         wildcard.map((statement) => statement.Action),
@@ -54,12 +50,12 @@ describe("AWS platform: IAM and secrets", function () {
   });
 
   it("hands every secret over through ECS secrets pinned to their version, never through plain environment", () => {
-    const secretValues = run.resources
+    const secretValues = stack.run.resources
       .flatMap((resource) => resource.secretValues)
       .filter((value) => value.length >= 8);
     assert.ok(secretValues.length > 0);
     for (const task of ["prosody-server-task", "prosody-gateway-task"]) {
-      const recorded = byName(run, task).inputs as { containerDefinitions: string };
+      const recorded = byName(stack.run, task).inputs as { containerDefinitions: string };
       assert.notEqual(
         recorded.containerDefinitions,
         "[secret]",
@@ -69,7 +65,7 @@ describe("AWS platform: IAM and secrets", function () {
         assert.ok(!recorded.containerDefinitions.includes(value), `${task} holds a secret value in plain text`);
       }
     }
-    const prosody = container(run, "prosody-server-task");
+    const prosody = container(stack.run, "prosody-server-task");
     assert.deepEqual(
       prosody.secrets.map((secret) => secret.name),
       ["PROSODY_DB_PASSWORD", "PROSODY_UPLOAD_SECRET", "PROSODY_TLS_CERTIFICATE", "PROSODY_TLS_KEY"],
@@ -90,19 +86,19 @@ describe("AWS platform: IAM and secrets", function () {
       "PROSODY_CERTIFICATES",
     ]);
     const environment = new Map(prosody.environment.map((variable) => [variable.name, variable.value]));
-    assert.equal(environment.get("PROSODY_CONFIG_TEXT"), renderArtifacts(plan)["prosody.cfg.lua"]);
+    assert.equal(environment.get("PROSODY_CONFIG_TEXT"), renderArtifacts(stack.plan)["prosody.cfg.lua"]);
     // The RDS instance's address, the same one the stack exports.
     assert.match(environment.get("PROSODY_DB_HOST") ?? "", /^prosody-database-[0-9a-f]{7}\.mock\.eu-central-1\.rds\./);
-    assert.equal(environment.get("PROSODY_DB_HOST"), run.outputs.databaseHost);
+    assert.equal(environment.get("PROSODY_DB_HOST"), stack.run.outputs.databaseHost);
     assert.equal(environment.get("PROSODY_TLS_NAME"), "example.org");
 
-    const gateway = container(run, "prosody-gateway-task");
+    const gateway = container(stack.run, "prosody-gateway-task");
     assert.deepEqual(
       gateway.secrets.map((secret) => secret.name),
       ["GATEWAY_SECRET", "GATEWAY_TLS_CERT", "GATEWAY_TLS_KEY"],
     );
     assert.deepEqual(Object.fromEntries(gateway.environment.map((variable) => [variable.name, variable.value])), {
-      S3_BUCKET: run.outputs.uploadBucket,
+      S3_BUCKET: stack.run.outputs.uploadBucket,
       S3_REGION: "eu-central-1",
       GATEWAY_PORT: "8443",
       GATEWAY_DOWNLOAD_MODE: "redirect",

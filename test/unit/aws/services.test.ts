@@ -1,36 +1,33 @@
 /** aws/services.ts: one Prosody task that never runs twice, and the spec's sizes. */
 import { strict as assert } from "node:assert";
-import { byName, runProgram, stackWith, type TestedRun } from "../../support/mock-stack";
-import { inputs, runProd } from "./support";
+import { byName, runProgram, stackWith } from "../../support/mock-stack";
+import { inputs, prodStack } from "./support";
 
 describe("AWS platform: the services", function () {
   this.timeout(60000);
-  let run: TestedRun;
-  before(async () => {
-    run = await runProd();
-  });
+  const stack = prodStack();
 
   it("runs one Prosody task, stopping the old before the new, and waits for it to become healthy", () => {
-    const service = inputs<Record<string, unknown>>(run, "prosody-server-service");
+    const service = inputs<Record<string, unknown>>(stack.run, "prosody-server-service");
     assert.equal(service.desiredCount, 1);
     assert.equal(service.deploymentMaximumPercent, 100);
     assert.equal(service.deploymentMinimumHealthyPercent, 0);
     assert.deepEqual(service.deploymentCircuitBreaker, { enable: true, rollback: true });
     assert.equal(service.waitForSteadyState, true);
-    const task = inputs<Record<string, unknown>>(run, "prosody-server-task");
+    const task = inputs<Record<string, unknown>>(stack.run, "prosody-server-task");
     assert.equal(task.family, "prosody-prod-server");
     assert.deepEqual(task.requiresCompatibilities, ["FARGATE"]);
     const [definition] = JSON.parse(String(task.containerDefinitions));
     assert.deepEqual(definition.healthCheck.command, ["CMD", "/usr/local/bin/prosody-healthcheck"]);
-    assert.equal(definition.logConfiguration.options["awslogs-group"], run.outputs.logGroup);
+    assert.equal(definition.logConfiguration.options["awslogs-group"], stack.run.outputs.logGroup);
     assert.match(
       definition.image,
       /^123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com\/prosody-image-repository-[0-9a-f]{7}:13-[0-9a-f]{12}@sha256:/,
     );
-    assert.equal(inputs<{ retentionInDays: number }>(run, "prosody-logs").retentionInDays, 30);
-    const repository = inputs<Record<string, unknown>>(run, "prosody-image-repository");
+    assert.equal(inputs<{ retentionInDays: number }>(stack.run, "prosody-logs").retentionInDays, 30);
+    const repository = inputs<Record<string, unknown>>(stack.run, "prosody-image-repository");
     assert.deepEqual(repository.imageScanningConfiguration, { scanOnPush: true });
-    const lifecycle = JSON.parse(inputs<{ policy: string }>(run, "prosody-image-lifecycle").policy);
+    const lifecycle = JSON.parse(inputs<{ policy: string }>(stack.run, "prosody-image-lifecycle").policy);
     assert.equal(lifecycle.rules.length, 2);
   });
 });

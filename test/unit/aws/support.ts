@@ -8,8 +8,15 @@ export const prod = stackWith("prod", {});
 export const planOf = (config: typeof prod): DeploymentPlan => planDeployment(stackSpec(config));
 
 let prodRun: Promise<TestedRun> | undefined;
-/** The prod stack under mocks, run once for every test file that reads it. */
-export const runProd = (): Promise<TestedRun> => (prodRun ??= runProgram(prod, "prod"));
+
+/** In a describe: the prod stack's plan, and its run under mocks (one run for every file), ready in each test. */
+export function prodStack(): { plan: DeploymentPlan; run: TestedRun } {
+  const stack = { plan: planOf(prod) } as { plan: DeploymentPlan; run: TestedRun };
+  before(async () => {
+    stack.run = await (prodRun ??= runProgram(prod, "prod"));
+  });
+  return stack;
+}
 
 export interface ContainerDefinition {
   name: string;

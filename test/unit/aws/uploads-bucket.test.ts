@@ -1,19 +1,15 @@
 /** aws/uploads-bucket.ts: the uploads bucket, private, encrypted, TLS only, emptied by the plan's rule; or yours. */
 import { strict as assert } from "node:assert";
-import { byName, runProgram, stackWith, type TestedRun } from "../../support/mock-stack";
-import { inputs, planOf, type PolicyStatement, prod, runProd, statements } from "./support";
+import { byName, runProgram, stackWith } from "../../support/mock-stack";
+import { inputs, type PolicyStatement, prodStack, statements } from "./support";
 
 describe("AWS platform: the uploads bucket", function () {
   this.timeout(60000);
-  let run: TestedRun;
-  const plan = planOf(prod);
-  before(async () => {
-    run = await runProd();
-  });
+  const stack = prodStack();
 
   it("blocks every public access to the bucket, encrypts it, refuses plain HTTP and expires uploads", () => {
-    assert.equal(byName(run, "prosody-uploads").protect, true);
-    assert.deepEqual(inputs<Record<string, unknown>>(run, "prosody-uploads-public-access"), {
+    assert.equal(byName(stack.run, "prosody-uploads").protect, true);
+    assert.deepEqual(inputs<Record<string, unknown>>(stack.run, "prosody-uploads-public-access"), {
       bucket: "prosody-uploads-id",
       blockPublicAcls: true,
       blockPublicPolicy: true,
@@ -21,17 +17,17 @@ describe("AWS platform: the uploads bucket", function () {
       restrictPublicBuckets: true,
     });
     const encryption = inputs<{ rules: { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[] }>(
-      run,
+      stack.run,
       "prosody-uploads-encryption",
     );
     assert.equal(encryption.rules[0]?.applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
-    const [tlsOnly] = statements(run, "prosody-uploads-policy") as (PolicyStatement & { Condition: unknown })[];
+    const [tlsOnly] = statements(stack.run, "prosody-uploads-policy") as (PolicyStatement & { Condition: unknown })[];
     assert.equal(tlsOnly?.Effect, "Deny");
     assert.deepEqual(tlsOnly?.Condition, { Bool: { "aws:SecureTransport": "false" } });
     const arn = "arn:aws:s3:eu-central-1:123456789012:prosody-uploads";
     assert.deepEqual(tlsOnly?.Resource, [arn, `${arn}/*`]);
-    const expiry = inputs<{ rules: { expiration: { days: number } }[] }>(run, "prosody-uploads-expiry");
-    assert.equal(expiry.rules[0]?.expiration.days, plan.uploads?.bucket?.expiryDays);
+    const expiry = inputs<{ rules: { expiration: { days: number } }[] }>(stack.run, "prosody-uploads-expiry");
+    assert.equal(expiry.rules[0]?.expiration.days, stack.plan.uploads?.bucket?.expiryDays);
     assert.equal(expiry.rules[0]?.expiration.days, 7);
   });
 });
