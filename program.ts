@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProsodyStack } from "./components/prosody-stack";
 import type { ProsodyStackOutputs } from "./components/outputs";
 import { parseExistingConfig } from "./components/platforms/existing";
-import type { GivenSecrets } from "./components/secrets";
+import type { GivenSecrets } from "./components/stack-secrets";
 import { parseDeploymentSpec } from "./src/schema";
 import { decodeProgramConfig, EXISTING_KEY, PROJECT } from "./src/schema/pulumi-config";
 import { projectConfig } from "./src/schema/stack-file";

@@ -20,7 +20,7 @@ import { COMPONENT_NAME } from "./naming";
 import { type ProsodyStackOutputs, stackOutputs } from "./outputs";
 import { type LoadedPlatform, PLATFORM_MODULES } from "./platforms";
 import { type ExistingResources, unusedExisting } from "./platforms/existing";
-import { type GivenSecrets, stackSecrets } from "./secrets";
+import { type GivenSecrets, stackSecrets } from "./stack-secrets";
 
 export const PROSODY_STACK_TYPE = "prosodystack:index:ProsodyStack";
 

@@ -11,7 +11,7 @@ import type { SecretKey } from "../../src/schema/pulumi-config";
 import type { StackCertificate } from "../certificates";
 import type { AddressTarget } from "../dns";
 import type { ChildContext } from "../naming";
-import type { StackSecrets } from "../secrets";
+import type { StackSecrets } from "../stack-secrets";
 
 export interface PlatformInput<Existing> extends ChildContext {
   secrets: StackSecrets;

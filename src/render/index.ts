@@ -1,10 +1,10 @@
 import type { DeploymentPlan } from "../plan/plan-deployment";
-import { renderEnvironment } from "./environment";
+import { renderEnvironment } from "./environment-file";
 import { renderProsodyConfig } from "./prosody-config";
 import { complianceText } from "./text";
 import { renderZone } from "./zone";
 
-export * from "./environment";
+export * from "./environment-file";
 export * from "./lua";
 export * from "./prosody-config";
 export * from "./zone";

@@ -6,7 +6,7 @@ import * as dockerBuild from "@pulumi/docker-build";
 import * as ecr from "@pulumi/aws/ecr";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerDescription } from "../../../src/containers/description";
-import { buildImage, IMAGE_PARTS } from "../../images";
+import { buildImage, IMAGE_PARTS } from "../../build-image";
 import { type AwsContext, child, tags } from "./context";
 
 export interface PushedImage {

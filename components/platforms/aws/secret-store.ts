@@ -10,7 +10,7 @@ import type { ContainerDescription, ContainerFile } from "../../../src/container
 import { SECRET_RULES } from "../../../src/containers/secrets";
 import { SECRET_KEYS, type SecretKey } from "../../../src/schema/pulumi-config";
 import type { StackCertificate } from "../../certificates";
-import type { StackSecrets } from "../../secrets";
+import type { StackSecrets } from "../../stack-secrets";
 import { type AwsContext, child, tags } from "./context";
 
 /** An ECS container's `secrets` entry. */

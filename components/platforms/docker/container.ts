@@ -9,7 +9,7 @@
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerDescription, ContainerVolume, HealthCheck } from "../../../src/containers/description";
-import { secretValue, type StackSecrets } from "../../secrets";
+import { secretValue, type StackSecrets } from "../../stack-secrets";
 
 export type Value = pulumi.Output<string>;
 

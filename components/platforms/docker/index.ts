@@ -14,7 +14,7 @@ import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
 import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
 import { certificatePair } from "../../certificates";
-import { buildImage, IMAGE_PARTS } from "../../images";
+import { buildImage, IMAGE_PARTS } from "../../build-image";
 import { child, physicalName } from "../../naming";
 import type { PlatformInput, PlatformModule, PlatformOutputs, PlatformSupport } from "../contract";
 import { containerArgs, type Value } from "./container";

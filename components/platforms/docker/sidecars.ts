@@ -8,7 +8,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { renderCoturnConfig } from "../../../src/render/coturn";
 import { child, physicalName } from "../../naming";
-import { secretValue } from "../../secrets";
+import { secretValue } from "../../stack-secrets";
 import type { PlatformInput } from "../contract";
 
 /** Images run next to Prosody, pinned: minor updates of these majors are safe on an existing volume. */
