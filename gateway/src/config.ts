@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { bucketName } from "../../src/common/s3";
+import { bucketName } from "../../src/common/s3-rules";
 import { problemsFromZod, rule, ProblemError, type Problem } from "../../src/common/problems";
 import { fileVariable, GATEWAY_VARIABLES as V } from "./contract";
 

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { rule } from "../common/problems";
-import { bucketName } from "../common/s3";
+import { bucketName } from "../common/s3-rules";
 import { awsSpecSchema } from "./aws-spec";
 import {
   absolutePath,

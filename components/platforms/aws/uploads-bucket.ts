@@ -6,7 +6,7 @@
  */
 import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
-import { uploadsLifecycleRule } from "../../../src/common/s3";
+import { uploadsLifecycleRule } from "../../../src/common/s3-rules";
 import { type AwsContext, child, tags } from "./context";
 
 export interface UploadBucket {
