@@ -1,14 +1,19 @@
 /** Command-line arguments → a module selection spec, through the same zod schema as stack files. */
 import { parseArgs } from "node:util";
+import { distance } from "fastest-levenshtein";
 import { TOGGLES } from "../src/catalog/tiers";
 import { type DeploymentSpec, parseDeploymentSpec, parseModulesSpec, type ModulesSpec } from "../src/schema";
 import { ProblemError } from "../src/common/problems";
-import { readSpecFile } from "../src/schema/spec-file";
+import { INVALID_ARGUMENTS, readSpecFile } from "../src/schema/spec-file";
 import { readStackSpec } from "../src/schema/stack-file";
 
+/** A mistake on the command line itself (exit 2): an unknown command or flag, a missing argument. */
 export class UsageError extends Error {}
 
 const toggleOptions = Object.fromEntries(TOGGLES.map((toggle) => [toggle, { type: "boolean" as const }]));
+
+/** The flags that refine a module selection, on every command that reads one. */
+export const MODULE_FLAGS: readonly string[] = ["tier", "prosody", ...TOGGLES, "add", "remove"];
 
 export const OPTIONS = {
   tier: { type: "string" },
@@ -20,8 +25,23 @@ export const OPTIONS = {
   remove: { type: "string", multiple: true },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
   ...toggleOptions,
 } as const;
+
+/** Every spelling of a flag the parser knows, for suggestions. */
+const FLAG_SPELLINGS: readonly string[] = [
+  ...Object.keys(OPTIONS).map((name) => `--${name}`),
+  ...TOGGLES.map((toggle) => `--no-${toggle}`),
+];
+
+/** The closest known flag to a mistyped one, when one is close. */
+export function closestFlag(flag: string): string | undefined {
+  const [best] = FLAG_SPELLINGS.map((known) => ({ known, score: distance(flag, known) }))
+    .filter(({ score }) => score <= Math.max(2, Math.floor(flag.length / 3)))
+    .sort((a, b) => a.score - b.score);
+  return best?.known;
+}
 
 export interface ParsedCommandLine {
   command: string | undefined;
@@ -41,7 +61,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     const [command, ...rest] = positionals;
     return { command, positionals: rest, values: values as ParsedCommandLine["values"] };
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    const unknown = /Unknown option '(-{1,2}[^']+)'/.exec((error as Error).message)?.[1];
+    if (unknown === undefined) throw new UsageError((error as Error).message);
+    const near = closestFlag(unknown);
+    throw new UsageError(`unknown option ${unknown}${near ? `; did you mean ${near}?` : ""}`);
   }
 }
 
@@ -92,7 +115,7 @@ function validateWithFlagNames<T>(parse: (input: unknown) => T, input: unknown):
         ...problem,
         field: flagOf[problem.field] ?? problem.field.replace(/^modules\.(add|remove)\[\d+\]$/, "--$1"),
       })),
-      "invalid arguments",
+      INVALID_ARGUMENTS,
     );
   }
 }

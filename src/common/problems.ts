@@ -19,7 +19,7 @@ export interface Problem {
 export class ProblemError extends Error {
   constructor(
     public readonly problems: readonly Problem[],
-    context: string,
+    public readonly context: string,
   ) {
     super(`${context}:\n${problems.map(formatProblem).join("\n")}`);
     this.name = "ProblemError";

@@ -5,6 +5,9 @@ import type { DeploymentSpec } from "./deployment-spec";
 import { type Problem, ProblemError } from "../common/problems";
 import { parseDeploymentSpec } from "./index";
 
+/** What a refusal of the command line's own arguments (a file it names, a stack name) is called. */
+export const INVALID_ARGUMENTS = "invalid arguments";
+
 /**
  * Reads and parses a YAML (or JSON: YAML is a superset) file. `unreadable` is the
  * problem reported when the file cannot be read; `format` names what it must be.
@@ -14,7 +17,7 @@ export function readYamlDocument(file: string, unreadable: Problem, format: stri
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    throw new ProblemError([unreadable], "invalid arguments");
+    throw new ProblemError([unreadable], INVALID_ARGUMENTS);
   }
   try {
     return parse(text);

@@ -9,7 +9,7 @@ import type { DeploymentSpec } from "./deployment-spec";
 import { type Problem, ProblemError } from "../common/problems";
 import { parseDeploymentSpec } from "./index";
 import { EXISTING_KEY, PROJECT, SECRET_KEYS } from "./pulumi-config";
-import { readYamlDocument } from "./spec-file";
+import { INVALID_ARGUMENTS, readYamlDocument } from "./spec-file";
 
 export const SECRET_PLACEHOLDER = "[secret]";
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -25,7 +25,7 @@ export function stackFile(stack: string, directory = process.cwd()): string {
           fix: "use letters, digits, '.', '_' and '-' (e.g. dev, prod)",
         },
       ],
-      "invalid arguments",
+      INVALID_ARGUMENTS,
     );
   }
   return join(directory, `Pulumi.${stack}.yaml`);

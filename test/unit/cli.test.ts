@@ -63,7 +63,7 @@ describe("prosody-stack CLI", () => {
     );
     assert.doesNotMatch(only13.stdout, /Prosody 0\.12/);
     const badVersion = await run("explain", "mam", "--prosody", "12");
-    assert.equal(badVersion.code, 1);
+    assert.equal(badVersion.code, 2, "a value a flag does not accept is a bad command line");
     assert.match(
       badVersion.stderr,
       /--prosody \(given "12"\): not one of the accepted values\. Fix: use one of "13", "0\.12"/,
@@ -92,6 +92,46 @@ describe("prosody-stack CLI", () => {
     assert.equal((await run("modules", "--tier")).code, 2);
     assert.equal((await run("explain")).code, 2);
     assert.equal((await run("explain", "nope")).code, 1);
+  });
+
+  it("follows the conventions: --version, COMMAND --help, suggestions, flags each command takes", async () => {
+    const version = await run("--version");
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout, JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")).version);
+    const help = await run("render", "--help");
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: prosody-stack render \[options\]/);
+    assert.match(help.stdout, /--out DIR/);
+    assert.doesNotMatch(help.stdout, /--prosody V {2,}only this version/);
+    assert.equal((await run("help", "explain")).stdout, (await run("explain", "--help")).stdout);
+    const general = await run("--help");
+    assert.equal(general.code, 0);
+    assert.match(general.stdout, /Exit codes: 0 done, 1 refused .*, 2 bad command line, 70 internal error/);
+
+    const typo = await run("modles");
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /unknown command "modles"; did you mean "modules"\?/);
+    const flag = await run("modules", "--teir", "community");
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /unknown option --teir; did you mean --tier\?/);
+    const notHere = await run("explain", "muc", "--stack", "dev");
+    assert.equal(notHere.code, 2);
+    assert.match(notHere.stderr, /explain does not take --stack; remove --stack/);
+  });
+
+  it("exits 2 for a stack or spec file that cannot be read, as for any bad argument", async () => {
+    const missing = await run("render", "--stack", "nope");
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--stack \(given "nope"\): .*Pulumi\.nope\.yaml does not exist/);
+    assert.equal((await run("render", "--spec", "/nonexistent/spec.yaml")).code, 2);
+    assert.equal((await run("modules", "--stack", "../etc")).code, 2);
+  });
+
+  it("never colours its output: no escape sequence, whatever the terminal", async () => {
+    for (const argv of [["modules"], ["compliance"], ["explain", "muc"], ["modules", "--add", "push"], ["--help"]]) {
+      const { stdout, stderr } = await run(...argv);
+      assert.doesNotMatch(`${stdout}${stderr}`, /\x1b\[/, argv.join(" "));
+    }
   });
 
   it("behaves the same as a real process: exit code, stderr, no stack trace", function () {

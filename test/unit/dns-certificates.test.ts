@@ -7,7 +7,7 @@ describe("DNS records and certificates by provider", function () {
   this.timeout(60000);
   const stack = prodStack();
 
-  it("publishes the stack.plan's SRV records as they are, and every host as an alias of the load balancer", () => {
+  it("publishes the plan's SRV records as they are, and every host as an alias of the load balancer", () => {
     const records = stack.run.resources
       .filter((resource) => resource.type === "aws:route53/record:Record")
       .map((resource) => resource.clearInputs as { name: string; type: string; records?: string[]; zoneId: string });
@@ -29,7 +29,7 @@ describe("DNS records and certificates by provider", function () {
     assert.equal(zones.size, 1, "every record goes into the one hosted zone");
   });
 
-  it("asks Let's Encrypt for one certificate naming exactly the stack.plan's hosts, through DNS-01, never revoking it", () => {
+  it("asks Let's Encrypt for one certificate naming exactly the plan's hosts, through DNS-01, never revoking it", () => {
     const certificate = inputs<Record<string, unknown>>(stack.run, "prosody-acme-production-certificate");
     assert.deepEqual(
       [certificate.commonName, ...(certificate.subjectAlternativeNames as string[])],

@@ -40,7 +40,7 @@ describe("AWS platform: network and traffic", function () {
     assert.deepEqual(balancer.subnets, ["prosody-public-1-id", "prosody-public-2-id"]);
   });
 
-  it("opens exactly the stack.plan's public ports on the load balancer, and only from it to the tasks", () => {
+  it("opens exactly the plan's public ports on the load balancer, and only from it to the tasks", () => {
     const ports = publicPorts(stack.plan);
     assert.deepEqual(
       ports.map((port) => [port.publicPort, port.port]),
