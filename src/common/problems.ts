@@ -61,14 +61,33 @@ const FIX_SEPARATOR = " | fix: ";
 /** A zod error string that carries its own fix, e.g. `rule("not a DNS name", "write example.org")`. */
 export const rule = (message: string, fix: string): string => `${message}${FIX_SEPARATOR}${fix}`;
 
+/** zod's names of types, as a fix says them. */
+const EXPECTED: Record<string, string> = {
+  array: "a list",
+  object: "a map of its fields",
+  int: "a whole number",
+  number: "a number",
+  boolean: "true or false",
+};
+
 function fixFor(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_value":
       return `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_type":
-      return `give a ${issue.expected}`;
+      return `give ${EXPECTED[issue.expected] ?? `a ${issue.expected}`}`;
     case "unrecognized_keys":
       return "remove it, or check its spelling against the documented fields";
+    case "too_small":
+      return issue.origin === "array"
+        ? `give at least ${issue.minimum} ${issue.minimum === 1 ? "entry" : "entries"}`
+        : `use ${issue.inclusive === false ? "more than" : "at least"} ${issue.minimum}`;
+    case "too_big":
+      return issue.origin === "array"
+        ? `give at most ${issue.maximum} entries`
+        : `use ${issue.inclusive === false ? "less than" : "at most"} ${issue.maximum}`;
+    case "invalid_union":
+      return "give one of the forms the field's documentation lists";
     default:
       return "see the field's documentation in the README";
   }

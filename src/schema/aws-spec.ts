@@ -29,7 +29,7 @@ export function fargateMemoryFits(cpu: number, memory: number): boolean {
   return memory >= min && memory <= max && memory % step === 0;
 }
 
-const IPV4_CIDR = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(1[6-9]|2[0-4])$/;
+const VPC_RANGE = rule("not an IPv4 range of /16 to /24", 'write e.g. "10.0.0.0/16"');
 
 const fargateCpu = z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)], {
   error: rule("not a Fargate CPU size", "use 256, 512, 1024, 2048 or 4096 (1024 is one vCPU)"),
@@ -53,8 +53,8 @@ export const awsSpecSchema = z
     zones: z.number().int().min(2).max(3).default(2),
     /** Address range of a new VPC (IPv4, /16 to /24). Default "10.0.0.0/16". */
     vpcCidr: z
-      .string()
-      .regex(IPV4_CIDR, { error: rule("not an IPv4 range of /16 to /24", 'write e.g. "10.0.0.0/16"') })
+      .cidrv4({ error: VPC_RANGE })
+      .refine((range) => Number(range.split("/")[1]) >= 16 && Number(range.split("/")[1]) <= 24, { error: VPC_RANGE })
       .default("10.0.0.0/16"),
     /** NAT gateways of a new VPC: "single" (cheapest) or "per-zone" (outbound traffic survives a zone outage). Default "single". */
     natGateways: z.enum(["single", "per-zone"]).default("single"),

@@ -19,6 +19,8 @@ import {
   httpsUrl,
   httpUrl,
   imageRegistry,
+  ipAddress,
+  ipOrCidr,
   ipv4,
   ipv6,
   jid,
@@ -150,7 +152,7 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       /** The URL users reach Prosody's HTTP services at, when a proxy sits in front. Default none. */
       externalUrl: httpsUrl.optional(),
       /** Addresses or ranges of reverse proxies whose X-Forwarded-For Prosody trusts. Default none. */
-      trustedProxies: z.array(z.union([ipv4, ipv6, cidr])).default([]),
+      trustedProxies: z.array(ipOrCidr).default([]),
     })
     .prefault({}),
   tls: z
@@ -243,7 +245,7 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
   docker: z
     .strictObject({
       /** Host address the Docker platform publishes Prosody's public ports on. Default "0.0.0.0". */
-      publishAddress: z.union([ipv4, ipv6]).default("0.0.0.0"),
+      publishAddress: ipAddress.default("0.0.0.0"),
       /** With uploads "s3" and no upload.s3.endpoint: run a MinIO container as the S3 server. Default false. */
       minio: z.boolean().default(false),
     })

@@ -8,46 +8,83 @@ import { rule } from "../common/problems";
 
 const DNS_LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
 const DNS_NAME = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);
-const LOCALPART = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const IPV6 = /^[0-9a-f:]+$/;
 const ARCHIVE_PERIOD = /^(never|[1-9][0-9]{0,5}[dwmy])$/;
 const RATE = /^[1-9][0-9]{0,8}(b|kb|mb)\/s$/;
+/** RFC 7622: a localpart never holds these, nor spaces or control characters. */
+const LOCALPART_FORBIDDEN = /[\s"&'/:<>@\p{C}]/u;
+const MAX_LOCALPART_BYTES = 1023;
 
-export const hostName = z.string().regex(DNS_NAME, {
-  error: rule("not a DNS host name", "use lower-case labels of letters, digits and '-', e.g. chat.example.org"),
+/** Text, with what a valid value looks like when it is missing or not text. */
+const text = (what: string, example: string) =>
+  z.string({
+    error: (issue) =>
+      issue.input === undefined
+        ? rule("required", `write ${what}, e.g. ${example}`)
+        : rule(`not ${what}`, `write ${what} as text, e.g. ${example}`),
+  });
+
+/** A check that returns the refusal (a `rule(...)` string) or nothing. */
+const check =
+  (refusal: (value: string) => string | undefined) =>
+  (value: string, context: z.RefinementCtx): void => {
+    const message = refusal(value);
+    if (message !== undefined) context.addIssue({ code: "custom", message });
+  };
+
+/** A DNS host name as Prosody and DNS compare it: lower case, labels of 1-63 characters, 253 at most. */
+function hostNameRefusal(value: string): string | undefined {
+  if (DNS_NAME.test(value)) return undefined;
+  const canonical = value.toLowerCase().replace(/\.$/, "");
+  if (DNS_NAME.test(canonical)) return rule("not in canonical form", `write "${canonical}" (lower case, no final dot)`);
+  return rule(
+    "not a DNS host name",
+    "use labels of 1-63 lower-case letters, digits and '-' (not first or last) joined by dots, 253 characters at most, e.g. chat.example.org",
+  );
+}
+
+export const hostName = text("a DNS host name", "chat.example.org").superRefine(check(hostNameRefusal));
+
+/** A bare JID (RFC 7622): localpart@domain, the localpart as Prosody stores it (NFKC, lower case). */
+export const jid = text("a bare JID", "admin@example.org").superRefine(
+  check((value) => {
+    const parts = value.split("@");
+    const [local = "", domain = ""] = parts;
+    const shape = rule("not a bare JID", "write localpart@domain, e.g. admin@example.org");
+    if (parts.length !== 2 || local === "" || domain === "") return shape;
+    if (LOCALPART_FORBIDDEN.test(local) || Buffer.byteLength(local) > MAX_LOCALPART_BYTES) {
+      return rule(
+        "the localpart holds a character a JID cannot have",
+        `leave out spaces, control characters and " & ' / : < > @ (1023 bytes at most), e.g. jane+xmpp@example.org`,
+      );
+    }
+    const domainRefusal = hostNameRefusal(domain);
+    if (domainRefusal !== undefined) return domainRefusal;
+    const stored = local.normalize("NFKC").toLowerCase();
+    return stored === local ? undefined : rule("not as Prosody stores it", `write "${stored}@${domain}"`);
+  }),
+);
+
+const ipv4Rule = rule("not an IPv4 address", "write four numbers 0-255 without leading zeros, e.g. 192.0.2.10");
+const ipv6Rule = rule("not an IPv6 address", "write eight groups of hex digits, :: for zeros, e.g. 2001:db8::10");
+export const ipv4 = z.ipv4({ error: ipv4Rule });
+export const ipv6 = z.ipv6({ error: ipv6Rule });
+const isIp = (value: string): boolean => ipv4.safeParse(value).success || ipv6.safeParse(value).success;
+const isCidr = (value: string): boolean => z.cidrv4().safeParse(value).success || z.cidrv6().safeParse(value).success;
+
+/** An address of this machine, either family. */
+export const ipAddress = text("an IP address", "192.0.2.10").refine(isIp, {
+  error: rule("not an IP address", "write an IPv4 address like 192.0.2.10 or an IPv6 one like 2001:db8::10"),
 });
-
-export const jid = z.string().refine(
-  (value) => {
-    const [local, domain, ...rest] = value.split("@");
-    return rest.length === 0 && local !== undefined && LOCALPART.test(local) && DNS_NAME.test(domain ?? "");
-  },
-  { error: rule("not a bare JID", "write user@domain in lower case, e.g. admin@example.org") },
-);
-
-export const ipv4 = z
-  .string()
-  .regex(IPV4, { error: rule("not an IPv4 address", "write four numbers 0-255, e.g. 192.0.2.10") });
-export const ipv6 = z
-  .string()
-  .refine((value) => IPV6.test(value) && value.includes(":") && (value.match(/::/g) ?? []).length <= 1, {
-    error: rule("not an IPv6 address", "write it in lower case hex, e.g. 2001:db8::10"),
-  });
-export const listenAddress = z
-  .string()
-  .refine((value) => value === "*" || value === "::" || IPV4.test(value) || IPV6.test(value), {
-    error: rule("not a listening address", 'use "*" (all IPv4), "::" (all IPv6) or one IP address'),
-  });
-export const cidr = z.string().refine(
-  (value) => {
-    const [address, bits, ...rest] = value.split("/");
-    const width = Number(bits);
-    if (rest.length > 0 || address === undefined || !Number.isInteger(width)) return false;
-    return IPV4.test(address) ? width >= 0 && width <= 32 : IPV6.test(address) && width >= 0 && width <= 128;
-  },
-  { error: rule("not a CIDR range", "write address/bits, e.g. 10.0.0.0/8") },
-);
+export const listenAddress = text("a listening address", '"*"').refine((value) => value === "*" || isIp(value), {
+  error: rule("not a listening address", 'use "*" (all IPv4), "::" (all IPv6) or one IP address'),
+});
+export const cidr = text("a CIDR range", "10.0.0.0/8").refine(isCidr, {
+  error: rule("not a CIDR range", "write address/bits with bits 0-32 (IPv4) or 0-128 (IPv6), e.g. 10.0.0.0/8"),
+});
+/** An address or a range, e.g. of trusted proxies. */
+export const ipOrCidr = text("an address or CIDR range", "10.0.0.0/8").refine((value) => isIp(value) || isCidr(value), {
+  error: rule("not an address or CIDR range", "write 192.0.2.10, 2001:db8::10 or a range such as 10.0.0.0/8"),
+});
 export const port = z.number().int().min(1).max(65535);
 export const httpsUrl = z
   .url({ protocol: /^https$/, error: rule("not an https URL", "write a full URL, e.g. https://chat.example.org/") })

@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { planDeployment } from "../../src/plan";
 import { renderProsodyConfig } from "../../src/render";
 import { type DeploymentSpecInput, parseDeploymentSpec } from "../../src/schema";
+import { ipOrCidr, jid } from "../../src/schema/fields";
 import { canonical, DUMPER } from "./lua-dump";
 
 /** Prosody's config environment, reduced: options land in the table of the current host. */
@@ -53,6 +54,27 @@ const uriTail = fc
   })
   .filter((text) => !/\s/.test(text));
 
+/** Localparts RFC 7622 allows as Prosody stores them: +, dots, quotes Lua cares about, non-ASCII letters. */
+const localpart = fc
+  .string({
+    unit: fc.oneof(
+      fc.constantFrom("+", ".", "=", "\\", "]", "[", "-", "_", "!", "\u00fc", "\u4e2d"),
+      fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }),
+    ),
+    minLength: 1,
+    maxLength: 20,
+  })
+  .filter((local) => jid.safeParse(`${local}@example.org`).success);
+/** Every address or range the schema accepts for trusted proxies. */
+const proxy = fc
+  .oneof(
+    fc.ipV4(),
+    fc.ipV6(),
+    fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([address, bits]) => `${address}/${bits}`),
+    fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 128 })).map(([address, bits]) => `${address}/${bits}`),
+  )
+  .filter((value) => ipOrCidr.safeParse(value).success);
+
 describe("rendered prosody.cfg.lua in real Lua 5.4", function () {
   this.timeout(300_000);
 
@@ -60,16 +82,18 @@ describe("rendered prosody.cfg.lua in real Lua 5.4", function () {
     fc.assert(
       fc.property(
         domain,
-        fc.array(label, { maxLength: 3 }),
+        fc.uniqueArray(localpart, { maxLength: 3 }),
         fc.array(uriTail, { minLength: 1, maxLength: 3 }),
         fc.constantFrom("personal", "community", "enterprise"),
         fc.constantFrom("sqlite", "postgresql"),
-        (name, admins, uris, tier, storage) => {
+        fc.array(proxy, { maxLength: 3 }),
+        (name, admins, uris, tier, storage, proxies) => {
           const input: DeploymentSpecInput = {
             domain: name,
             tier: tier as DeploymentSpecInput["tier"],
             storage: storage as DeploymentSpecInput["storage"],
             admins: admins.map((local) => `${local}@${name}`),
+            http: { trustedProxies: proxies },
             contact: { abuse: uris.map((tail) => `xmpp:${tail}`), admin: ["mailto:ops@example.org"] },
             uploads: "s3",
           };
@@ -79,6 +103,7 @@ describe("rendered prosody.cfg.lua in real Lua 5.4", function () {
             assert.ok(dumped.includes(canonical(value)), `missing ${JSON.stringify(value)} in ${dumped.toString()}`);
           expect({ "(kind)": "host" });
           if (plan.admins.length > 0) expect(plan.admins);
+          if (proxies.length > 0) expect(proxies);
           if (plan.modules.some((m) => m.name === "server_contact_info")) {
             expect({ abuse: input.contact?.abuse ?? [], admin: ["mailto:ops@example.org"] });
           }

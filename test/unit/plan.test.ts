@@ -206,7 +206,7 @@ describe("planDeployment", () => {
     );
     const byField = Object.fromEntries(found.map((p) => [p.field, p]));
     assert.equal(byField["domain"]?.value, '"Example.org"');
-    assert.match(byField["domain"]?.fix ?? "", /lower-case/);
+    assert.match(byField["domain"]?.fix ?? "", /write "example\.org"/);
     assert.match(byField["admins[0]"]?.message ?? "", /bare JID/);
     assert.match(byField["archive.expiresAfter"]?.fix ?? "", /never/);
     assert.ok(byField["interfaces[0]"]);

@@ -30,7 +30,7 @@ describe("spec validation", () => {
       text.join("\n"),
     );
     assert.ok(
-      text.some((t) => t.startsWith('features.beta|"yes"|') && t.endsWith("|give a boolean")),
+      text.some((t) => t.startsWith('features.beta|"yes"|') && t.endsWith("|give true or false")),
       text.join("\n"),
     );
     assert.ok(
