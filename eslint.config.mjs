@@ -37,6 +37,8 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  // Plain Node scripts that run before anything is built: CommonJS.
+  { files: ["scripts/*.js"], rules: { "@typescript-eslint/no-require-imports": "off" } },
   layer(
     ["src/**/*.ts"],
     [

@@ -10,8 +10,7 @@ import type { ProsodyStackOutputs } from "./components/outputs";
 import { parseExistingConfig } from "./components/platforms/existing";
 import type { GivenSecrets } from "./components/stack-secrets";
 import { parseDeploymentSpec } from "./src/schema";
-import { decodeProgramConfig, EXISTING_KEY, PROJECT } from "./src/schema/pulumi-config";
-import { projectConfig } from "./src/schema/stack-file";
+import { EXISTING_KEY, PROJECT, readProgramConfig } from "./src/schema/pulumi-config";
 
 /** The component's name, fixed so that every child keeps its name from stack to stack and run to run. */
 const COMPONENT = "prosody";
@@ -39,11 +38,11 @@ const STACK_OUTPUTS: readonly (keyof ProsodyStackOutputs)[] = [
 ];
 
 function program(): Record<string, pulumi.Output<unknown>> {
-  const config = new pulumi.Config(PROJECT);
-  const decoded = decodeProgramConfig(projectConfig(pulumi.runtime.allConfig()));
+  const decoded = readProgramConfig(pulumi.runtime.allConfig());
   const spec = parseDeploymentSpec(decoded.spec, `${PROJECT}:`);
   const secrets: GivenSecrets = {};
-  for (const key of decoded.secrets) secrets[key] = config.requireSecret(key);
+  // Read as text, so the component checks them at once; it keeps every one a Pulumi secret.
+  for (const key of decoded.secrets) secrets[key] = pulumi.runtime.getConfig(`${PROJECT}:${key}`);
 
   const existing = parseExistingConfig(decoded.existing, `${PROJECT}:${EXISTING_KEY}.`);
 

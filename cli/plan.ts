@@ -5,7 +5,7 @@
  * CI diffs the JSON.
  */
 import { createHash } from "node:crypto";
-import { SECRET_PLACEHOLDER, readStackConfig } from "../src/schema/stack-file";
+import { readStackConfig, SECRET_PLACEHOLDER, stackSpec } from "../src/schema/stack-file";
 import type { MockRun, RecordedResource } from "../components/mock-runtime";
 
 export interface PlanJson {
@@ -29,13 +29,19 @@ export class StackError extends Error {}
 /** Loads Pulumi and the program only for this command: the other commands stay fast. */
 export async function planStack(stack: string, directory = process.cwd()): Promise<MockRun> {
   const config = readStackConfig(stack, directory);
+  // The same reader as `render`, before Pulumi loads: a stack file is refused the same way by every command.
+  stackSpec(config);
   const { ResourceError } = await import("@pulumi/pulumi");
   const { runUnderMocks } = await import("../components/mock-runtime");
   const { default: program } = await import("../program");
   try {
     return await runUnderMocks(stack, config, program);
   } catch (error) {
-    if (ResourceError.isInstance(error)) throw new StackError(error.message, { cause: error });
+    if (ResourceError.isInstance(error)) {
+      // The engine's wrapping says where the value went, not what is wrong with it.
+      const message = error.message.replace(/^(error serializing property "[^"]*": )+/, "");
+      throw new StackError(message, { cause: error });
+    }
     throw error;
   }
 }

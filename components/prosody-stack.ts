@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblem, type Problem, ProblemError } from "../src/common/problems";
 import { rocksModules } from "../src/containers/images";
-import { neededSecrets, SECRET_RULES } from "../src/containers/secrets";
+import { givenSecretProblem, neededSecrets, SECRET_RULES } from "../src/containers/secrets";
 import { type DeploymentPlan, planDeployment } from "../src/plan/plan-deployment";
 import { renderArtifacts } from "../src/render";
 import { type DeploymentSpecInput, parseDeploymentSpec } from "../src/schema";
@@ -17,6 +17,7 @@ import type { SecretKey } from "../src/schema/pulumi-config";
 import { certificateProblems, stackCertificate } from "./certificates";
 import { dnsProvider } from "./dns";
 import { COMPONENT_NAME } from "./naming";
+import { missingSdks } from "./optional-sdks";
 import { type ProsodyStackOutputs, stackOutputs } from "./outputs";
 import { type LoadedPlatform, PLATFORM_MODULES } from "./platforms";
 import { type ExistingResources, unusedExisting } from "./platforms/existing";
@@ -47,7 +48,7 @@ export class ProsodyStack extends pulumi.ComponentResource {
     super(PROSODY_STACK_TYPE, name, {}, opts);
     const { secrets: givenSecrets = {}, existing = {}, ...specInput } = args;
     const plan = planOrFail(this, name, specInput);
-    const platform = platformOrFail(this, name, plan, existing, givenKeys(givenSecrets));
+    const platform = platformOrFail(this, name, plan, existing, givenSecrets);
     const context = { name, parent: this, plan };
 
     const zone = dnsProvider(plan)?.zone(context, existing);
@@ -96,14 +97,22 @@ function planOrFail(resource: pulumi.Resource, name: string, specInput: Deployme
 const givenKeys = (given: GivenSecrets): ReadonlySet<SecretKey> =>
   new Set((Object.keys(given) as SecretKey[]).filter((key) => given[key] !== undefined));
 
+/** Given secrets that are plain text are checked now; outputs are checked once known (stack-secrets.ts). */
+const unusableSecrets = (given: GivenSecrets): Problem[] =>
+  (Object.entries(given) as [SecretKey, unknown][]).flatMap(([key, value]) => {
+    const problem = typeof value === "string" ? givenSecretProblem(key, value) : undefined;
+    return problem ? [problem] : [];
+  });
+
 /** The platform module, once every rule of the platform, the DNS provider and the certificate mode holds. */
 function platformOrFail(
   resource: pulumi.Resource,
   name: string,
   plan: DeploymentPlan,
   existing: ExistingResources,
-  givenSecrets: ReadonlySet<SecretKey>,
+  given: GivenSecrets,
 ): LoadedPlatform {
+  const givenSecrets = givenKeys(given);
   const { spec } = plan;
   const load = PLATFORM_MODULES[spec.platform];
   if (!load) {
@@ -116,6 +125,8 @@ function platformOrFail(
       },
     ]);
   }
+  const missing = missingSdks(plan);
+  if (missing.length > 0) fail(resource, name, missing);
   const platform = load();
   const { support } = platform.module;
   // A provider or mode the platform refuses is reported as that, not checked further.
@@ -129,6 +140,7 @@ function platformOrFail(
     ...(dns?.check(plan) ?? []),
     ...(dnsOffered && support.tlsModes.includes(spec.tls.mode) ? certificateProblems(plan, dns !== undefined) : []),
     ...missingSecrets(plan, givenSecrets),
+    ...unusableSecrets(given),
   ];
   if (problems.length > 0) fail(resource, name, problems);
   return platform;

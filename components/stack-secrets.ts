@@ -5,15 +5,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { neededSecrets, SECRET_RULES } from "../src/containers/secrets";
+import { givenSecretProblem, neededSecrets, SECRET_RULES } from "../src/containers/secrets";
 import type { SecretKey } from "../src/schema/pulumi-config";
 import { type ChildContext, child } from "./naming";
 
 export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 export type GivenSecrets = Partial<Record<SecretKey, pulumi.Input<string>>>;
-
-/** Secrets from outside end up in files and command lines: refuse what would break them. */
-const printable = (minLength: number): RegExp => new RegExp(`^[\\x21-\\x7e]{${minLength},512}$`);
 
 /** The stack secret a variable of a container's secretEnvironment names (the plan guarantees it exists). */
 export function secretValue(secrets: StackSecrets, key: SecretKey): pulumi.Output<string> {
@@ -26,7 +23,7 @@ export function stackSecrets(context: ChildContext, given: GivenSecrets = {}): S
   const { parent, plan } = context;
   const secrets: StackSecrets = {};
   for (const [key, { generate }] of neededSecrets(plan)) {
-    const { part, length, minLength } = SECRET_RULES[key];
+    const { part, length } = SECRET_RULES[key];
     const supplied = given[key];
     // The component has already refused a plan that lacks a secret nobody may generate.
     if (supplied === undefined && !generate) throw new Error(`secrets.${key} was not given`);
@@ -34,12 +31,11 @@ export function stackSecrets(context: ChildContext, given: GivenSecrets = {}): S
       supplied === undefined
         ? new random.RandomPassword(child(context, part), { length, special: false }, { parent }).result
         : pulumi.secret(
+            // Plain values were checked at construction; an output is checked once it is known.
             pulumi.output(supplied).apply((value) => {
-              if (!printable(minLength).test(value)) {
-                throw new pulumi.ResourceError(
-                  `secrets.${key}: not a usable secret. Fix: give ${minLength} to 512 printable ASCII characters, no spaces`,
-                  parent,
-                );
+              const problem = givenSecretProblem(key, value);
+              if (problem) {
+                throw new pulumi.ResourceError(`${problem.field}: ${problem.message}. Fix: ${problem.fix}`, parent);
               }
               return value;
             }),

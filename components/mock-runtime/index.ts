@@ -148,15 +148,30 @@ export async function runUnderMocks(
   };
   pulumi.runtime.setAllConfig(encodeProgramConfig(config.values), config.secretKeys);
 
-  const exported = program();
+  // A resource whose inputs fail to resolve (a given secret refused in an apply) rejects outside any
+  // promise the program returns; the engine would report it, so the run does.
+  let failed: (reason: unknown) => void = () => undefined;
+  const failure = new Promise<never>((_resolve, reject) => (failed = reject));
+  process.on("unhandledRejection", failed);
+  try {
+    const exported = program();
+    const outputs = await Promise.race([stackOutputs(exported), failure]);
+    await pulumi.runtime.disconnect();
+    return { stack, resources: withUrns(resources, stack, project), outputs };
+  } finally {
+    process.off("unhandledRejection", failed);
+  }
+}
+
+/** The program's outputs once known, secrets as the placeholder. */
+async function stackOutputs(exported: Record<string, pulumi.Output<unknown>>): Promise<Record<string, unknown>> {
   const outputs: Record<string, unknown> = {};
   for (const [key, output] of Object.entries(exported)) {
     const lifted: pulumi.Output<unknown> = pulumi.output(output);
     const value = await new Promise<unknown>((resolve) => lifted.apply(resolve));
     outputs[key] = (await pulumi.isSecret(lifted)) ? SECRET_PLACEHOLDER : value;
   }
-  await pulumi.runtime.disconnect();
-  return { stack, resources: withUrns(resources, stack, project), outputs };
+  return outputs;
 }
 
 /** URNs as the engine writes them: the stack, the project, the type of every ancestor, the name. */

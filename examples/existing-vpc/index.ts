@@ -11,7 +11,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type ExistingAwsResources, ProsodyStack } from "prosody-stack";
+import { type ExistingAwsResources, ProsodyStack } from "@prosodystack/pulumi";
 
 export = function estate(): Record<string, pulumi.Output<unknown>> {
   const config = new pulumi.Config();

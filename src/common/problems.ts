@@ -94,15 +94,24 @@ function fixFor(issue: z.core.$ZodIssue): string {
 }
 
 /** Turns zod's issues into our problems, reading the offending values from the original input. */
-export function problemsFromZod(error: z.ZodError, input: unknown, prefix = ""): Problem[] {
+export function problemsFromZod(
+  error: z.ZodError,
+  input: unknown,
+  prefix = "",
+  /** the known field closest to an unknown one at `path`, for the fix */
+  closestField?: (path: readonly PropertyKey[], key: string) => string | undefined,
+): Problem[] {
   return error.issues.flatMap((issue): Problem[] => {
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({
-        field: fieldPath([...issue.path, key], prefix),
-        value: describe(valueAt(input, [...issue.path, key])),
-        message: "unknown field",
-        fix: fixFor(issue),
-      }));
+      return issue.keys.map((key) => {
+        const near = closestField?.(issue.path, key);
+        return {
+          field: fieldPath([...issue.path, key], prefix),
+          value: describe(valueAt(input, [...issue.path, key])),
+          message: "unknown field",
+          fix: near === undefined ? fixFor(issue) : `did you mean "${near}"?`,
+        };
+      });
     }
     const value = valueAt(input, issue.path);
     const [ruleMessage, ruleFix] = issue.message.split(FIX_SEPARATOR);

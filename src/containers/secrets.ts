@@ -3,6 +3,7 @@
  * variable, and how one is generated when nobody gave it. Only names and
  * rules here; the values live in Pulumi's state (components/secrets.ts).
  */
+import type { Problem } from "../common/problems";
 import { ENV, type DeploymentPlan } from "../plan/plan-deployment";
 import { SECRET_KEYS, type SecretKey } from "../schema/pulumi-config";
 import { GATEWAY_VARIABLES } from "../../gateway/src/contract";
@@ -82,4 +83,16 @@ export function neededSecrets(plan: DeploymentPlan): Map<SecretKey, { generate: 
   return new Map(
     SECRET_KEYS.filter((key) => read.has(key)).map((key) => [key, { generate: SECRET_RULES[key].generatable(plan) }]),
   );
+}
+
+/** Secrets from outside end up in files and command lines: what would break them is refused. */
+export function givenSecretProblem(key: SecretKey, value: string): Problem | undefined {
+  const { minLength } = SECRET_RULES[key];
+  if (new RegExp(`^[\\x21-\\x7e]{${minLength},512}$`).test(value)) return undefined;
+  return {
+    field: `secrets.${key}`,
+    value: "[secret]",
+    message: "not a usable secret",
+    fix: `give ${minLength} to 512 printable ASCII characters, no spaces`,
+  };
 }

@@ -1,13 +1,18 @@
 /**
- * Pulumi hands a program its stack config as strings: text values as they
- * are, everything else (lists, maps, numbers, booleans) as JSON. This turns
- * the `prosody:` keys back into a spec input with the help of the schema
- * (a field that holds text is never JSON-decoded, so "13" stays "13"), and
- * keeps the secret keys apart: they are not part of the spec.
+ * The one reader of a stack's config, for the Pulumi program and for every
+ * command of the CLI. Pulumi hands a program its config as strings: text as
+ * it is, everything else (lists, maps, numbers, booleans) as JSON, and a
+ * top-level `pulumi config set prosody:protectData false` as the text "false".
+ * This turns the `prosody:` keys back into a spec input with the help of the
+ * schema (a field that holds text is never JSON-decoded, so "13" stays "13"),
+ * keeps the secret keys and `existing` apart, and refuses what would be
+ * silently ignored: a namespace that is a misspelling of ours, an encrypted
+ * value where the spec needs plain text.
  */
+import { distance } from "fastest-levenshtein";
 import type { z } from "zod";
+import { type Problem, ProblemError } from "../common/problems";
 import { deploymentSpecSchema } from "./deployment-spec";
-import { ProblemError } from "../common/problems";
 
 export const PROJECT = "prosody";
 
@@ -24,11 +29,14 @@ export type SecretKey = (typeof SECRET_KEYS)[number];
 /** The stack config key (`prosody:existing`) naming resources of yours to use; it goes to the component, not the spec. */
 export const EXISTING_KEY = "existing";
 
+/** What a refused stack config is called. */
+export const INVALID_STACK_CONFIG = "invalid stack config";
+
 const isSecretKey = (key: string): key is SecretKey => (SECRET_KEYS as readonly string[]).includes(key);
 
 function holdsText(field: z.ZodType | undefined): boolean {
   let current = field;
-  while (current && (current.def.type === "default" || current.def.type === "optional")) {
+  while (current && ["default", "optional", "prefault"].includes(current.def.type)) {
     current = (current.def as unknown as { innerType: z.ZodType }).innerType;
   }
   return current?.def.type === "string" || current?.def.type === "enum";
@@ -43,44 +51,76 @@ export interface ProgramConfig {
   existing?: unknown;
 }
 
-/** Splits raw config (keys without the `prosody:` prefix) into the spec input and the secret key names. */
-export function decodeProgramConfig(raw: Readonly<Record<string, string>>): ProgramConfig {
+/** A namespace that is ours misspelt (`prosdy:`, `Prosody:`): its keys would be ignored. */
+const looksLikeOurs = (namespace: string): boolean =>
+  namespace !== PROJECT && (namespace.toLowerCase() === PROJECT || distance(namespace.toLowerCase(), PROJECT) <= 2);
+
+/**
+ * Every key of a stack's config (all namespaces, as Pulumi hands them over:
+ * strings), into the spec input, the secret key names and `existing`.
+ * `encrypted` names the keys whose values were `secure:` and are not known here.
+ */
+export function readProgramConfig(
+  raw: Readonly<Record<string, string>>,
+  encrypted: ReadonlySet<string> = new Set(),
+  fieldPrefix = "",
+): ProgramConfig {
   const shape = deploymentSpecSchema.shape as Record<string, z.ZodType>;
   const spec: Record<string, unknown> = {};
   const secrets: SecretKey[] = [];
+  const problems: Problem[] = [];
   let existing: unknown;
-  for (const [key, text] of Object.entries(raw)) {
+  for (const [fullKey, text] of Object.entries(raw)) {
+    const colon = fullKey.indexOf(":");
+    const namespace = colon === -1 ? "" : fullKey.slice(0, colon);
+    const key = fullKey.slice(colon + 1);
+    const field = `${fieldPrefix}${fullKey}`;
+    if (namespace !== PROJECT) {
+      if (looksLikeOurs(namespace)) {
+        problems.push({
+          field,
+          message: `"${namespace}" is not the project's namespace, so this key would be ignored`,
+          fix: `write it as ${PROJECT}:${key}`,
+        });
+      }
+      continue;
+    }
     if (isSecretKey(key)) {
       secrets.push(key);
+    } else if (encrypted.has(fullKey)) {
+      problems.push({
+        field,
+        message: "is encrypted, but it is not a secret: the spec needs its plain value, which is never decrypted here",
+        fix: `set it in plain text: \`pulumi config set ${fullKey} ...\` (only ${SECRET_KEYS.join(", ")} are secrets)`,
+      });
     } else if (key === EXISTING_KEY) {
-      existing = decodeJson(key, text);
+      existing = decodeJson(field, text, problems);
     } else {
-      spec[key] = holdsText(shape[key]) ? text : decodeJson(key, text);
+      spec[key] = holdsText(shape[key]) ? text : decodeJson(field, text, problems);
     }
   }
+  if (problems.length > 0) throw new ProblemError(problems, INVALID_STACK_CONFIG);
   return { spec, secrets, ...(existing === undefined ? {} : { existing }) };
 }
 
-function decodeJson(key: string, text: string): unknown {
+function decodeJson(field: string, text: string, problems: Problem[]): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    throw new ProblemError(
-      [
-        {
-          field: `${PROJECT}:${key}`,
-          value: JSON.stringify(text),
-          message: "not a list, map, number or boolean",
-          fix: "write it in YAML structure in the stack file, or as JSON with `pulumi config set --path`",
-        },
-      ],
-      "invalid stack config",
-    );
+    // Text where the schema wants a structure: let the schema name what it wants.
+    if (!/^\s*[[{]/.test(text)) return text;
+    problems.push({
+      field,
+      value: JSON.stringify(text),
+      message: "not a list, map, number or boolean",
+      fix: "write it in YAML structure in the stack file, or as JSON with `pulumi config set --path`",
+    });
+    return undefined;
   }
 }
 
-/** The raw, string-valued config of a project namespace, as Pulumi would pass it to the program. */
+/** The raw, string-valued config, as Pulumi passes it to the program. */
 export function encodeProgramConfig(values: Readonly<Record<string, unknown>>): Record<string, string> {
   const encoded: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {

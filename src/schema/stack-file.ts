@@ -8,10 +8,16 @@ import { join } from "node:path";
 import type { DeploymentSpec } from "./deployment-spec";
 import { type Problem, ProblemError } from "../common/problems";
 import { parseDeploymentSpec } from "./index";
-import { EXISTING_KEY, PROJECT, SECRET_KEYS } from "./pulumi-config";
+import { encodeProgramConfig, PROJECT, readProgramConfig } from "./pulumi-config";
 import { INVALID_ARGUMENTS, readYamlDocument } from "./spec-file";
 
+/** How a secret shows in everything the CLI prints. */
 export const SECRET_PLACEHOLDER = "[secret]";
+/**
+ * What stands in for an encrypted value, never decrypted here: long enough and
+ * printable, so a program that checks a given secret accepts it as one.
+ */
+export const ENCRYPTED_STAND_IN = "encrypted-value-not-decrypted-by-prosody-stack";
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export function stackFile(stack: string, directory = process.cwd()): string {
@@ -33,7 +39,7 @@ export function stackFile(stack: string, directory = process.cwd()): string {
 
 export interface StackConfig {
   file: string;
-  /** every key of the stack's `config` map (all namespaces), secure values replaced by the placeholder */
+  /** every key of the stack's `config` map (all namespaces), secure values replaced by ENCRYPTED_STAND_IN */
   values: Record<string, unknown>;
   /** the keys whose values were secure */
   secretKeys: string[];
@@ -68,18 +74,9 @@ export function readStackConfig(stack: string, directory = process.cwd()): Stack
   for (const [key, value] of Object.entries(config)) {
     const isSecret = typeof value === "object" && value !== null && "secure" in value;
     if (isSecret) secretKeys.push(key);
-    values[key] = isSecret ? SECRET_PLACEHOLDER : value;
+    values[key] = isSecret ? ENCRYPTED_STAND_IN : value;
   }
   return { file, values, secretKeys };
-}
-
-/** The project's keys of a stack config, with `prosody:` stripped. */
-export function projectConfig<T>(values: Readonly<Record<string, T>>): Record<string, T> {
-  const result: Record<string, T> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (key.startsWith(`${PROJECT}:`)) result[key.slice(PROJECT.length + 1)] = value;
-  }
-  return result;
 }
 
 /** The spec a stack file describes; its secret keys and existing resources are left to the program. */
@@ -87,8 +84,12 @@ export function readStackSpec(stack: string, directory = process.cwd()): Deploym
   return stackSpec(readStackConfig(stack, directory));
 }
 
-export function stackSpec({ file, values }: Pick<StackConfig, "file" | "values">): DeploymentSpec {
-  const config = projectConfig(values);
-  for (const key of [...SECRET_KEYS, EXISTING_KEY]) delete config[key];
-  return parseDeploymentSpec(config, `${file}: ${PROJECT}:`);
+/** The spec, read exactly as the Pulumi program reads it (readProgramConfig), from Pulumi's string form. */
+export function stackSpec({
+  file,
+  values,
+  secretKeys = [],
+}: Pick<StackConfig, "file" | "values"> & Partial<StackConfig>) {
+  const decoded = readProgramConfig(encodeProgramConfig(values), new Set(secretKeys), `${file}: `);
+  return parseDeploymentSpec(decoded.spec, `${file}: ${PROJECT}:`);
 }

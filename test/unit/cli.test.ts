@@ -245,6 +245,43 @@ describe("prosody-stack CLI", () => {
       }
     });
 
+    it("plans a stack whose secrets are encrypted, and refuses a given secret it cannot use, naming it", async () => {
+      const folder = mkdtempSync(join(tmpdir(), "prosody-stack-cli-"));
+      const stack = (password: string) =>
+        [
+          "config:",
+          "  prosody:domain: example.org",
+          "  prosody:storage: postgresql",
+          '  prosody:protectData: "false"',
+          "  prosody:turn: { host: turn.example.org }",
+          `  prosody:databasePassword: ${password}`,
+          '  prosody:turnSecret: { secure: "v1:AAAA" }',
+        ].join("\n");
+      writeFileSync(join(folder, "Pulumi.sealed.yaml"), stack('{ secure: "v1:BBBB" }'));
+      writeFileSync(join(folder, "Pulumi.short.yaml"), stack("short"));
+      const home = process.cwd();
+      process.chdir(folder);
+      try {
+        const sealed = await run("plan", "--stack", "sealed", "--json");
+        assert.equal(sealed.code, 0, sealed.stderr);
+        const postgres = JSON.parse(sealed.stdout).resources.find(
+          (r: { name: string }) => r.name === "prosody-postgres",
+        );
+        assert.ok(postgres.inputs.envs.includes("[secret]"));
+        assert.ok(!sealed.stdout.includes("v1:BBBB") && !sealed.stdout.includes("encrypted-value"));
+        assert.equal((await run("render", "--stack", "sealed")).code, 0);
+        const short = await run("plan", "--stack", "short");
+        assert.equal(short.code, 1);
+        assert.match(
+          short.stderr,
+          /secrets\.databasePassword \(given \[secret\]\): not a usable secret\. Fix: give 16/,
+        );
+        assert.ok(!short.stderr.includes("short\n") && !/\n\s+at /.test(short.stderr), "no secret, no stack trace");
+      } finally {
+        process.chdir(home);
+      }
+    });
+
     it("needs --stack and nothing else (exit 2)", async () => {
       assert.equal((await run("plan")).code, 2);
       const extra = await run("plan", "--stack", "dev", "--tier", "enterprise");

@@ -12,7 +12,8 @@ import { ProsodyStack } from "../../components";
 import type { TestedRun, TestedResource } from "../support/mock-stack";
 import { planDeployment } from "../../src/plan";
 import { renderArtifacts } from "../../src/render";
-import { stackSpec } from "../../src/schema/stack-file";
+import { missingSdks } from "../../components/optional-sdks";
+import { readStackConfig, stackSpec } from "../../src/schema/stack-file";
 import {
   byName,
   describeResources,
@@ -24,6 +25,7 @@ import {
 } from "../support/mock-stack";
 
 const ROOT = join(__dirname, "..", "..");
+const prodValues = () => readStackConfig("prod", ROOT).values;
 
 describe("ProsodyStack under Pulumi mocks", function () {
   this.timeout(60000);
@@ -308,5 +310,28 @@ describe("ProsodyStack under Pulumi mocks", function () {
     for (const resource of inEstate.resources.filter((entry) => entry.type.startsWith("aws:"))) {
       assert.match(resource.provider ?? "", /::estate::/, `${resource.name} ignores the estate's provider`);
     }
+  });
+});
+
+describe("optional Pulumi SDKs", () => {
+  it("names the SDK a stack's choices need and how to install it, when it is missing", () => {
+    const plan = planDeployment(
+      stackSpec({ file: "Pulumi.x.yaml", values: { ...prodValues(), "prosody:dns": { provider: "route53" } } }),
+    );
+    const problems = missingSdks(plan, () => false);
+    assert.deepEqual(
+      problems.map((problem) => [problem.field, problem.fix]),
+      [
+        ["platform", 'npm install @pulumi/aws@"^7.48.0"'],
+        ["dns.provider", 'npm install @pulumi/aws@"^7.48.0"'],
+        ["tls.mode", 'npm install @pulumiverse/acme@"^0.16.2"'],
+      ],
+    );
+    assert.deepEqual(missingSdks(plan), [], "this checkout has every optional SDK");
+    const dev = planDeployment(stackSpec(devConfig()));
+    assert.deepEqual(
+      missingSdks(dev, (sdk) => sdk !== "@pulumi/docker").map((problem) => problem.fix),
+      ['npm install @pulumi/docker@"^5.2.0"'],
+    );
   });
 });

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseModulesSpec } from "../../src/schema";
-import { decodeProgramConfig, encodeProgramConfig, parseDeploymentSpec } from "../../src/schema";
-import { projectConfig, readStackConfig, readStackSpec } from "../../src/schema/stack-file";
+import { encodeProgramConfig, parseDeploymentSpec, readProgramConfig } from "../../src/schema";
+import { readStackConfig, readStackSpec, stackSpec } from "../../src/schema/stack-file";
 import { resolveModules } from "../../src/plan";
 import { problemsOf } from "../support/problems";
 
@@ -52,7 +52,7 @@ describe("spec validation", () => {
     assert.ok(resolveModules(prod).sections.length > 0);
   });
 
-  it("masks encrypted values, ignores other namespaces, and names the file in errors", () => {
+  it("refuses an encrypted value where the spec needs plain text, ignores other namespaces, names the file", () => {
     const dir = mkdtempSync(join(tmpdir(), "prosody-stack-"));
     writeFileSync(
       join(dir, "Pulumi.bad.yaml"),
@@ -61,14 +61,69 @@ describe("spec validation", () => {
     const found = problemsOf(() => readStackSpec("bad", dir));
     const file = join(dir, "Pulumi.bad.yaml");
     assert.deepEqual(
-      found.map((p) => [p.field, p.value]),
+      found.map((p) => [p.field, p.message]),
       [
-        [`${file}: prosody:tier`, '"[secret]"'],
+        [
+          `${file}: prosody:tier`,
+          "is encrypted, but it is not a secret: the spec needs its plain value, which is never decrypted here",
+        ],
+      ],
+    );
+    assert.ok(!JSON.stringify(found).includes("v1:abc"), "an encrypted value must never be echoed");
+    writeFileSync(
+      join(dir, "Pulumi.bad.yaml"),
+      "config:\n  aws:region: eu-west-1\n  prosody:features:\n    beta: maybe\n",
+    );
+    assert.deepEqual(
+      problemsOf(() => readStackSpec("bad", dir)).map((p) => [p.field, p.value]),
+      [
         [`${file}: prosody:features.beta`, '"maybe"'],
         [`${file}: prosody:domain`, undefined],
       ],
     );
-    assert.ok(!JSON.stringify(found).includes("v1:abc"), "an encrypted value must never be echoed");
+  });
+
+  it("reads what Pulumi stores the way the program does: top-level text, unquoted numbers, secrets as stand-ins", () => {
+    const dir = mkdtempSync(join(tmpdir(), "prosody-stack-"));
+    writeFileSync(
+      join(dir, "Pulumi.set.yaml"),
+      [
+        "config:",
+        "  prosody:domain: example.org",
+        '  prosody:protectData: "false"',
+        "  prosody:prosodyVersion: 13",
+        "  prosody:storage: postgresql",
+        '  prosody:databasePassword: { secure: "v1:abc" }',
+      ].join("\n"),
+    );
+    const spec = readStackSpec("set", dir);
+    assert.equal(spec.protectData, false);
+    assert.equal(spec.prosodyVersion, "13");
+    const config = readStackConfig("set", dir);
+    assert.deepEqual(config.secretKeys, ["prosody:databasePassword"]);
+    assert.deepEqual(readProgramConfig(encodeProgramConfig(config.values)).secrets, ["databasePassword"]);
+  });
+
+  it("refuses a misspelt namespace and an unknown key, naming the key it meant", () => {
+    const misspelt = problemsOf(() =>
+      stackSpec({ file: "Pulumi.x.yaml", values: { "prosdy:tier": "enterprise", "Prosody:storage": "sqlite" } }),
+    );
+    assert.deepEqual(
+      misspelt.map((p) => [p.field, p.fix]),
+      [
+        ["Pulumi.x.yaml: prosdy:tier", "write it as prosody:tier"],
+        ["Pulumi.x.yaml: Prosody:storage", "write it as prosody:storage"],
+      ],
+    );
+    const unknown = problemsOf(() =>
+      stackSpec({ file: "Pulumi.x.yaml", values: { "prosody:domain": "example.org", "prosody:teir": "enterprise" } }),
+    );
+    assert.deepEqual(
+      unknown.map((p) => [p.field, p.message, p.fix]),
+      [["Pulumi.x.yaml: prosody:teir", "unknown field", 'did you mean "tier"?']],
+    );
+    const nested = problemsOf(() => parseDeploymentSpec({ domain: "example.org", upload: { sizeLimt: 1024 } }));
+    assert.equal(nested[0]?.fix, 'did you mean "sizeLimit"?');
   });
 
   it("refuses stack names that could point outside the project", () => {
@@ -79,24 +134,29 @@ describe("spec validation", () => {
   it("decodes the strings Pulumi hands the program into the same spec the CLI reads", () => {
     for (const stack of ["dev", "prod"]) {
       const config = readStackConfig(stack, root);
-      const decoded = decodeProgramConfig(encodeProgramConfig(projectConfig(config.values)));
+      const decoded = readProgramConfig(encodeProgramConfig(config.values));
       assert.deepEqual(parseDeploymentSpec(decoded.spec), readStackSpec(stack, root));
       assert.deepEqual(decoded.secrets, []);
     }
-    const decoded = decodeProgramConfig({
-      prosodyVersion: "13",
-      domain: "true",
-      protectData: "false",
-      ports: '{"c2s":15222}',
-      turnSecret: "[secret]",
+    const decoded = readProgramConfig({
+      "prosody:prosodyVersion": "13",
+      "prosody:domain": "true",
+      "prosody:protectData": "false",
+      "prosody:ports": '{"c2s":15222}',
+      "prosody:turnSecret": "[secret]",
+      "aws:region": "eu-central-1",
     });
     assert.deepEqual(decoded.spec, { prosodyVersion: "13", domain: "true", protectData: false, ports: { c2s: 15222 } });
     assert.deepEqual(decoded.secrets, ["turnSecret"]);
   });
 
-  it("names the config key whose structured value is not JSON", () => {
-    const [problem] = problemsOf(() => decodeProgramConfig({ dns: "ttl: 300" }));
-    assert.equal(problem?.field, "prosody:dns");
-    assert.equal(problem?.value, '"ttl: 300"');
+  it("names the config key whose structured value is neither JSON nor what the schema wants", () => {
+    const [broken] = problemsOf(() => readProgramConfig({ "prosody:dns": "{ttl: 300" }));
+    assert.equal(broken?.field, "prosody:dns");
+    assert.equal(broken?.value, '"{ttl: 300"');
+    const [text] = problemsOf(() =>
+      stackSpec({ file: "Pulumi.x.yaml", values: { "prosody:domain": "example.org", "prosody:dns": "ttl: 300" } }),
+    );
+    assert.deepEqual([text?.field, text?.fix], ["Pulumi.x.yaml: prosody:dns", "give a map of its fields"]);
   });
 });

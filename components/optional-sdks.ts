@@ -1,0 +1,46 @@
+/**
+ * The Pulumi SDKs only some stacks need are optional peer dependencies: a
+ * Docker user never installs @pulumi/aws (84 MB), an AWS user never installs
+ * @pulumi/docker. Each is checked before the component loads the code that
+ * imports it, so a missing one is a refusal naming the field that asks for it
+ * and the install command, not a stack trace.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Problem } from "../src/common/problems";
+import { packageRoot } from "../src/containers/images";
+import type { DeploymentPlan } from "../src/plan/plan-deployment";
+
+/** Which spec choice needs which SDK. */
+const NEEDS: readonly { field: string; value: (plan: DeploymentPlan) => string; when: string; sdk: string }[] = [
+  { field: "platform", value: (plan) => plan.spec.platform, when: "docker", sdk: "@pulumi/docker" },
+  { field: "platform", value: (plan) => plan.spec.platform, when: "aws", sdk: "@pulumi/aws" },
+  { field: "dns.provider", value: (plan) => plan.spec.dns.provider, when: "route53", sdk: "@pulumi/aws" },
+  { field: "tls.mode", value: (plan) => plan.spec.tls.mode, when: "acme", sdk: "@pulumiverse/acme" },
+];
+
+const installed = (sdk: string): boolean => {
+  try {
+    require.resolve(`${sdk}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The versions of each optional SDK this package works with (its peerDependencies). */
+function peerRange(sdk: string): string {
+  const manifest = JSON.parse(readFileSync(join(packageRoot(__dirname), "package.json"), "utf8")) as {
+    peerDependencies?: Record<string, string>;
+  };
+  return manifest.peerDependencies?.[sdk] ?? "latest";
+}
+
+export function missingSdks(plan: DeploymentPlan, isInstalled: (sdk: string) => boolean = installed): Problem[] {
+  return NEEDS.filter((need) => need.value(plan) === need.when && !isInstalled(need.sdk)).map((need) => ({
+    field: need.field,
+    value: JSON.stringify(need.when),
+    message: `this needs the Pulumi SDK ${need.sdk}, which is not installed (it is an optional peer dependency)`,
+    fix: `npm install ${need.sdk}@"${peerRange(need.sdk)}"`,
+  }));
+}
