@@ -22,6 +22,8 @@ export interface ImageOptions {
   registries?: dockerBuild.types.input.RegistryArgs[];
   /** platforms to build for, e.g. linux/amd64 where the cloud runs x86 whatever the builder is */
   platforms?: dockerBuild.Platform[];
+  /** the engine that builds it, when not the component's docker-build provider (or the default one) */
+  provider?: dockerBuild.Provider;
 }
 
 /** Builds `build` as the child `${name}-${part}`. */
@@ -56,6 +58,6 @@ export function buildImage(
             cacheTo: [{ registry: { ref: cache, mode: dockerBuild.CacheMode.Max } }],
           }),
     },
-    { parent: context.parent },
+    { parent: context.parent, ...(options.provider ? { provider: options.provider } : {}) },
   );
 }

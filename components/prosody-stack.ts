@@ -56,6 +56,7 @@ export class ProsodyStack extends pulumi.ComponentResource {
     const secrets = stackSecrets(context, givenSecrets);
     const deployed = platform.module.deploy({
       ...context,
+      providers: providersOf(opts),
       secrets,
       certificate,
       existing: platform.existing(existing),
@@ -67,6 +68,12 @@ export class ProsodyStack extends pulumi.ComponentResource {
     this.registerOutputs(outputs);
   }
 }
+
+/** The providers the caller gave, as one list. */
+const providersOf = (opts: pulumi.ComponentResourceOptions): pulumi.ProviderResource[] => [
+  ...(opts.provider ? [opts.provider] : []),
+  ...(Array.isArray(opts.providers) ? opts.providers : Object.values(opts.providers ?? {})),
+];
 
 function fail(resource: pulumi.Resource, name: string, problems: readonly Problem[]): never {
   throw new pulumi.ResourceError(

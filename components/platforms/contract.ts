@@ -14,6 +14,8 @@ import type { ChildContext } from "../naming";
 import type { StackSecrets } from "../stack-secrets";
 
 export interface PlatformInput<Existing> extends ChildContext {
+  /** the providers the caller gave the component (opts.provider, opts.providers), which its children inherit */
+  providers: readonly pulumi.ProviderResource[];
   secrets: StackSecrets;
   certificate: StackCertificate;
   /** the caller's resources for this platform, already checked by its `support.check` */

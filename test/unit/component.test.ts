@@ -7,6 +7,7 @@ import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import * as docker from "@pulumi/docker";
+import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import { ProsodyStack } from "../../components";
 import type { TestedRun, TestedResource } from "../support/mock-stack";
@@ -230,6 +231,28 @@ describe("ProsodyStack under Pulumi mocks", function () {
     for (const resource of children.filter((entry) => !entry.type.startsWith("docker:"))) {
       assert.ok(!viaRemote(resource), `${resource.name} must not use the Docker provider`);
     }
+  });
+
+  it("builds the images on the engine of the caller's Docker provider, or with the caller's docker-build provider", async () => {
+    const run = await runComponents(() => {
+      const remote = new docker.Provider("remote", { host: "ssh://deploy@chat.example.org" });
+      new ProsodyStack("chat", { domain: "example.org" }, { providers: { docker: remote } });
+      return {};
+    });
+    const builder = byName(run, "chat-image-builder");
+    assert.equal(builder.type, "pulumi:providers:docker-build");
+    assert.equal(builder.clearInputs.host, "ssh://deploy@chat.example.org");
+    assert.match(byName(run, "chat-image").provider ?? "", /pulumi:providers:docker-build::chat-image-builder::/);
+
+    const theirs = await runComponents(() => {
+      const remote = new docker.Provider("remote", { host: "ssh://deploy@chat.example.org" });
+      const builds = new dockerBuild.Provider("builds", { host: "tcp://builder:2376" });
+      new ProsodyStack("chat", { domain: "example.org" }, { providers: [remote, builds] });
+      return {};
+    });
+    assert.ok(!theirs.resources.some((resource) => resource.name === "chat-image-builder"));
+    assert.match(byName(theirs, "chat-image").provider ?? "", /pulumi:providers:docker-build::builds::/);
+    assert.match(byName(theirs, "chat-server").provider ?? "", /pulumi:providers:docker::remote::/);
   });
 
   it("refuses a bad spec with a ResourceError naming the field, the value and the fix", async () => {

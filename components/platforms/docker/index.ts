@@ -7,6 +7,7 @@
  * spec sets protectData: false.
  */
 import * as docker from "@pulumi/docker";
+import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import type { Problem } from "../../../src/common/problems";
 import type { ContainerDescription, ContainerVolume } from "../../../src/containers/description";
@@ -57,10 +58,14 @@ function ourContainer(
   description: ContainerDescription<Value>,
   network: docker.Network,
   volumes: Map<ContainerVolume["name"], docker.Volume>,
+  builder: dockerBuild.Provider | undefined,
   opts: pulumi.CustomResourceOptions,
 ): { container: docker.Container; image: pulumi.Output<string> } {
   const part = CONTAINER_PARTS[description.name];
-  const image = buildImage(input, description.image, IMAGE_PARTS[description.name], { load: true });
+  const image = buildImage(input, description.image, IMAGE_PARTS[description.name], {
+    load: true,
+    ...(builder ? { provider: builder } : {}),
+  });
   const args = containerArgs(description, {
     secrets: input.secrets,
     publishAddress: input.plan.spec.docker.publishAddress,
@@ -86,6 +91,18 @@ function ourContainer(
     { parent: input.parent, deleteBeforeReplace: true, ...opts },
   );
   return { container, image: image.ref };
+}
+
+/**
+ * The containers run on the engine of the caller's Docker provider; the images must be built
+ * there too, or they would be built on the default engine and missing where they run. Without a
+ * docker-build provider of the caller's, one with the same host builds them.
+ */
+function imageBuilder({ name, parent, providers }: Input): dockerBuild.Provider | undefined {
+  if (providers.some((provider) => dockerBuild.Provider.isInstance(provider))) return undefined;
+  const engine = providers.find((provider): provider is docker.Provider => docker.Provider.isInstance(provider));
+  if (!engine) return undefined;
+  return new dockerBuild.Provider(child({ name }, "image-builder"), { host: engine.host }, { parent });
 }
 
 const internal = (message: string): never => {
@@ -117,7 +134,8 @@ function deployDocker(input: Input): PlatformOutputs {
   // MinIO keeps its objects in the uploads volume when the stack runs its own S3 server.
   const bucket = plan.uploads?.bucket;
   if (bucket?.selfHosted && !volumes.has("uploads")) volumes.set("uploads", volume("uploads", true));
-  const server = ourContainer(input, prosody, network, volumes, { dependsOn: postgres ? [postgres] : [] });
+  const builder = imageBuilder(input);
+  const server = ourContainer(input, prosody, network, volumes, builder, { dependsOn: postgres ? [postgres] : [] });
 
   if (plan.turn && spec.turn.coturn) deployCoturn(input, server.container);
   const uploadsVolume = volumes.get("uploads");
@@ -136,7 +154,7 @@ function deployDocker(input: Input): PlatformOutputs {
             : {}),
       },
     });
-    ourContainer(input, gateway, network, volumes, { dependsOn: minio ? [minio] : [] });
+    ourContainer(input, gateway, network, volumes, builder, { dependsOn: minio ? [minio] : [] });
   }
 
   const named = (part: ContainerVolume["name"]) => volumes.get(part)?.name;
