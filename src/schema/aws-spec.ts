@@ -40,59 +40,90 @@ const memory = z.number().int().min(512).max(30720);
 const taskSize = (cpu: 256 | 512, mib: number) =>
   z
     .strictObject({
-      /** CPU units of the task (1024 = one vCPU). Default 512 for the server, 256 for the gateway. */
-      cpu: fargateCpu.default(cpu),
-      /** Memory of the task in MiB; Fargate allows only certain sizes per CPU size. Default 1024 for the server, 512 for the gateway. */
-      memory: memory.default(mib),
+      cpu: fargateCpu.default(cpu).meta({
+        description: "CPU units of the task (1024 = one vCPU).",
+        defaultText: "512 for the server, 256 for the gateway",
+      }),
+      memory: memory.default(mib).meta({
+        description: "Memory of the task in MiB; Fargate allows only certain sizes per CPU size.",
+        defaultText: "1024 for the server, 512 for the gateway",
+      }),
     })
     .prefault({});
 
 export const awsSpecSchema = z
   .strictObject({
-    /** Availability zones a new VPC spans: its public and private subnets, and the database's standby (2 or 3). Default 2. */
-    zones: z.number().int().min(2).max(3).default(2),
-    /** Address range of a new VPC (IPv4, /16 to /24). Default "10.0.0.0/16". */
+    zones: z.number().int().min(2).max(3).default(2).meta({
+      description:
+        "Availability zones a new VPC spans: its public and private subnets, and the database's standby (2 or 3).",
+      defaultText: "2",
+    }),
     vpcCidr: z
       .cidrv4({ error: VPC_RANGE })
       .refine((range) => Number(range.split("/")[1]) >= 16 && Number(range.split("/")[1]) <= 24, { error: VPC_RANGE })
-      .default("10.0.0.0/16"),
-    /** NAT gateways of a new VPC: "single" (cheapest) or "per-zone" (outbound traffic survives a zone outage). Default "single". */
-    natGateways: z.enum(["single", "per-zone"]).default("single"),
-    /** The Prosody task's size. Default 512 CPU units, 1024 MiB. */
-    server: taskSize(512, 1024),
-    /** The upload gateway's task size. Default 256 CPU units, 512 MiB. */
-    gateway: taskSize(256, 512),
-    /** Days CloudWatch keeps the containers' logs. Default 30. */
+      .default("10.0.0.0/16")
+      .meta({ description: "Address range of a new VPC (IPv4, /16 to /24).", defaultText: '"10.0.0.0/16"' }),
+    natGateways: z.enum(["single", "per-zone"]).default("single").meta({
+      description:
+        'NAT gateways of a new VPC: "single" (cheapest) or "per-zone" (outbound traffic survives a zone outage).',
+      defaultText: '"single"',
+    }),
+    server: taskSize(512, 1024).meta({
+      description: "The Prosody task's size.",
+      defaultText: "512 CPU units, 1024 MiB",
+    }),
+    gateway: taskSize(256, 512).meta({
+      description: "The upload gateway's task size.",
+      defaultText: "256 CPU units, 512 MiB",
+    }),
     logRetentionDays: z
       .number()
       .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
         error: rule("not a CloudWatch retention period", `use one of ${LOG_RETENTION_DAYS.join(", ")}`),
       })
-      .default(30),
-    /** The RDS PostgreSQL instance. */
+      .default(30)
+      .meta({ description: "Days CloudWatch keeps the containers' logs.", defaultText: "30" }),
     database: z
       .strictObject({
-        /** RDS instance class. Default "db.t4g.micro". */
         instanceClass: z
           .string()
           .regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, {
             error: rule("not an RDS instance class", 'write e.g. "db.t4g.micro"'),
           })
-          .default("db.t4g.micro"),
-        /** Allocated storage in GiB. Default 20. */
-        storageGb: z.number().int().min(20).max(65536).default(20),
-        /** RDS grows the storage up to this many GiB when it fills. Default 100. */
-        maxStorageGb: z.number().int().min(20).max(65536).default(100),
-        /** PostgreSQL major version; RDS applies minor versions in the maintenance window. Default "17". */
+          .default("db.t4g.micro")
+          .meta({ description: "RDS instance class.", defaultText: '"db.t4g.micro"' }),
+        storageGb: z
+          .number()
+          .int()
+          .min(20)
+          .max(65536)
+          .default(20)
+          .meta({ description: "Allocated storage in GiB.", defaultText: "20" }),
+        maxStorageGb: z
+          .number()
+          .int()
+          .min(20)
+          .max(65536)
+          .default(100)
+          .meta({ description: "RDS grows the storage up to this many GiB when it fills.", defaultText: "100" }),
         engineVersion: z
           .string()
           .regex(/^1[4-9]$/, { error: rule("not a PostgreSQL major version RDS offers", 'write e.g. "17"') })
-          .default("17"),
-        /** A standby in a second zone that RDS fails over to (doubles the database's cost). Default false. */
-        multiAz: z.boolean().default(false),
-        /** Days of automatic backups (point-in-time recovery) RDS keeps (1 to 35). Default 7. */
-        backupRetentionDays: z.number().int().min(1).max(35).default(7),
+          .default("17")
+          .meta({
+            description: "PostgreSQL major version; RDS applies minor versions in the maintenance window.",
+            defaultText: '"17"',
+          }),
+        multiAz: z.boolean().default(false).meta({
+          description: "A standby in a second zone that RDS fails over to (doubles the database's cost).",
+          defaultText: "false",
+        }),
+        backupRetentionDays: z.number().int().min(1).max(35).default(7).meta({
+          description: "Days of automatic backups (point-in-time recovery) RDS keeps (1 to 35).",
+          defaultText: "7",
+        }),
       })
-      .prefault({}),
+      .prefault({})
+      .meta({ description: "The RDS PostgreSQL instance." }),
   })
   .prefault({});

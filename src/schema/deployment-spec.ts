@@ -40,196 +40,284 @@ export const PLATFORMS = ["docker", "aws", "kubernetes"] as const;
 export const DAILY_QUOTA_FILES = 10;
 
 export const deploymentSpecSchema = modulesSpecSchema.extend({
-  /** Where the server runs: "docker" (one machine), "aws" or "kubernetes". Default "docker". */
-  platform: z.enum(PLATFORMS).default("docker"),
-  /** Refuse to delete stateful resources (data and database volumes, databases); set false before tearing a stack down. Default true. */
-  protectData: z.boolean().default(true),
-  /** The XMPP domain: user addresses are user@domain. Required. */
-  domain: hostName,
-  /** More virtual hosts served by the same server, with the same modules. Default none. */
-  extraDomains: z.array(hostName).default([]),
-  /** Bare JIDs with admin rights on every host. Default none. */
-  admins: z.array(jid).default([]),
-  /** Host names of the components; each defaults to a prefix on the domain. */
+  platform: z.enum(PLATFORMS).default("docker").meta({
+    description: 'Where the server runs: "docker" (one machine), "aws" or "kubernetes".',
+    defaultText: '"docker"',
+  }),
+  protectData: z.boolean().default(true).meta({
+    description:
+      "Refuse to delete stateful resources (data and database volumes, databases); set false before tearing a stack down.",
+    defaultText: "true",
+  }),
+  domain: hostName.meta({ description: "The XMPP domain: user addresses are user@domain. Required." }),
+  extraDomains: z
+    .array(hostName)
+    .default([])
+    .meta({ description: "More virtual hosts served by the same server, with the same modules.", defaultText: "none" }),
+  admins: z
+    .array(jid)
+    .default([])
+    .meta({ description: "Bare JIDs with admin rights on every host.", defaultText: "none" }),
   hosts: z
     .strictObject({
-      /** The MUC (group chat) component. Default groups.<domain>. */
-      groups: hostName.optional(),
-      /** The HTTP upload component. Default share.<domain>. */
-      share: hostName.optional(),
-      /** The SOCKS5 file-transfer proxy (XEP-0065), when the tier loads proxy65. Default proxy.<domain>. */
-      proxy: hostName.optional(),
-      /** The standalone pubsub service, when modules.add names pubsub. Default pubsub.<domain>. */
-      pubsub: hostName.optional(),
+      groups: hostName
+        .optional()
+        .meta({ description: "The MUC (group chat) component.", defaultText: "groups.<domain>" }),
+      share: hostName.optional().meta({ description: "The HTTP upload component.", defaultText: "share.<domain>" }),
+      proxy: hostName.optional().meta({
+        description: "The SOCKS5 file-transfer proxy (XEP-0065), when the tier loads proxy65.",
+        defaultText: "proxy.<domain>",
+      }),
+      pubsub: hostName.optional().meta({
+        description: "The standalone pubsub service, when modules.add names pubsub.",
+        defaultText: "pubsub.<domain>",
+      }),
     })
-    .prefault({}),
-  /** Who may create accounts: "invite-only", "open" (anyone, in-band) or "closed" (admins only). Default "invite-only". */
-  registration: z.enum(["invite-only", "open", "closed"]).default("invite-only"),
-  /** Where Prosody keeps its data: "sqlite" (on the data volume) or "postgresql". Default "sqlite". */
-  storage: z.enum(["sqlite", "postgresql"]).default("sqlite"),
-  /** The PostgreSQL database, with storage "postgresql"; its host and password reach Prosody through the environment. */
+    .prefault({})
+    .meta({ description: "Host names of the components; each defaults to a prefix on the domain." }),
+  registration: z.enum(["invite-only", "open", "closed"]).default("invite-only").meta({
+    description: 'Who may create accounts: "invite-only", "open" (anyone, in-band) or "closed" (admins only).',
+    defaultText: '"invite-only"',
+  }),
+  storage: z.enum(["sqlite", "postgresql"]).default("sqlite").meta({
+    description: 'Where Prosody keeps its data: "sqlite" (on the data volume) or "postgresql".',
+    defaultText: '"sqlite"',
+  }),
   database: z
     .strictObject({
-      /** PostgreSQL database name. Default "prosody". */
-      name: sqlName("database name").default("prosody"),
-      /** PostgreSQL role Prosody logs in as. Default "prosody". */
-      user: sqlName("role name").default("prosody"),
-      /** PostgreSQL port. Default 5432. */
-      port: port.default(5432),
+      name: sqlName("database name")
+        .default("prosody")
+        .meta({ description: "PostgreSQL database name.", defaultText: '"prosody"' }),
+      user: sqlName("role name")
+        .default("prosody")
+        .meta({ description: "PostgreSQL role Prosody logs in as.", defaultText: '"prosody"' }),
+      port: port.default(5432).meta({ description: "PostgreSQL port.", defaultText: "5432" }),
     })
-    .prefault({}),
-  /** Where uploads (XEP-0363) live: "volume" (Prosody's disk) or "s3" (our upload gateway in front of a bucket). Default "volume". */
-  uploads: z.enum(["volume", "s3"]).default("volume"),
-  /** Limits of http_file_share, and where uploads "s3" go. */
+    .prefault({})
+    .meta({
+      description:
+        'The PostgreSQL database, with storage "postgresql"; its host and password reach Prosody through the environment.',
+    }),
+  uploads: z.enum(["volume", "s3"]).default("volume").meta({
+    description:
+      'Where uploads (XEP-0363) live: "volume" (Prosody\'s disk) or "s3" (our upload gateway in front of a bucket).',
+    defaultText: '"volume"',
+  }),
   upload: z
     .strictObject({
-      /** Largest file a user may upload, in bytes (1 KiB to 16 GiB). Default 100 MiB. */
       sizeLimit: z
         .number()
         .int()
         .min(1024)
         .max(16 * 1024 * MiB)
-        .default(100 * MiB),
-      /** Seconds before an upload is deleted (1 hour to 10 years). Default 7 days. */
+        .default(100 * MiB)
+        .meta({ description: "Largest file a user may upload, in bytes (1 KiB to 16 GiB).", defaultText: "100 MiB" }),
       expiresAfter: z
         .number()
         .int()
         .min(3600)
         .max(10 * 365 * 86400)
-        .default(7 * 86400),
-      /** Bytes one user may upload per day. Default DAILY_QUOTA_FILES (10) times sizeLimit. */
-      dailyQuota: z.number().int().min(1024).optional(),
-      /** Public base URL of the upload gateway with uploads "s3". Default https://<share host>[:ports.uploadGateway]/. */
-      gatewayUrl: httpsUrl.optional(),
-      /** Where the gateway keeps uploads "s3". */
+        .default(7 * 86400)
+        .meta({ description: "Seconds before an upload is deleted (1 hour to 10 years).", defaultText: "7 days" }),
+      dailyQuota: z.number().int().min(1024).optional().meta({
+        description: "Bytes one user may upload per day.",
+        defaultText: "DAILY_QUOTA_FILES (10) times sizeLimit",
+      }),
+      gatewayUrl: httpsUrl.optional().meta({
+        description: 'Public base URL of the upload gateway with uploads "s3".',
+        defaultText: "https://<share host>[:ports.uploadGateway]/",
+      }),
       s3: z
         .strictObject({
-          /** Bucket name. Default: on AWS a created one with a unique name; elsewhere "prosody-uploads". */
-          bucket: bucketName.optional(),
-          /** Endpoint of an S3-compatible server (MinIO, Ceph, Garage); its keys are the secrets s3AccessKeyId and s3SecretAccessKey. Default none (AWS S3). */
-          endpoint: httpUrl.optional(),
-          /** Region of the bucket. Default "us-east-1". */
+          bucket: bucketName.optional().meta({
+            description: "Bucket name.",
+            defaultText: 'on AWS a created one with a unique name; elsewhere "prosody-uploads"',
+          }),
+          endpoint: httpUrl.optional().meta({
+            description:
+              "Endpoint of an S3-compatible server (MinIO, Ceph, Garage); its keys are the secrets s3AccessKeyId and s3SecretAccessKey.",
+            defaultText: "none (AWS S3)",
+          }),
           region: z
             .string()
             .regex(/^[a-z0-9-]{2,32}$/, { error: rule("not a region name", 'write e.g. "eu-central-1"') })
-            .default("us-east-1"),
-          /** Path-style addressing (endpoint/bucket/key), which most S3-compatible servers need. Default false. */
-          forcePathStyle: z.boolean().default(false),
-          /** "redirect": downloads go to short-lived presigned S3 URLs; "stream": through the gateway. Default "redirect" ("stream" with docker.minio). */
-          downloads: z.enum(["redirect", "stream"]).optional(),
+            .default("us-east-1")
+            .meta({ description: "Region of the bucket.", defaultText: '"us-east-1"' }),
+          forcePathStyle: z.boolean().default(false).meta({
+            description: "Path-style addressing (endpoint/bucket/key), which most S3-compatible servers need.",
+            defaultText: "false",
+          }),
+          downloads: z.enum(["redirect", "stream"]).optional().meta({
+            description: '"redirect": downloads go to short-lived presigned S3 URLs; "stream": through the gateway.',
+            defaultText: '"redirect" ("stream" with docker.minio)',
+          }),
         })
-        .prefault({}),
+        .prefault({})
+        .meta({ description: 'Where the gateway keeps uploads "s3".' }),
     })
-    .prefault({}),
+    .prefault({})
+    .meta({ description: 'Limits of http_file_share, and where uploads "s3" go.' }),
   archive: z
     .strictObject({
-      /** How long message archives (MAM) are kept, users' and rooms': "never" (forever), or a number with d, w, m or y. Default "1w". */
-      expiresAfter: archivePeriod.default("1w"),
+      expiresAfter: archivePeriod.default("1w").meta({
+        description:
+          "How long message archives (MAM) are kept, users' and rooms': \"never\" (forever), or a number with d, w, m or y.",
+        defaultText: '"1w"',
+      }),
     })
-    .prefault({}),
-  /** Listening addresses for every port. Default ["*", "::"]: all IPv4 and IPv6 addresses. */
-  interfaces: z.array(listenAddress).min(1).default(["*", "::"]),
+    .prefault({})
+    .meta({ description: "Message archives (MAM), users' and rooms'." }),
+  interfaces: z.array(listenAddress).min(1).default(["*", "::"]).meta({
+    description: "Listening addresses for every port.",
+    defaultText: '["*", "::"]: all IPv4 and IPv6 addresses',
+  }),
   ports: z
     .strictObject({
-      /** Client connections with STARTTLS. Default 5222. */
-      c2s: port.default(5222),
-      /** Client connections with direct TLS (XEP-0368). Default 5223. */
-      c2sDirectTls: port.default(5223),
-      /** Server-to-server federation. Default 5269. */
-      s2s: port.default(5269),
-      /** Public HTTPS: uploads, BOSH, WebSocket. Default 5281. */
-      https: port.default(5281),
-      /** Private HTTP for health checks and metrics; never published by a platform. Default 5280. */
-      http: port.default(5280),
-      /** SOCKS5 proxy for file transfer, when proxy65 loads. Default 5000. */
-      proxy65: port.default(5000),
-      /** Public HTTPS port of the upload gateway, with uploads "s3". Default 443. */
-      uploadGateway: port.default(443),
+      c2s: port.default(5222).meta({ description: "Client connections with STARTTLS.", defaultText: "5222" }),
+      c2sDirectTls: port
+        .default(5223)
+        .meta({ description: "Client connections with direct TLS (XEP-0368).", defaultText: "5223" }),
+      s2s: port.default(5269).meta({ description: "Server-to-server federation.", defaultText: "5269" }),
+      https: port.default(5281).meta({ description: "Public HTTPS: uploads, BOSH, WebSocket.", defaultText: "5281" }),
+      http: port.default(5280).meta({
+        description: "Private HTTP for health checks and metrics; never published by a platform.",
+        defaultText: "5280",
+      }),
+      proxy65: port
+        .default(5000)
+        .meta({ description: "SOCKS5 proxy for file transfer, when proxy65 loads.", defaultText: "5000" }),
+      uploadGateway: port
+        .default(443)
+        .meta({ description: 'Public HTTPS port of the upload gateway, with uploads "s3".', defaultText: "443" }),
     })
-    .prefault({}),
+    .prefault({})
+    .meta({ description: "Prosody's listeners and the upload gateway's public port." }),
   http: z
     .strictObject({
-      /** The URL users reach Prosody's HTTP services at, when a proxy sits in front. Default none. */
-      externalUrl: httpsUrl.optional(),
-      /** Addresses or ranges of reverse proxies whose X-Forwarded-For Prosody trusts. Default none. */
-      trustedProxies: z.array(ipOrCidr).default([]),
+      externalUrl: httpsUrl.optional().meta({
+        description: "The URL users reach Prosody's HTTP services at, when a proxy sits in front.",
+        defaultText: "none",
+      }),
+      trustedProxies: z.array(ipOrCidr).default([]).meta({
+        description: "Addresses or ranges of reverse proxies whose X-Forwarded-For Prosody trusts.",
+        defaultText: "none",
+      }),
     })
-    .prefault({}),
+    .prefault({})
+    .meta({ description: "Prosody's HTTP services behind a reverse proxy." }),
   tls: z
     .strictObject({
-      /** Require valid certificates from federating servers. Default: the tier's choice (on for enterprise). */
-      s2sSecureAuth: z.boolean().optional(),
-      /** Where certificates come from: "self-signed" (a CA of the stack's own) or "acme" (Let's Encrypt). Default "self-signed". */
-      mode: z.enum(["self-signed", "acme"]).default("self-signed"),
+      s2sSecureAuth: z.boolean().optional().meta({
+        description: "Require valid certificates from federating servers.",
+        defaultText: "the tier's choice (on for enterprise)",
+      }),
+      mode: z.enum(["self-signed", "acme"]).default("self-signed").meta({
+        description:
+          'Where certificates come from: "self-signed" (a CA of the stack\'s own) or "acme" (Let\'s Encrypt).',
+        defaultText: '"self-signed"',
+      }),
       acme: z
         .strictObject({
-          /** Let's Encrypt's "production" directory, or "staging" (untrusted certificates, generous limits) to try a stack out. Default "production". */
-          directory: z.enum(["production", "staging"]).default("production"),
-          /** Renew on a `pulumi up --refresh` when fewer days than this remain (7 to 60). Default 30. */
-          renewDaysBefore: z.number().int().min(7).max(60).default(30),
+          directory: z.enum(["production", "staging"]).default("production").meta({
+            description:
+              'Let\'s Encrypt\'s "production" directory, or "staging" (untrusted certificates, generous limits) to try a stack out.',
+            defaultText: '"production"',
+          }),
+          renewDaysBefore: z.number().int().min(7).max(60).default(30).meta({
+            description: "Renew on a `pulumi up --refresh` when fewer days than this remain (7 to 60).",
+            defaultText: "30",
+          }),
         })
-        .prefault({}),
+        .prefault({})
+        .meta({ description: "Let's Encrypt, with tls.mode acme." }),
     })
-    .prefault({}),
+    .prefault({})
+    .meta({ description: "Certificates and how strictly federation checks them." }),
   turn: z
     .strictObject({
-      /** A TURN server (e.g. coturn) for audio/video calls; its shared secret comes from the environment. Default none. */
-      host: hostName.optional(),
-      /** TURN port. Default 3478. */
-      port: port.default(3478),
-      /** Run coturn next to Prosody where the platform can (Docker); false when turn.host is a TURN server you run. Default true. */
-      coturn: z.boolean().default(true),
+      host: hostName.optional().meta({
+        description: "A TURN server (e.g. coturn) for audio/video calls; its shared secret comes from the environment.",
+        defaultText: "none",
+      }),
+      port: port.default(3478).meta({ description: "TURN port.", defaultText: "3478" }),
+      coturn: z.boolean().default(true).meta({
+        description:
+          "Run coturn next to Prosody where the platform can (Docker); false when turn.host is a TURN server you run.",
+        defaultText: "true",
+      }),
     })
-    .prefault({}),
-  /** Contact addresses published with XEP-0157 when the admin toggle is on. */
+    .prefault({})
+    .meta({ description: "A TURN server for audio and video calls." }),
   contact: z
     .strictObject({
-      /** Default: every admin as xmpp:<jid>. */
-      admin: z.array(contactUri).default([]),
-      /** Default none. */
-      abuse: z.array(contactUri).default([]),
-      /** Default none. */
-      security: z.array(contactUri).default([]),
-      /** Default none. */
-      support: z.array(contactUri).default([]),
+      admin: z.array(contactUri).default([]).meta({ description: ".", defaultText: "every admin as xmpp:<jid>" }),
+      abuse: z.array(contactUri).default([]).meta({ description: ".", defaultText: "none" }),
+      security: z.array(contactUri).default([]).meta({ description: ".", defaultText: "none" }),
+      support: z.array(contactUri).default([]).meta({ description: ".", defaultText: "none" }),
     })
-    .prefault({}),
+    .prefault({})
+    .meta({ description: "Contact addresses published with XEP-0157 when the admin toggle is on." }),
   limits: z
     .strictObject({
-      /** Bandwidth per client connection, with the security toggle. Default "10kb/s". */
-      c2s: rate("10kb/s").default("10kb/s"),
-      /** Bandwidth per incoming server connection, with the security toggle. Default "30kb/s". */
-      s2s: rate("30kb/s").default("30kb/s"),
+      c2s: rate("10kb/s")
+        .default("10kb/s")
+        .meta({ description: "Bandwidth per client connection, with the security toggle.", defaultText: '"10kb/s"' }),
+      s2s: rate("30kb/s").default("30kb/s").meta({
+        description: "Bandwidth per incoming server connection, with the security toggle.",
+        defaultText: '"30kb/s"',
+      }),
     })
-    .prefault({}),
-  /** Who may read the OpenMetrics endpoint on the private HTTP port. Default "127.0.0.0/8". */
-  metricsAllowCidr: cidr.default("127.0.0.0/8"),
+    .prefault({})
+    .meta({ description: "Bandwidth limits, with the security toggle." }),
+  metricsAllowCidr: cidr.default("127.0.0.0/8").meta({
+    description: "Who may read the OpenMetrics endpoint on the private HTTP port.",
+    defaultText: '"127.0.0.0/8"',
+  }),
   dns: z
     .strictObject({
-      /** Who publishes the records: "none" (they become an output and zone-file text) or "route53". Default "none". */
-      provider: z.enum(["none", "route53"]).default("none"),
-      /** TTL of every record, in seconds (30 to 86400). Default 300. */
-      ttl: z.number().int().min(30).max(86400).default(300),
-      /** Public IPv4 addresses of the server, when known up front (otherwise the platform points the records). Default none. */
-      ipv4: z.array(ipv4).default([]),
-      /** Public IPv6 addresses of the server. Default none. */
-      ipv6: z.array(ipv6).default([]),
-      /** The DNS zone (Route53 hosted zone) every host name lives in. Default: the domain. */
-      zone: hostName.optional(),
+      provider: z.enum(["none", "route53"]).default("none").meta({
+        description: 'Who publishes the records: "none" (they become an output and zone-file text) or "route53".',
+        defaultText: '"none"',
+      }),
+      ttl: z
+        .number()
+        .int()
+        .min(30)
+        .max(86400)
+        .default(300)
+        .meta({ description: "TTL of every record, in seconds (30 to 86400).", defaultText: "300" }),
+      ipv4: z.array(ipv4).default([]).meta({
+        description:
+          "Public IPv4 addresses of the server, when known up front (otherwise the platform points the records).",
+        defaultText: "none",
+      }),
+      ipv6: z
+        .array(ipv6)
+        .default([])
+        .meta({ description: "Public IPv6 addresses of the server.", defaultText: "none" }),
+      zone: hostName.optional().meta({
+        description: "The DNS zone (Route53 hosted zone) every host name lives in.",
+        defaultText: "the domain",
+      }),
     })
-    .prefault({}),
+    .prefault({})
+    .meta({ description: "The DNS records of every host, and who publishes them." }),
   image: z
     .strictObject({
-      /** Registry the image is pushed to. Default none: the image is only loaded into the local Docker engine. */
-      registry: imageRegistry.optional(),
-      /** Repository name of the image inside the registry. Default "prosody-stack/prosody". */
+      registry: imageRegistry.optional().meta({
+        description: "Registry the image is pushed to.",
+        defaultText: "none: the image is only loaded into the local Docker engine",
+      }),
       repository: z
         .string()
         .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, {
           error: rule("not a repository name", "use lower-case words joined by '.', '_', '-' or '/'"),
         })
-        .default("prosody-stack/prosody"),
-      /** Rocks-server version of each module the image installs with `prosodyctl install`, e.g. { "log_json": "1" }. Default none. */
+        .default("prosody-stack/prosody")
+        .meta({
+          description: "Repository name of the image inside the registry.",
+          defaultText: '"prosody-stack/prosody"',
+        }),
       rocks: z
         .record(
           z
@@ -239,30 +327,49 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
             error: rule("not a rocks version", 'write the version the rocks server lists, e.g. "1"'),
           }),
         )
-        .default({}),
+        .default({})
+        .meta({
+          description:
+            'Rocks-server version of each module the image installs with `prosodyctl install`, e.g. { "log_json": "1" }.',
+          defaultText: "none",
+        }),
     })
-    .prefault({}),
+    .prefault({})
+    .meta({
+      description:
+        "Our Prosody image: where it is pushed and which community modules it installs from the rocks server.",
+    }),
   docker: z
     .strictObject({
-      /** Host address the Docker platform publishes Prosody's public ports on. Default "0.0.0.0". */
-      publishAddress: ipAddress.default("0.0.0.0"),
-      /** With uploads "s3" and no upload.s3.endpoint: run a MinIO container as the S3 server. Default false. */
-      minio: z.boolean().default(false),
+      publishAddress: ipAddress.default("0.0.0.0").meta({
+        description: "Host address the Docker platform publishes Prosody's public ports on.",
+        defaultText: '"0.0.0.0"',
+      }),
+      minio: z.boolean().default(false).meta({
+        description: 'With uploads "s3" and no upload.s3.endpoint: run a MinIO container as the S3 server.',
+        defaultText: "false",
+      }),
     })
-    .prefault({}),
-  /** Sizes and choices of the AWS platform. */
-  aws: awsSpecSchema,
-  /** Least severe log level written to the console. Default "info". */
-  logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    .prefault({})
+    .meta({ description: "Choices of the Docker platform." }),
+  aws: awsSpecSchema.meta({ description: "Sizes and choices of the AWS platform." }),
+  logLevel: z
+    .enum(["debug", "info", "warn", "error"])
+    .default("info")
+    .meta({ description: "Least severe log level written to the console.", defaultText: '"info"' }),
   paths: z
     .strictObject({
-      /** Data folder (SQLite, archives, local uploads); change it only when running outside our image. Default "/var/lib/prosody". */
-      data: absolutePath.default("/var/lib/prosody"),
-      /** Certificates folder holding <host>.crt and <host>.key. Default "/etc/prosody/certs". */
-      certificates: absolutePath.default("/etc/prosody/certs"),
+      data: absolutePath.default("/var/lib/prosody").meta({
+        description: "Data folder (SQLite, archives, local uploads); change it only when running outside our image.",
+        defaultText: '"/var/lib/prosody"',
+      }),
+      certificates: absolutePath.default("/etc/prosody/certs").meta({
+        description: "Certificates folder holding <host>.crt and <host>.key.",
+        defaultText: '"/etc/prosody/certs"',
+      }),
     })
-    .prefault({}),
+    .prefault({})
+    .meta({ description: "Folders inside the Prosody container." }),
 });
 
-export type DeploymentSpecInput = z.input<typeof deploymentSpecSchema>;
 export type DeploymentSpec = z.output<typeof deploymentSpecSchema>;

@@ -11,6 +11,7 @@ export * from "./deployment-spec";
 export * from "../common/problems";
 export * from "./modules-spec";
 export * from "./pulumi-config";
+export type * from "./spec-input";
 
 type Def = { innerType?: z.ZodType; shape?: Record<string, z.ZodType> };
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { PLACEMENTS, PROSODY_VERSIONS } from "../catalog/types";
-import { TIERS, TOGGLES } from "../catalog/tiers";
+import { TIERS, TOGGLE_DOCS, TOGGLES } from "../catalog/tiers";
 
 /** `name` or `name@placement`, e.g. `muc_limits` or `lastactivity@host`. */
 export const MODULE_REFERENCE = new RegExp(`^[a-z0-9_]+(@(${PLACEMENTS.join("|")}))?$`);
@@ -18,26 +18,43 @@ const moduleName = z.string().regex(MODULE_NAME, {
   error: "not a module name: lower-case letters, digits and _ only, without the mod_ prefix",
 });
 
-const toggleFields = Object.fromEntries(TOGGLES.map((toggle) => [toggle, z.boolean().optional()])) as Record<
-  (typeof TOGGLES)[number],
-  z.ZodOptional<z.ZodBoolean>
->;
+const toggleFields = Object.fromEntries(
+  TOGGLES.map((toggle) => [
+    toggle,
+    z
+      .boolean()
+      .optional()
+      .meta({ description: `Toggle ${toggle}: ${TOGGLE_DOCS[toggle]}.`, defaultText: "the tier's" }),
+  ]),
+) as Record<(typeof TOGGLES)[number], z.ZodOptional<z.ZodBoolean>>;
 
 export const modulesSpecSchema = z.strictObject({
-  /** Prosody release the server runs: "13" (our image) or "0.12" (Debian bookworm). Default "13". */
-  prosodyVersion: z.enum(PROSODY_VERSIONS).default("13"),
-  /** Module tier: "personal", "community" or "enterprise". Default "personal". */
-  tier: z.enum(TIERS).default("personal"),
-  /** Per-toggle overrides of the tier's defaults (security, modern, http, admin, beta, alpha). Default: the tier's. */
-  features: z.strictObject(toggleFields).prefault({}),
+  prosodyVersion: z.enum(PROSODY_VERSIONS).default("13").meta({
+    description: 'Prosody release the server runs: "13" (our image) or "0.12" (Debian bookworm).',
+    defaultText: '"13"',
+  }),
+  tier: z
+    .enum(TIERS)
+    .default("personal")
+    .meta({ description: 'Module tier: "personal", "community" or "enterprise".', defaultText: '"personal"' }),
+  features: z.strictObject(toggleFields).prefault({}).meta({
+    description: "Per-toggle overrides of the tier's defaults (security, modern, http, admin, beta, alpha).",
+    defaultText: "the tier's",
+  }),
   modules: z
     .strictObject({
-      /** Modules to add, as `name` or `name@placement`. Beta and alpha modules named here are allowed with a warning. Default none. */
-      add: z.array(moduleReference).default([]),
-      /** Modules to remove from what the tier and toggles bring. Autoloaded ones go to modules_disabled. Default none. */
-      remove: z.array(moduleName).default([]),
+      add: z.array(moduleReference).default([]).meta({
+        description:
+          "Modules to add, as `name` or `name@placement`. Beta and alpha modules named here are allowed with a warning.",
+        defaultText: "none",
+      }),
+      remove: z.array(moduleName).default([]).meta({
+        description: "Modules to remove from what the tier and toggles bring. Autoloaded ones go to modules_disabled.",
+        defaultText: "none",
+      }),
     })
-    .prefault({}),
+    .prefault({})
+    .meta({ description: "Modules beyond the tier and toggles, and modules taken out of them." }),
 });
 
 export type ModulesSpecInput = z.input<typeof modulesSpecSchema>;

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { catalogMarkdown, readmeWithMatrix } from "../../scripts/catalog-doc";
+import { readmeWithSpecTable, SPEC_INPUT_FILE, specInputSource } from "../../scripts/spec-docs";
 import { deploymentSpecSchema } from "../../src/schema/deployment-spec";
 import { schemaFields } from "../support/schema-fields";
 
@@ -18,32 +19,26 @@ describe("generated documentation (run npm run docs:catalog after changing the c
     assert.equal(readme, readmeWithMatrix(readme));
   });
 
-  it("README.md's spec table names every field of the schema, and no field the schema lacks", () => {
+  it("README.md's spec table and src/schema/spec-input.ts are what the schema generates (npm run docs:spec)", () => {
     const readme = readFileSync(join(root, "README.md"), "utf8");
-    const table = readme.slice(readme.indexOf("| field | type | default |"));
-    const rows = table.slice(0, table.indexOf("\n\n")).split("\n").slice(2);
-    // A cell names fields as `a.b` / `.c` (a sibling of the one before), `a.*`, `a.<name>` or `a.x` … `a.z` (every sibling).
-    const named = new Set<string>();
-    for (const row of rows) {
-      const cell = row.split("|")[1] ?? "";
-      let previous = "";
-      for (const [token] of cell.matchAll(/`[^`]+`/g)) {
-        const text = token.slice(1, -1);
-        const path = text.startsWith(".") ? `${previous.slice(0, previous.lastIndexOf("."))}${text}` : text;
-        named.add(path.replace(/\.(\*|<[a-z]+>)$/, ""));
-        previous = path;
-      }
-      const range = cell.match(/`([^`]+)\.[^`.]+` … `/);
-      if (range?.[1]) named.add(range[1]);
-    }
+    assert.equal(readme, readmeWithSpecTable(readme));
+    assert.equal(readFileSync(SPEC_INPUT_FILE, "utf8"), specInputSource());
+  });
+
+  it("gives every field of the spec a doc line, and every optional one its default", () => {
     const fields = schemaFields(deploymentSpecSchema);
-    const paths = new Set(fields.map((field) => field.path));
-    const covered = (path: string): boolean =>
-      named.has(path) || [...named].some((name) => path.startsWith(`${name}.`));
-    const missing = fields.filter((field) => field.leaf && !covered(field.path)).map((field) => field.path);
-    assert.deepEqual(missing, [], "fields the README's spec table does not name");
-    const unknown = [...named].filter((name) => !paths.has(name));
-    assert.deepEqual(unknown, [], "names in the README's spec table that are not fields");
+    assert.ok(fields.length > 90);
+    const source = specInputSource();
+    const undocumented = [...source.matchAll(/\n(\s*)(\/\*\*[\s\S]*?\*\/\n)?\s*(\w+)(\??): [^\n]+;/g)].filter(
+      ([, , comment, , optional]) =>
+        comment === undefined || !/\* \S/.test(comment) || (optional === "?" && !/@default \S/.test(comment)),
+    );
+    assert.deepEqual(
+      undocumented.map((match) => match[3]),
+      [],
+      "fields without a doc line, or optional ones without @default",
+    );
+    assert.equal([...source.matchAll(/^\s*\w+\??: /gm)].length, fields.length, "one declaration per field");
   });
 
   /** Every tracked file and every folder holding one, relative to the project. */
