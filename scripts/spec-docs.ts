@@ -18,6 +18,8 @@ const TABLE_START = "<!-- spec-table:start (npm run docs:spec) -->";
 const TABLE_END = "<!-- spec-table:end -->";
 
 interface Node {
+  /** the TypeScript type, for values JSON Schema cannot describe (src/schema/fields.ts) */
+  tsType?: string;
   type?: string;
   description?: string;
   defaultText?: string;
@@ -53,6 +55,7 @@ const defaultOf = (node: Node): string | undefined =>
       : JSON.stringify(node.default));
 
 function tsType(node: Node, path: readonly string[]): string {
+  if (node.tsType) return node.tsType;
   if (node.enum) return node.enum.map((value) => JSON.stringify(value)).join(" | ");
   if (node.const !== undefined) return JSON.stringify(node.const);
   if (node.anyOf) return node.anyOf.map((entry) => tsType(entry, path)).join(" | ");
@@ -96,9 +99,18 @@ export function specInputSource(): string {
     " */",
     'import type { z } from "zod";',
     'import type { deploymentSpecSchema } from "./deployment-spec";',
+    'import type { OptionValue } from "./fields";',
     "",
     ...interfaces(schema()),
-    "type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;",
+    "type Exact<A, B> = [A] extends [B]",
+    "  ? [B] extends [A]",
+    "    ? [keyof A] extends [keyof B]",
+    "      ? [keyof B] extends [keyof A]",
+    "        ? true",
+    "        : never",
+    "      : never",
+    "    : never",
+    "  : never;",
     "/** Compiles only while these types are exactly what the schema accepts. */",
     "export const SPEC_INPUT_MATCHES_SCHEMA: Exact<DeploymentSpecInput, z.input<typeof deploymentSpecSchema>> = true;",
     "",
@@ -111,8 +123,11 @@ function typeText(node: Node): string {
   if (node.enum) return node.enum.map((value) => `\`${JSON.stringify(value)}\``).join(" \\| ");
   if (node.anyOf) return node.anyOf.map((entry) => typeText(entry)).join(" \\| ");
   if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
+  if (node.tsType === "OptionValue") return "text, number, boolean, or a list or map of them";
   if (node.type === "array" && node.items) return `list of ${typeText(node.items)}`;
-  if (node.type === "object") return "map of text to text";
+  if (node.type === "object" && typeof node.additionalProperties === "object") {
+    return `map of text to ${typeText(node.additionalProperties)}`;
+  }
   if (node.type === "integer" || node.type === "number") {
     return node.minimum !== undefined && node.maximum !== undefined && node.maximum < 2 ** 53 - 1
       ? `number, ${node.minimum}–${node.maximum}`

@@ -114,7 +114,9 @@ export function problemsFromZod(
       });
     }
     const value = valueAt(input, issue.path);
-    const [ruleMessage, ruleFix] = issue.message.split(FIX_SEPARATOR);
+    // A bad key of a map: its own rule says what a key must look like.
+    const message = issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    const [ruleMessage, ruleFix] = message.split(FIX_SEPARATOR);
     if (ruleFix !== undefined && ruleMessage !== undefined) {
       return [{ field: fieldPath(issue.path, prefix), value: describe(value), message: ruleMessage, fix: ruleFix }];
     }

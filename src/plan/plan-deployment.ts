@@ -10,6 +10,7 @@ import { COMPONENT_HOSTS, planComponents } from "./xmpp-components";
 import { planDns } from "./dns";
 import { planEnvironment } from "./environment";
 import { LISTENER_FIELDS, planListeners } from "./listeners";
+import { optionProblems } from "./options";
 import { type Resolution, resolveModules } from "./resolve";
 import type { DeploymentPlan, Listener, PlannedComponent, StoragePlan, UploadPlan } from "./types";
 import { planUploads } from "./uploads";
@@ -32,7 +33,10 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
   );
   const uploadComponent = components.find((component) => component.kind === "upload");
   const uploads = uploadComponent ? planUploads(spec, uploadComponent.host) : undefined;
-  const problems = planProblems(spec, domains, components, listeners, uploads);
+  const problems = [
+    ...planProblems(spec, domains, components, listeners, uploads),
+    ...optionProblems(spec, domains, components),
+  ];
   if (problems.length > 0) throw new ProblemError(problems, "the deployment cannot be planned");
 
   const hostSections = resolution.sections.filter((section) => section.id === "global" || section.id === "host");

@@ -5,9 +5,12 @@
  * and secrets appear only as references to Prosody's ENV_<NAME> globals.
  */
 
+/** Marks an environment reference, so no table a user writes can ever be taken for one. */
+const ENV_REFERENCE: unique symbol = Symbol("Lua environment reference");
+
 /** A reference to an environment variable, rendered as Prosody's `ENV_<NAME>` global. */
 export interface LuaEnvReference {
-  readonly env: string;
+  readonly [ENV_REFERENCE]: string;
 }
 
 export type LuaValue =
@@ -37,9 +40,9 @@ export const isLuaIdentifier = (name: string): boolean => IDENTIFIER.test(name) 
 /** Longest list of plain values written on one line. */
 const INLINE_WIDTH = 72;
 
-export const env = (name: string): LuaEnvReference => ({ env: name });
+export const env = (name: string): LuaEnvReference => ({ [ENV_REFERENCE]: name });
 const isEnvReference = (value: unknown): value is LuaEnvReference =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).join() === "env";
+  typeof value === "object" && value !== null && ENV_REFERENCE in value;
 
 /**
  * A Lua string literal with the same bytes as the UTF-8 encoding of `text`.
@@ -89,13 +92,11 @@ export function luaValue(value: LuaValue, path = "value", indent = 0, seen = new
   }
   if (value === null) throw new LuaSerializationError(path, "cannot write null as Lua; leave the field out instead");
   if (isEnvReference(value)) {
-    if (typeof value.env !== "string" || !ENV_NAME.test(value.env)) {
-      throw new LuaSerializationError(
-        path,
-        `${JSON.stringify(value.env)} is not an environment variable name (A-Z, 0-9, _)`,
-      );
+    const name = value[ENV_REFERENCE];
+    if (typeof name !== "string" || !ENV_NAME.test(name)) {
+      throw new LuaSerializationError(path, `${JSON.stringify(name)} is not an environment variable name (A-Z, 0-9, _)`);
     }
-    return `ENV_${value.env}`;
+    return `ENV_${name}`;
   }
   if (seen.has(value)) throw new LuaSerializationError(path, "refers to itself");
   seen.add(value);

@@ -155,8 +155,13 @@ function globalSettings(plan: DeploymentPlan): string[] {
       "Logging to the console, for containers",
       option("log", [{ levels: { min: spec.logLevel }, to: "console" }]),
     ),
+    ...section("Options of your own (spec options.global)", ownOptions(spec.options.global)),
   ];
 }
+
+/** The spec's own options of one section, in the order given (the plan refused any it writes itself). */
+const ownOptions = (table: Readonly<Record<string, LuaValue>> | undefined, indent = ""): string[] =>
+  Object.entries(table ?? {}).flatMap(([name, value]) => option(name, value, indent));
 
 function componentSettings(plan: DeploymentPlan, component: PlannedComponent): string[] {
   const indent = "\t";
@@ -197,7 +202,7 @@ export function renderProsodyConfig(plan: DeploymentPlan): string {
     ...globalSettings(plan),
   ];
   for (const domain of plan.domains) {
-    lines.push("", `VirtualHost ${luaString(domain)}`);
+    lines.push("", `VirtualHost ${luaString(domain)}`, ...ownOptions(spec.options.virtualHosts[domain], "\t"));
   }
   for (const component of plan.components) {
     lines.push(
@@ -206,6 +211,7 @@ export function renderProsodyConfig(plan: DeploymentPlan): string {
       ...modulesList("modules_enabled", component.modules, "\t"),
       ...option("modules_disabled", component.disabled.length > 0 ? [...component.disabled].sort() : undefined, "\t"),
       ...componentSettings(plan, component),
+      ...ownOptions(spec.options.components[component.kind], "\t"),
     );
   }
   return `${lines.join("\n")}\n`;

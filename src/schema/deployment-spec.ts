@@ -26,6 +26,7 @@ import {
   jid,
   listenAddress,
   MiB,
+  optionTable,
   port,
   rate,
   sqlName,
@@ -353,6 +354,32 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
     .prefault({})
     .meta({ description: "Choices of the Docker platform." }),
   aws: awsSpecSchema.meta({ description: "Sizes and choices of the AWS platform." }),
+  options: z
+    .strictObject({
+      global: optionTable
+        .default({})
+        .meta({ description: "Options of the global section, e.g. { c2s_timeout: 300 }.", defaultText: "none" }),
+      virtualHosts: z.record(hostName, optionTable).default({}).meta({
+        description: "Options of one virtual host, by its name (the domain or one of extraDomains).",
+        defaultText: "none",
+      }),
+      components: z
+        .strictObject({
+          muc: optionTable.optional().meta({ description: "Options of the MUC component.", defaultText: "none" }),
+          upload: optionTable.optional().meta({ description: "Options of the upload component.", defaultText: "none" }),
+          proxy65: optionTable
+            .optional()
+            .meta({ description: "Options of the SOCKS5 proxy component.", defaultText: "none" }),
+          pubsub: optionTable.optional().meta({ description: "Options of the pubsub component.", defaultText: "none" }),
+        })
+        .prefault({})
+        .meta({ description: "Options of a component, by its kind." }),
+    })
+    .prefault({})
+    .meta({
+      description:
+        "Prosody options the spec does not model (a module's own, timeouts), written through the one Lua serializer; options the plan writes itself are refused, naming their spec field.",
+    }),
   logLevel: z
     .enum(["debug", "info", "warn", "error"])
     .default("info")

@@ -119,3 +119,43 @@ export const absolutePath = z.string().regex(/^\/[A-Za-z0-9._/-]*$/, {
 /** A PostgreSQL identifier: a database or role name. */
 export const sqlName = (what: string) =>
   z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: rule(`not a ${what}`, "use lower-case letters, digits and _") });
+
+/** A value of a Prosody option the spec does not model: what the Lua serializer writes as data. */
+export type OptionValue = string | number | boolean | OptionValue[] | { [key: string]: OptionValue };
+
+const MAX_OPTION_DEPTH = 8;
+
+function isOptionValue(value: unknown, depth = 0): value is OptionValue {
+  if (depth > MAX_OPTION_DEPTH) return false;
+  if (typeof value === "string") return value.isWellFormed();
+  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value === "boolean") return true;
+  if (Array.isArray(value)) return value.every((entry) => isOptionValue(entry, depth + 1));
+  if (typeof value !== "object" || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  return Object.entries(value).every(([key, entry]) => key.isWellFormed() && isOptionValue(entry, depth + 1));
+}
+
+export const optionValue = z
+  .custom<OptionValue>((value) => isOptionValue(value), {
+    error: rule(
+      "not a value ProsodyStack writes into the config",
+      `use text, finite numbers, true or false, and lists and maps of them, ${MAX_OPTION_DEPTH} levels deep at most`,
+    ),
+  })
+  .meta({ tsType: "OptionValue" });
+
+/** Lua's reserved words cannot name an option. */
+const LUA_KEYWORDS =
+  /^(and|break|do|else|elseif|end|false|for|function|goto|if|in|local|nil|not|or|repeat|return|then|true|until|while)$/;
+
+export const optionName = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,63}$/, {
+    error: rule("not a Prosody option name", "write it as Prosody documents it, e.g. c2s_timeout"),
+  })
+  .refine((name) => !LUA_KEYWORDS.test(name), { error: rule("a Lua keyword", "no Prosody option has this name") });
+
+/** Prosody options by name, e.g. { c2s_timeout: 300 }. */
+export const optionTable = z.record(optionName, optionValue);

@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import type { deploymentSpecSchema } from "./deployment-spec";
+import type { OptionValue } from "./fields";
 
 export interface DeploymentSpecInput {
   /**
@@ -173,6 +174,12 @@ export interface DeploymentSpecInput {
    * @default each field's own default
    */
   aws?: AwsInput;
+  /**
+   * Prosody options the spec does not model (a module's own, timeouts), written through the one Lua serializer; options the plan writes itself are refused, naming their spec field.
+   *
+   * @default each field's own default
+   */
+  options?: OptionsInput;
   /**
    * Least severe log level written to the console.
    *
@@ -706,6 +713,54 @@ export interface AwsDatabaseInput {
   backupRetentionDays?: number;
 }
 
+export interface OptionsInput {
+  /**
+   * Options of the global section, e.g. { c2s_timeout: 300 }.
+   *
+   * @default none
+   */
+  global?: Record<string, OptionValue>;
+  /**
+   * Options of one virtual host, by its name (the domain or one of extraDomains).
+   *
+   * @default none
+   */
+  virtualHosts?: Record<string, Record<string, OptionValue>>;
+  /**
+   * Options of a component, by its kind.
+   *
+   * @default each field's own default
+   */
+  components?: OptionsComponentsInput;
+}
+
+export interface OptionsComponentsInput {
+  /**
+   * Options of the MUC component.
+   *
+   * @default none
+   */
+  muc?: Record<string, OptionValue>;
+  /**
+   * Options of the upload component.
+   *
+   * @default none
+   */
+  upload?: Record<string, OptionValue>;
+  /**
+   * Options of the SOCKS5 proxy component.
+   *
+   * @default none
+   */
+  proxy65?: Record<string, OptionValue>;
+  /**
+   * Options of the pubsub component.
+   *
+   * @default none
+   */
+  pubsub?: Record<string, OptionValue>;
+}
+
 export interface PathsInput {
   /**
    * Data folder (SQLite, archives, local uploads); change it only when running outside our image.
@@ -721,6 +776,14 @@ export interface PathsInput {
   certificates?: string;
 }
 
-type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+type Exact<A, B> = [A] extends [B]
+  ? [B] extends [A]
+    ? [keyof A] extends [keyof B]
+      ? [keyof B] extends [keyof A]
+        ? true
+        : never
+      : never
+    : never
+  : never;
 /** Compiles only while these types are exactly what the schema accepts. */
 export const SPEC_INPUT_MATCHES_SCHEMA: Exact<DeploymentSpecInput, z.input<typeof deploymentSpecSchema>> = true;

@@ -75,6 +75,20 @@ const proxy = fc
   )
   .filter((value) => ipOrCidr.safeParse(value).success);
 
+/** Option values the schema accepts: any text, integers, booleans, and lists and maps of them. */
+const { optionValue } = fc.letrec<{ optionValue: unknown }>((tie) => ({
+  optionValue: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    uriTail,
+    fc.string({ unit: "grapheme", maxLength: 12 }),
+    fc.integer(),
+    fc.boolean(),
+    fc.array(tie("optionValue"), { maxLength: 3 }),
+    fc.dictionary(fc.string({ unit: "grapheme", minLength: 1, maxLength: 8 }), tie("optionValue"), { maxKeys: 3 }),
+  ),
+}));
+const optionName = fc.stringMatching(/^x_[a-z0-9_]{1,12}$/);
+
 describe("rendered prosody.cfg.lua in real Lua 5.4", function () {
   this.timeout(300_000);
 
@@ -112,6 +126,30 @@ describe("rendered prosody.cfg.lua in real Lua 5.4", function () {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it("keeps every option of the user's own byte for byte, in the section it was given for", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(optionName, optionValue, { maxKeys: 4 }),
+        fc.dictionary(optionName, optionValue, { maxKeys: 3 }),
+        (global, muc) => {
+          const input: DeploymentSpecInput = {
+            domain: "example.org",
+            tier: "community",
+            options: { global, components: { muc } } as DeploymentSpecInput["options"],
+          };
+          const dumped = loadConfig(renderProsodyConfig(planDeployment(parseDeploymentSpec(input))));
+          for (const table of [global, muc]) {
+            for (const [name, value] of Object.entries(table)) {
+              const pair = Buffer.concat([canonical(name), canonical(value as Parameters<typeof canonical>[0])]);
+              assert.ok(dumped.includes(pair), `missing ${name} = ${JSON.stringify(value)} in ${dumped.toString()}`);
+            }
+          }
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });
