@@ -4,3 +4,4 @@ export type { ProsodyStackOutputs, SuiteSummary } from "./outputs";
 export type { GivenSecrets } from "./stack-secrets";
 export type { ExistingResources } from "./platforms/existing";
 export type { ExistingAwsResources } from "./platforms/aws/existing";
+export { ProsodyStackProvider, serveProvider } from "./pulumi-provider";

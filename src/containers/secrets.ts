@@ -9,6 +9,8 @@ import { SECRET_KEYS, type SecretKey } from "../schema/pulumi-config";
 import { GATEWAY_VARIABLES } from "../../gateway/src/contract";
 
 export interface SecretRule {
+  /** what it is, for the docs of every language's SDK */
+  purpose: string;
   /** the generated secret's part in child names */
   part: string;
   /** characters of a generated value, and the fewest a given one may have */
@@ -26,13 +28,42 @@ const ownS3Server = (plan: DeploymentPlan): boolean => plan.uploads?.bucket?.sel
 const S3_KEYS_WHY = "upload.s3.endpoint names an S3 server whose keys only its owner can issue";
 
 export const SECRET_RULES: Record<SecretKey, SecretRule> = {
-  databasePassword: { part: "database-password", length: 32, minLength: 16, generatable: always, whyGiven: "" },
+  databasePassword: {
+    purpose: "The password of the PostgreSQL role Prosody logs in as.",
+    part: "database-password",
+    length: 32,
+    minLength: 16,
+    generatable: always,
+    whyGiven: "",
+  },
   // Prosody signs upload tokens with it, the gateway checks them.
-  uploadSecret: { part: "upload-secret", length: 32, minLength: 16, generatable: always, whyGiven: "" },
-  turnSecret: { part: "turn-secret", length: 32, minLength: 16, generatable: always, whyGiven: "" },
+  uploadSecret: {
+    purpose: "The key Prosody signs upload tokens with and the upload gateway checks them with.",
+    part: "upload-secret",
+    length: 32,
+    minLength: 16,
+    generatable: always,
+    whyGiven: "",
+  },
+  turnSecret: {
+    purpose: "The secret Prosody shares with the TURN server.",
+    part: "turn-secret",
+    length: 32,
+    minLength: 16,
+    generatable: always,
+    whyGiven: "",
+  },
   // MinIO takes access keys of 3-20 and secret keys of 8-40 characters.
-  s3AccessKeyId: { part: "s3-access-key", length: 20, minLength: 3, generatable: ownS3Server, whyGiven: S3_KEYS_WHY },
+  s3AccessKeyId: {
+    purpose: "The access key the upload gateway signs S3 requests with, for an S3-compatible server.",
+    part: "s3-access-key",
+    length: 20,
+    minLength: 3,
+    generatable: ownS3Server,
+    whyGiven: S3_KEYS_WHY,
+  },
   s3SecretAccessKey: {
+    purpose: "The secret of that access key.",
     part: "s3-secret-key",
     length: 40,
     minLength: 8,
