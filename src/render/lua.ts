@@ -94,7 +94,10 @@ export function luaValue(value: LuaValue, path = "value", indent = 0, seen = new
   if (isEnvReference(value)) {
     const name = value[ENV_REFERENCE];
     if (typeof name !== "string" || !ENV_NAME.test(name)) {
-      throw new LuaSerializationError(path, `${JSON.stringify(name)} is not an environment variable name (A-Z, 0-9, _)`);
+      throw new LuaSerializationError(
+        path,
+        `${JSON.stringify(name)} is not an environment variable name (A-Z, 0-9, _)`,
+      );
     }
     return `ENV_${name}`;
   }
