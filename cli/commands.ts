@@ -32,7 +32,9 @@ export interface Command {
   summary: string;
   /** the arguments after the command's name, e.g. "MODULE" */
   arguments?: string;
-  /** the options it takes (besides --help), with their help lines */
+  /** the flags the parser accepts for it (besides --help) */
+  flags: readonly string[];
+  /** its options as --help lists them */
   options: readonly (readonly [string, string])[];
   run(positionals: readonly string[], values: Values, io: Io): void | Promise<void>;
 }
@@ -58,6 +60,7 @@ function resolution(values: Values) {
 export const COMMANDS: Record<string, Command> = {
   modules: {
     summary: "the resolved module set, per global section, virtual host and component",
+    flags: ["stack", "json", ...MODULE_FLAGS],
     options: STACK_OR_FLAGS,
     run(positionals, values, io) {
       noArguments("modules", positionals);
@@ -67,6 +70,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   compliance: {
     summary: "which XEP-0479 suites and levels the resolved set meets, and what is missing",
+    flags: ["stack", "json", ...MODULE_FLAGS],
     options: STACK_OR_FLAGS,
     run(positionals, values, io) {
       noArguments("compliance", positionals);
@@ -78,6 +82,7 @@ export const COMMANDS: Record<string, Command> = {
   explain: {
     summary: "everything the catalog knows about one module",
     arguments: "MODULE",
+    flags: ["prosody", "json"],
     options: [
       ["--prosody V", "only this version"],
       ["--json", "machine-readable output"],
@@ -101,6 +106,7 @@ export const COMMANDS: Record<string, Command> = {
   render: {
     summary:
       "prosody.cfg.lua, the container's environment (names only), DNS records as zone-file text and the compliance report, from --stack or --spec",
+    flags: ["stack", "spec", "out", "json", ...MODULE_FLAGS],
     options: [
       ["--stack NAME | --spec FILE", "the spec (Pulumi.NAME.yaml, or a JSON/YAML file)"],
       [
@@ -136,6 +142,7 @@ export const COMMANDS: Record<string, Command> = {
   plan: {
     summary:
       "the Pulumi resources the project's program creates for --stack, run under Pulumi's mock runtime (no CLI, engine or credentials needed)",
+    flags: ["stack", "json"],
     options: [
       ["--stack NAME", "the stack (Pulumi.NAME.yaml); secrets show as [secret]"],
       ["--json", "every resource with type, name, parent, urn and inputs"],
@@ -149,11 +156,7 @@ export const COMMANDS: Record<string, Command> = {
   },
 };
 
-/** The flags each command takes: what `--help` lists is what the parser accepts. */
-export const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  modules: ["stack", "json", ...MODULE_FLAGS],
-  compliance: ["stack", "json", ...MODULE_FLAGS],
-  explain: ["prosody", "json"],
-  render: ["stack", "spec", "out", "json", ...MODULE_FLAGS],
-  plan: ["stack", "json"],
-};
+/** The flags each command takes. */
+export const COMMAND_FLAGS: Record<string, readonly string[]> = Object.fromEntries(
+  Object.entries(COMMANDS).map(([name, command]) => [name, command.flags]),
+);

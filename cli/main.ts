@@ -2,11 +2,9 @@
  * `prosody-stack`: what a spec resolves to and what it would deploy, without any cloud.
  * It never colours its output, so NO_COLOR and pipes get the same plain text.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { distance } from "fastest-levenshtein";
+import { closestWord } from "../src/common/closest";
 import { ProblemError } from "../src/common/problems";
-import { packageRoot } from "../src/containers/images";
+import { packageManifest } from "../src/containers/images";
 import { INVALID_ARGUMENTS } from "../src/schema/spec-file";
 import { type Command, COMMAND_FLAGS, COMMANDS, type Io } from "./commands";
 import { parseCommandLine, UsageError } from "./options";
@@ -62,14 +60,13 @@ export function commandHelp(name: string, command: Command): string {
   ].join("\n");
 }
 
-export const version = (): string =>
-  (JSON.parse(readFileSync(join(packageRoot(__dirname), "package.json"), "utf8")) as { version: string }).version;
+export const version = (): string => packageManifest().version;
 
 function commandNamed(name: string): Command {
   const command = COMMANDS[name];
   if (command) return command;
-  const [near] = Object.keys(COMMANDS).sort((a, b) => distance(name, a) - distance(name, b));
-  const hint = near !== undefined && distance(name, near) <= 3 ? `; did you mean "${near}"?` : "";
+  const near = closestWord(name, Object.keys(COMMANDS), { maxDistance: 3 });
+  const hint = near !== undefined ? `; did you mean "${near}"?` : "";
   throw new UsageError(`unknown command "${name}"${hint}`);
 }
 

@@ -1,6 +1,6 @@
 /** Command-line arguments → a module selection spec, through the same zod schema as stack files. */
 import { parseArgs } from "node:util";
-import { distance } from "fastest-levenshtein";
+import { closestWord } from "../src/common/closest";
 import { TOGGLES } from "../src/catalog/tiers";
 import { type DeploymentSpec, parseDeploymentSpec, parseModulesSpec, type ModulesSpec } from "../src/schema";
 import { ProblemError } from "../src/common/problems";
@@ -36,12 +36,7 @@ const FLAG_SPELLINGS: readonly string[] = [
 ];
 
 /** The closest known flag to a mistyped one, when one is close. */
-export function closestFlag(flag: string): string | undefined {
-  const [best] = FLAG_SPELLINGS.map((known) => ({ known, score: distance(flag, known) }))
-    .filter(({ score }) => score <= Math.max(2, Math.floor(flag.length / 3)))
-    .sort((a, b) => a.score - b.score);
-  return best?.known;
-}
+export const closestFlag = (flag: string): string | undefined => closestWord(flag, FLAG_SPELLINGS);
 
 export interface ParsedCommandLine {
   command: string | undefined;

@@ -5,10 +5,8 @@
  * imports it, so a missing one is a refusal naming the field that asks for it
  * and the install command, not a stack trace.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Problem } from "../src/common/problems";
-import { packageRoot } from "../src/containers/images";
+import { packageManifest } from "../src/containers/images";
 import type { DeploymentPlan } from "../src/plan/plan-deployment";
 
 /** Which spec choice needs which SDK. */
@@ -29,12 +27,7 @@ const installed = (sdk: string): boolean => {
 };
 
 /** The versions of each optional SDK this package works with (its peerDependencies). */
-function peerRange(sdk: string): string {
-  const manifest = JSON.parse(readFileSync(join(packageRoot(__dirname), "package.json"), "utf8")) as {
-    peerDependencies?: Record<string, string>;
-  };
-  return manifest.peerDependencies?.[sdk] ?? "latest";
-}
+const peerRange = (sdk: string): string => packageManifest().peerDependencies?.[sdk] ?? "latest";
 
 export function missingSdks(plan: DeploymentPlan, isInstalled: (sdk: string) => boolean = installed): Problem[] {
   return NEEDS.filter((need) => need.value(plan) === need.when && !isInstalled(need.sdk)).map((need) => ({

@@ -10,11 +10,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
-import { z } from "zod";
 import { PROSODY_STACK_TYPE } from "../components/prosody-stack";
 import { SECRET_RULES } from "../src/containers/secrets";
-import { deploymentSpecSchema } from "../src/schema/deployment-spec";
 import { SECRET_KEYS } from "../src/schema/pulumi-config";
+import { pascalName, type SpecNode, specJsonSchema } from "./spec-json-schema";
 
 const ROOT = join(__dirname, "..");
 export const SCHEMA_FILE = join(ROOT, "provider", "schema.json");
@@ -31,40 +30,24 @@ interface ObjectType {
 /** Types the schema defines, by token. */
 const types: Record<string, ObjectType | Property> = {};
 const token = (name: string) => `${PACKAGE}:index:${name}`;
-const pascal = (path: readonly string[]) => path.map((part) => part[0]?.toUpperCase() + part.slice(1)).join("");
-
-interface JsonNode {
-  type?: string;
-  tsType?: string;
-  description?: string;
-  defaultText?: string;
-  default?: unknown;
-  enum?: unknown[];
-  anyOf?: JsonNode[];
-  items?: JsonNode;
-  properties?: Record<string, JsonNode>;
-  additionalProperties?: JsonNode | boolean;
-  required?: string[];
-}
-
 /** One spec field as a Pulumi property: plain, because the plan is computed at construction. */
-function specProperty(node: JsonNode, path: readonly string[]): Property {
+function specProperty(node: SpecNode, path: readonly string[]): Property {
   const doc = {
     ...(node.description ? { description: node.description } : {}),
     ...(node.default !== undefined && typeof node.default !== "object" ? { default: node.default } : {}),
   };
   if (node.tsType === "OptionValue") return { $ref: "pulumi.json#/Any", ...doc };
   if (node.enum && node.enum.every((value) => typeof value === "string")) {
-    types[token(pascal(path))] = {
+    types[token(pascalName(path))] = {
       type: "string",
       ...(node.description ? { description: node.description } : {}),
       enum: node.enum.map((value) => ({ value })),
     };
-    return { $ref: `#/types/${token(pascal(path))}`, plain: true, ...doc };
+    return { $ref: `#/types/${token(pascalName(path))}`, plain: true, ...doc };
   }
   if (node.anyOf) return { type: "integer", plain: true, ...doc };
   if (node.properties) {
-    types[token(pascal(path))] = {
+    types[token(pascalName(path))] = {
       type: "object",
       ...(node.description ? { description: node.description } : {}),
       properties: Object.fromEntries(
@@ -72,7 +55,7 @@ function specProperty(node: JsonNode, path: readonly string[]): Property {
       ),
       ...(node.required?.length ? { required: node.required } : {}),
     };
-    return { $ref: `#/types/${token(pascal(path))}`, plain: true, ...doc };
+    return { $ref: `#/types/${token(pascalName(path))}`, plain: true, ...doc };
   }
   if (node.type === "array" && node.items) {
     return { type: "array", items: specProperty(node.items, path), plain: true, ...doc };
@@ -112,7 +95,8 @@ function declaredProperty(
       optional: false,
     };
   }
-  if (ts.isTypeLiteralNode(node)) return { property: objectRef(checker, node.members, pascal(path)), optional: false };
+  if (ts.isTypeLiteralNode(node))
+    return { property: objectRef(checker, node.members, pascalName(path)), optional: false };
   if (ts.isTypeReferenceNode(node)) {
     const name = node.typeName.getText();
     const [argument] = node.typeArguments ?? [];
@@ -189,7 +173,7 @@ export function pulumiSchema(): Record<string, unknown> {
     description: string;
     peerDependencies: Record<string, string>;
   };
-  const spec = z.toJSONSchema(deploymentSpecSchema, { io: "input", unrepresentable: "any" }) as unknown as JsonNode;
+  const spec = specJsonSchema();
   const inputs: Record<string, Property> = Object.fromEntries(
     Object.entries(spec.properties ?? {}).map(([key, node]) => [key, specProperty(node, [key])]),
   );

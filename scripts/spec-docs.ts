@@ -9,44 +9,19 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
-import { deploymentSpecSchema } from "../src/schema/deployment-spec";
+import { pascalName, type SpecNode, specJsonSchema } from "./spec-json-schema";
 
 const ROOT = join(__dirname, "..");
 export const SPEC_INPUT_FILE = join(ROOT, "src", "schema", "spec-input.ts");
 const TABLE_START = "<!-- spec-table:start (npm run docs:spec) -->";
 const TABLE_END = "<!-- spec-table:end -->";
 
-interface Node {
-  /** the TypeScript type, for values JSON Schema cannot describe (src/schema/fields.ts) */
-  tsType?: string;
-  type?: string;
-  description?: string;
-  defaultText?: string;
-  default?: unknown;
-  enum?: unknown[];
-  const?: unknown;
-  anyOf?: Node[];
-  items?: Node;
-  properties?: Record<string, Node>;
-  additionalProperties?: Node | boolean;
-  required?: string[];
-  format?: string;
-  minimum?: number;
-  maximum?: number;
-}
-
-const schema = (): Node =>
-  z.toJSONSchema(deploymentSpecSchema, { io: "input", unrepresentable: "any" }) as unknown as Node;
-
-const isSection = (node: Node): boolean => node.properties !== undefined;
+const isSection = (node: SpecNode): boolean => node.properties !== undefined;
 const interfaceName = (path: readonly string[]): string =>
-  path.length === 0
-    ? "DeploymentSpecInput"
-    : `${path.map((part) => part[0]?.toUpperCase() + part.slice(1)).join("")}Input`;
+  path.length === 0 ? "DeploymentSpecInput" : `${pascalName(path)}Input`;
 
 /** The field's default as people read it. */
-const defaultOf = (node: Node): string | undefined =>
+const defaultOf = (node: SpecNode): string | undefined =>
   node.defaultText ??
   (isSection(node)
     ? "each field's own default"
@@ -54,7 +29,7 @@ const defaultOf = (node: Node): string | undefined =>
       ? undefined
       : JSON.stringify(node.default));
 
-function tsType(node: Node, path: readonly string[]): string {
+function tsType(node: SpecNode, path: readonly string[]): string {
   if (node.tsType) return node.tsType;
   if (node.enum) return node.enum.map((value) => JSON.stringify(value)).join(" | ");
   if (node.const !== undefined) return JSON.stringify(node.const);
@@ -70,7 +45,7 @@ function tsType(node: Node, path: readonly string[]): string {
   return node.type === "integer" || node.type === "number" ? "number" : (node.type ?? "unknown");
 }
 
-function docComment(node: Node, required: boolean, indent: string): string[] {
+function docComment(node: SpecNode, required: boolean, indent: string): string[] {
   const lines = [node.description ?? ""];
   const fallback = defaultOf(node);
   if (!required && fallback !== undefined) lines.push("", `@default ${fallback}`);
@@ -78,7 +53,7 @@ function docComment(node: Node, required: boolean, indent: string): string[] {
 }
 
 /** Every interface of the input, the top one first. */
-function interfaces(node: Node, path: readonly string[] = []): string[] {
+function interfaces(node: SpecNode, path: readonly string[] = []): string[] {
   const own = [`export interface ${interfaceName(path)} {`];
   const nested: string[] = [];
   for (const [key, child] of Object.entries(node.properties ?? {})) {
@@ -101,7 +76,7 @@ export function specInputSource(): string {
     'import type { deploymentSpecSchema } from "./deployment-spec";',
     'import type { OptionValue } from "./fields";',
     "",
-    ...interfaces(schema()),
+    ...interfaces(specJsonSchema()),
     "type Exact<A, B> = [A] extends [B]",
     "  ? [B] extends [A]",
     "    ? [keyof A] extends [keyof B]",
@@ -119,7 +94,7 @@ export function specInputSource(): string {
 
 const cell = (text: string): string => text.replace(/\|/g, "\\|");
 
-function typeText(node: Node): string {
+function typeText(node: SpecNode): string {
   if (node.enum) return node.enum.map((value) => `\`${JSON.stringify(value)}\``).join(" \\| ");
   if (node.anyOf) return node.anyOf.map((entry) => typeText(entry)).join(" \\| ");
   if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
@@ -137,7 +112,7 @@ function typeText(node: Node): string {
   return node.type === "string" ? "text" : (node.type ?? "");
 }
 
-function tableRows(node: Node, path: readonly string[] = []): string[] {
+function tableRows(node: SpecNode, path: readonly string[] = []): string[] {
   return Object.entries(node.properties ?? {}).flatMap(([key, child]) => {
     const field = [...path, key];
     if (isSection(child)) return tableRows(child, field);
@@ -152,7 +127,7 @@ export function specTable(): string {
     TABLE_START,
     "| field | type | default | what it does |",
     "|---|---|---|---|",
-    ...tableRows(schema()),
+    ...tableRows(specJsonSchema()),
     TABLE_END,
   ].join("\n");
 }

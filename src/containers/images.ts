@@ -51,6 +51,13 @@ export function packageRoot(from = __dirname): string {
   return folder;
 }
 
+/** The package's own package.json: its version and the peer dependencies it works with. */
+export const packageManifest = (): { version: string; peerDependencies?: Record<string, string> } =>
+  JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as {
+    version: string;
+    peerDependencies?: Record<string, string>;
+  };
+
 export interface ImageBuild {
   /** the build context, relative to the working directory */
   context: string;

@@ -13,6 +13,7 @@ import { distance } from "fastest-levenshtein";
 import type { z } from "zod";
 import { type Problem, ProblemError } from "../common/problems";
 import { deploymentSpecSchema } from "./deployment-spec";
+import { innerSchema } from "./schema-walk";
 
 export const PROJECT = "prosody";
 
@@ -35,11 +36,8 @@ export const INVALID_STACK_CONFIG = "invalid stack config";
 const isSecretKey = (key: string): key is SecretKey => (SECRET_KEYS as readonly string[]).includes(key);
 
 function holdsText(field: z.ZodType | undefined): boolean {
-  let current = field;
-  while (current && ["default", "optional", "prefault"].includes(current.def.type)) {
-    current = (current.def as unknown as { innerType: z.ZodType }).innerType;
-  }
-  return current?.def.type === "string" || current?.def.type === "enum";
+  const type = field && innerSchema(field).def.type;
+  return type === "string" || type === "enum";
 }
 
 export interface ProgramConfig {

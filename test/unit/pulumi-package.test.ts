@@ -7,13 +7,13 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { z } from "zod";
 import { ProsodyStackProvider } from "../../components/pulumi-provider";
 import { PROSODY_STACK_TYPE } from "../../components/prosody-stack";
 import { SCHEMA_FILE, schemaText } from "../../scripts/pulumi-schema";
 import { parseDeploymentSpec } from "../../src/schema";
 import { deploymentSpecSchema } from "../../src/schema/deployment-spec";
 import { byName, runComponents } from "../support/mock-stack";
+import { schemaFields } from "../support/schema-fields";
 
 const ROOT = join(__dirname, "..", "..");
 interface SchemaProperty {
@@ -82,13 +82,7 @@ describe("other Pulumi languages: the package schema and the provider", () => {
 
   it("takes exactly the spec's fields, secrets and existing, and requires only the domain", () => {
     assert.ok(component);
-    const fromSpec = (node: { properties?: Record<string, unknown> }, prefix = ""): string[] =>
-      Object.entries(node.properties ?? {}).flatMap(([key, child]) => {
-        const path = `${prefix}${key}`;
-        const nested = child as { properties?: Record<string, unknown>; tsType?: string };
-        return [path, ...(nested.properties ? fromSpec(nested, `${path}.`) : [])];
-      });
-    const spec = fromSpec(z.toJSONSchema(deploymentSpecSchema, { io: "input", unrepresentable: "any" }) as never);
+    const spec = schemaFields(deploymentSpecSchema).map((field) => field.path);
     const inputs = schemaPaths(component.inputProperties);
     assert.deepEqual(
       inputs.filter((path) => !path.startsWith("secrets") && !path.startsWith("existing")).sort(),
