@@ -14,6 +14,7 @@ const NEEDS: readonly { field: string; value: (plan: DeploymentPlan) => string; 
   { field: "platform", value: (plan) => plan.spec.platform, when: "docker", sdk: "@pulumi/docker" },
   { field: "platform", value: (plan) => plan.spec.platform, when: "aws", sdk: "@pulumi/aws" },
   { field: "dns.provider", value: (plan) => plan.spec.dns.provider, when: "route53", sdk: "@pulumi/aws" },
+  { field: "dns.provider", value: (plan) => plan.spec.dns.provider, when: "cloudflare", sdk: "@pulumi/cloudflare" },
   { field: "tls.mode", value: (plan) => plan.spec.tls.mode, when: "acme", sdk: "@pulumiverse/acme" },
 ];
 

@@ -2,7 +2,7 @@
  * The flat outputs of a ProsodyStack, declared once: their types and docs
  * (ProsodyStackOutputs, which the class takes as its own properties), and how
  * each is computed from the plan, the certificate and what the platform made.
- * No output holds a secret.
+ * One output is a secret, and says so: the first admins' initial passwords.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DeploymentPlan } from "../src/plan/plan-deployment";
@@ -26,6 +26,12 @@ export interface ProsodyStackOutputs {
   domains: pulumi.Output<string[]>;
   /** Bare JIDs with admin rights. */
   admins: pulumi.Output<string[]>;
+  /**
+   * Secret: the initial password of each admin on one of the stack's domains, by JID
+   * (`pulumi stack output --show-secrets adminPasswords`). The server creates the account
+   * when it is missing and never resets it, so a changed password stays changed.
+   */
+  adminPasswords: pulumi.Output<Record<string, string>>;
   /** host:port for clients (STARTTLS). */
   clientEndpoint: pulumi.Output<string>;
   /** host:port for clients with direct TLS. */
@@ -50,6 +56,8 @@ export interface ProsodyStackOutputs {
   image: pulumi.Output<string>;
   /** The CA certificate clients must trust (self-signed TLS). */
   caCertificate: pulumi.Output<string | undefined>;
+  /** When the served certificate expires (RFC 3339); acme and self-signed renew within their window on `pulumi up`. */
+  certificateExpires: pulumi.Output<string>;
   /** Volume holding Prosody's data (SQLite, archives), on Docker. */
   dataVolume: pulumi.Output<string | undefined>;
   /** Volume holding uploads, with uploads "volume" (or MinIO's objects). */
@@ -75,6 +83,7 @@ export function stackOutputs(
   artifacts: Readonly<Record<string, string>>,
   certificate: StackCertificate,
   deployed: PlatformOutputs,
+  adminPasswords: Readonly<Record<string, pulumi.Output<string>>>,
 ): ProsodyStackOutputs {
   const { spec, dns } = plan;
   const uploadUrl =
@@ -94,6 +103,7 @@ export function stackOutputs(
     domain: plain(spec.domain),
     domains: plain(plan.domains),
     admins: plain(plan.admins),
+    adminPasswords: pulumi.secret(pulumi.output(adminPasswords)),
     clientEndpoint: plain(`${dns.target}:${spec.ports.c2s}`),
     directTlsEndpoint: plain(`${dns.target}:${spec.ports.c2sDirectTls}`),
     serverEndpoint: plain(`${dns.target}:${spec.ports.s2s}`),
@@ -106,6 +116,7 @@ export function stackOutputs(
     compliance: plain(compliance),
     image: deployed.image,
     caCertificate: plain(certificate.caPem),
+    certificateExpires: certificate.expires,
     dataVolume: plain(deployed.volumes?.data),
     uploadsVolume: plain(deployed.volumes?.uploads),
     certificatesVolume: plain(deployed.volumes?.certificates),

@@ -51,19 +51,22 @@ export class ProsodyStack extends pulumi.ComponentResource {
     const platform = platformOrFail(this, name, plan, existing, givenSecrets);
     const context = { name, parent: this, plan };
 
-    const zone = dnsProvider(plan)?.zone(context, existing);
-    const certificate = stackCertificate(context, zone?.acmeChallenge);
+    const zone = dnsProvider(plan)?.zone(context, { existing, given: givenSecrets });
+    const certificate = stackCertificate(context, {
+      given: givenSecrets,
+      ...(zone ? { challenge: zone.acmeChallenge } : {}),
+    });
     const secrets = stackSecrets(context, givenSecrets);
     const deployed = platform.module.deploy({
       ...context,
       providers: providersOf(opts),
-      secrets,
+      secrets: secrets.values,
       certificate,
       existing: platform.existing(existing),
     });
     zone?.publish(deployed.addressTarget);
 
-    const outputs = stackOutputs(plan, renderArtifacts(plan), certificate, deployed);
+    const outputs = stackOutputs(plan, renderArtifacts(plan), certificate, deployed, secrets.adminPasswords);
     Object.assign(this, outputs);
     this.registerOutputs(outputs);
   }
@@ -145,7 +148,9 @@ function platformOrFail(
     ...(support.check?.(plan, { existing: platform.existing(existing), givenSecrets }) ?? []),
     ...unusedExisting(existing, spec.platform),
     ...(dns?.check(plan) ?? []),
-    ...(dnsOffered && support.tlsModes.includes(spec.tls.mode) ? certificateProblems(plan, dns !== undefined) : []),
+    ...(dnsOffered && support.tlsModes.includes(spec.tls.mode)
+      ? certificateProblems(plan, dns !== undefined, given)
+      : []),
     ...missingSecrets(plan, givenSecrets),
     ...unusableSecrets(given),
   ];

@@ -101,6 +101,13 @@ function declaredProperty(
     const name = node.typeName.getText();
     const [argument] = node.typeArguments ?? [];
     if (/^(pulumi\.)?(Input|Output)$/.test(name)) return declaredProperty(checker, argument, path);
+    const [keys, values] = node.typeArguments ?? [];
+    if ((name === "Record" || name === "Readonly<Record") && keys?.kind === ts.SyntaxKind.StringKeyword && values) {
+      return {
+        property: { type: "object", additionalProperties: declaredProperty(checker, values, path).property },
+        optional: false,
+      };
+    }
     const symbol = checker.getSymbolAtLocation(node.typeName);
     const resolved = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
     const declaration = resolved?.declarations?.find(ts.isInterfaceDeclaration);
@@ -138,7 +145,12 @@ function objectType(
     const description = docOf(checker, symbol);
     return {
       name,
-      property: { ...property, ...(description ? { description } : {}) },
+      // A member whose doc starts "Secret:" is a secret in every language's SDK.
+      property: {
+        ...property,
+        ...(description ? { description } : {}),
+        ...(description?.startsWith("Secret:") ? { secret: true } : {}),
+      },
       optional: optional || member.questionToken !== undefined,
     };
   });

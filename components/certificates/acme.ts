@@ -48,5 +48,6 @@ export function acmeCertificate(context: ChildContext, challenge: AcmeChallenge)
   return {
     fullChainPem: pulumi.interpolate`${certificate.certificatePem}${certificate.issuerPem}`,
     privateKeyPem: pulumi.secret(certificate.privateKeyPem),
+    expires: certificate.certificateNotAfter,
   };
 }

@@ -8,6 +8,7 @@ import type { Problem } from "../../src/common/problems";
 import type { CertificatePair } from "../../src/containers/description";
 import type { DeploymentPlan } from "../../src/plan/plan-deployment";
 import type { ChildContext } from "../naming";
+import type { GivenSecrets } from "../stack-secrets";
 
 export interface StackCertificate {
   /** PEM of the leaf followed by its issuer: what Prosody serves */
@@ -16,6 +17,8 @@ export interface StackCertificate {
   privateKeyPem: pulumi.Output<string>;
   /** PEM of the CA clients must trust; undefined for a publicly trusted CA */
   caPem?: pulumi.Output<string>;
+  /** when the served leaf expires (RFC 3339): what an admin watches, and what renewal resets */
+  expires: pulumi.Output<string>;
 }
 
 /** How the ACME provider proves control of the names: a DNS-01 challenge in the zone of the DNS provider. */
@@ -27,21 +30,31 @@ export interface AcmeChallenge {
 
 type TlsMode = DeploymentPlan["spec"]["tls"]["mode"];
 
+/** What a mode may draw on: the DNS provider's challenge (acme), the caller's secrets (provided). */
+export interface CertificateSources {
+  challenge?: AcmeChallenge;
+  given: GivenSecrets;
+}
+
 /** Each mode's module, loaded only when a stack chooses it (the ACME provider is a plugin of its own). */
-const MODES: Record<TlsMode, (context: ChildContext, challenge: AcmeChallenge | undefined) => StackCertificate> = {
+const MODES: Record<TlsMode, (context: ChildContext, sources: CertificateSources) => StackCertificate> = {
   "self-signed": (context) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load
     return (require("./self-signed") as typeof import("./self-signed")).selfSignedCertificate(context);
   },
-  acme: (context, challenge) => {
+  acme: (context, { challenge }) => {
     if (!challenge) throw new Error("acme certificates need a DNS-01 challenge (refused earlier)");
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load
     return (require("./acme") as typeof import("./acme")).acmeCertificate(context, challenge);
   },
+  provided: (context, { given }) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load
+    return (require("./provided") as typeof import("./provided")).providedCertificate(context, given);
+  },
 };
 
-export const stackCertificate = (context: ChildContext, challenge?: AcmeChallenge): StackCertificate =>
-  MODES[context.plan.spec.tls.mode](context, challenge);
+export const stackCertificate = (context: ChildContext, sources: CertificateSources): StackCertificate =>
+  MODES[context.plan.spec.tls.mode](context, sources);
 
 /** What a container description takes: the chain and the key. */
 export const certificatePair = (certificate: StackCertificate): CertificatePair<pulumi.Output<string>> => ({
@@ -49,16 +62,24 @@ export const certificatePair = (certificate: StackCertificate): CertificatePair<
   key: certificate.privateKeyPem,
 });
 
-/** A certificate mode the plan cannot have: ACME proves control through DNS records, so it needs a DNS provider. */
-export function certificateProblems(plan: DeploymentPlan, challengeOffered: boolean): Problem[] {
+/**
+ * A certificate mode the plan cannot have: ACME proves control through DNS
+ * records, so it needs a DNS provider; a provided pair must serve every host.
+ */
+export function certificateProblems(plan: DeploymentPlan, challengeOffered: boolean, given: GivenSecrets): Problem[] {
   const { spec } = plan;
+  if (spec.tls.mode === "provided") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load
+    return (require("./provided") as typeof import("./provided")).givenPairProblems(plan, given);
+  }
   if (spec.tls.mode !== "acme" || challengeOffered) return [];
   return [
     {
       field: "dns.provider",
       value: JSON.stringify(spec.dns.provider),
-      message: "Let's Encrypt certificates are proven through DNS records, and only Route53 is wired for that",
-      fix: 'set dns.provider: "route53" (with a hosted zone for dns.zone), or tls.mode: "self-signed"',
+      message:
+        "Let's Encrypt certificates are proven through DNS records, so they need a DNS provider that publishes them",
+      fix: 'set dns.provider: "route53" or "cloudflare" (with the zone of the domain), or tls.mode: "provided" or "self-signed"',
     },
   ];
 }

@@ -53,5 +53,6 @@ export function selfSignedCertificate(context: ChildContext): StackCertificate {
     fullChainPem: pulumi.interpolate`${leaf.certPem}${ca.certPem}`,
     privateKeyPem: pulumi.secret(key.privateKeyPem),
     caPem: ca.certPem,
+    expires: leaf.validityEndTime,
   };
 }

@@ -9,6 +9,7 @@ import type { DeploymentPlan } from "../../src/plan/plan-deployment";
 import type { AcmeChallenge } from "../certificates";
 import type { ChildContext } from "../naming";
 import type { ExistingResources } from "../platforms/existing";
+import type { GivenSecrets } from "../stack-secrets";
 
 /** Where the address records point, as the platform knows it once it is deployed. */
 export interface AddressTarget {
@@ -22,10 +23,16 @@ export interface DnsZone {
   publish(target: AddressTarget): void;
 }
 
+/** What a provider may draw on: the caller's resources (a hosted zone id) and secrets (an API token). */
+export interface ZoneSources {
+  existing: ExistingResources;
+  given: GivenSecrets;
+}
+
 export interface DnsProvider {
   /** what the plan must hold for this provider, as problems naming the field */
   check(plan: DeploymentPlan): Problem[];
-  zone(context: ChildContext, existing: ExistingResources): DnsZone;
+  zone(context: ChildContext, sources: ZoneSources): DnsZone;
 }
 
 type ProviderName = DeploymentPlan["spec"]["dns"]["provider"];
@@ -36,6 +43,10 @@ const PROVIDERS: Record<ProviderName, (() => DnsProvider) | undefined> = {
   route53: () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load (a Docker user never loads @pulumi/aws)
     return (require("./route53") as typeof import("./route53")).route53;
+  },
+  cloudflare: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load
+    return (require("./cloudflare") as typeof import("./cloudflare")).cloudflare;
   },
 };
 

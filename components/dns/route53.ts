@@ -1,34 +1,17 @@
 /**
  * Route53: the plan's records in the caller's hosted zone. Every host name is
- * an alias of the platform's load balancer, and the SRV records come from the
- * plan as they are. Records that already exist are not taken over: creating
+ * an alias of the platform's load balancer, or, where there is none (Docker),
+ * points at dns.ipv4 and dns.ipv6; the SRV records come from the plan as they are. Records that already exist are not taken over: creating
  * one fails and names it. The zone also answers Let's Encrypt's DNS-01 challenge.
  */
 import * as route53Sdk from "@pulumi/aws/route53";
 import * as pulumi from "@pulumi/pulumi";
-import type { Problem } from "../../src/common/problems";
-import type { DeploymentPlan } from "../../src/plan/plan-deployment";
 import { type ChildContext, child } from "../naming";
-import type { ExistingResources } from "../platforms/existing";
-import type { AddressTarget, DnsProvider, DnsZone } from ".";
-
-const zoneName = (plan: DeploymentPlan): string => plan.spec.dns.zone ?? plan.spec.domain;
-
-/** Every host name must be inside the zone: its records and its certificate's challenge are published there. */
-function check(plan: DeploymentPlan): Problem[] {
-  const zone = zoneName(plan);
-  return plan.certificateNames
-    .filter((name) => name !== zone && !name.endsWith(`.${zone}`))
-    .map((host) => ({
-      field: "dns.zone",
-      value: JSON.stringify(zone),
-      message: `the host ${host} is outside this zone, so neither its records nor its certificate can be published there`,
-      fix: "use host names under one zone, or set dns.zone to their common parent",
-    }));
-}
+import type { AddressTarget, DnsProvider, DnsZone, ZoneSources } from ".";
+import { addressRecordSets, outsideZone, recordPart, srvRecords, zoneName } from "./zone";
 
 /** The zone id: the caller's (existing.aws.hostedZoneId), or looked up by dns.zone (default the domain). */
-function hostedZoneId(context: ChildContext, existing: ExistingResources): pulumi.Output<string> {
+function hostedZoneId(context: ChildContext, { existing }: ZoneSources): pulumi.Output<string> {
   const given = existing.aws?.hostedZoneId;
   if (given !== undefined) return pulumi.output(given);
   return route53Sdk.getZoneOutput({ name: zoneName(context.plan), privateZone: false }, { parent: context.parent })
@@ -51,10 +34,18 @@ function publishRecords(context: ChildContext, zoneId: pulumi.Output<string>, ta
         { parent },
       );
     }
+  } else {
+    for (const set of addressRecordSets(plan)) {
+      new route53Sdk.Record(
+        child(context, recordPart(set)),
+        { zoneId, name: set.name, type: set.type, ttl: plan.dns.ttl, records: set.values },
+        { parent },
+      );
+    }
   }
-  for (const record of plan.dns.records.filter((entry) => entry.type === "SRV")) {
+  for (const record of srvRecords(plan)) {
     new route53Sdk.Record(
-      child(context, `dns-${record.name}-srv`),
+      child(context, recordPart(record)),
       { zoneId, name: record.name, type: "SRV", ttl: record.ttl, records: [record.value] },
       { parent },
     );
@@ -62,9 +53,9 @@ function publishRecords(context: ChildContext, zoneId: pulumi.Output<string>, ta
 }
 
 export const route53: DnsProvider = {
-  check,
-  zone(context, existing): DnsZone {
-    const zoneId = hostedZoneId(context, existing);
+  check: outsideZone,
+  zone(context, sources): DnsZone {
+    const zoneId = hostedZoneId(context, sources);
     return {
       acmeChallenge: { provider: "route53", config: { AWS_HOSTED_ZONE_ID: zoneId } },
       publish: (target) => publishRecords(context, zoneId, target),

@@ -7,8 +7,8 @@
  * `T` is the platform's type for values known only at deployment (Pulumi
  * outputs: a certificate, a database address); plain strings everywhere else.
  */
-import type { SecretKey } from "../schema/pulumi-config";
 import type { ImageBuild } from "./images";
+import type { ContainerSecret } from "./secrets";
 
 export type ContainerName = "prosody" | "upload-gateway";
 
@@ -21,7 +21,7 @@ export interface ContainerDescription<T = string> {
   /** plain variables, in the order they are set */
   environment: Record<string, string | T>;
   /** variable → the stack secret it carries; a platform hands these over through its secret store */
-  secretEnvironment: Record<string, SecretKey>;
+  secretEnvironment: Record<string, ContainerSecret>;
   files: ContainerFile<T>[];
   /** plain variables the image reads only when its files arrive in variables (see ContainerFile.inlineVariable) */
   inlineFilesEnvironment: Record<string, string>;

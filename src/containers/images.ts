@@ -21,6 +21,8 @@ export const PROSODY_HEALTH_COMMAND = ["/usr/local/bin/prosody-healthcheck"] as 
 export const PROSODY_VARIABLES = {
   /** the client port the health command connects to */
   healthPort: "PROSODY_HEALTH_PORT",
+  /** secret: "jid password" lines; the entrypoint creates each account that does not exist yet, and never resets one */
+  adminAccounts: "PROSODY_ADMIN_ACCOUNTS",
   /** for platforms that cannot mount files: the entrypoint writes these to files before Prosody starts */
   configText: "PROSODY_CONFIG_TEXT",
   certificate: "PROSODY_TLS_CERTIFICATE",

@@ -1,38 +1,57 @@
 /**
  * The stack's secrets: which of our containers reads each one, from which
- * variable, and how one is generated when nobody gave it. Only names and
- * rules here; the values live in Pulumi's state (components/secrets.ts).
+ * variable, which the deployment itself uses (a DNS provider's token, a
+ * certificate the user brings), how one is generated when nobody gave it, and
+ * what a given one must look like. Only names and rules here; the values live
+ * in Pulumi's state (components/stack-secrets.ts).
  */
 import type { Problem } from "../common/problems";
 import { ENV, type DeploymentPlan } from "../plan/plan-deployment";
 import { SECRET_KEYS, type SecretKey } from "../schema/pulumi-config";
+import { ENCRYPTED_STAND_IN } from "../schema/stack-file";
 import { GATEWAY_VARIABLES } from "../../gateway/src/contract";
+import { PROSODY_VARIABLES } from "./images";
+
+/**
+ * A secret the stack makes itself and nobody sets: the first admins' initial
+ * passwords, as the "jid password" lines the image's entrypoint reads.
+ */
+export const ADMIN_ACCOUNTS = "adminAccounts";
+/** What a container's secret variable carries: a stack config secret, or one the stack makes itself. */
+export type ContainerSecret = SecretKey | typeof ADMIN_ACCOUNTS;
 
 export interface SecretRule {
   /** what it is, for the docs of every language's SDK */
   purpose: string;
-  /** the generated secret's part in child names */
+  /** the secret's part in child names (a generated value, a secret store entry) */
   part: string;
-  /** characters of a generated value, and the fewest a given one may have */
-  length: number;
-  minLength: number;
+  /** how a given value must look */
+  format: { kind: "token"; minLength: number } | { kind: "pem"; label: string };
+  /** characters of a generated value; undefined for a secret the stack never makes up */
+  length?: number;
   /** whether the stack may make this secret up itself for this plan */
   generatable: (plan: DeploymentPlan) => boolean;
+  /** plans whose deployment uses it itself, whatever the containers read */
+  usedByDeployment?: (plan: DeploymentPlan) => boolean;
   /** what to tell someone whose plan needs it and who did not give it, when it cannot be generated */
   whyGiven: string;
 }
 
 const always = (): boolean => true;
+const never = (): boolean => false;
 /** Keys of an S3 server: ours to choose only when the stack runs that server (MinIO). */
 const ownS3Server = (plan: DeploymentPlan): boolean => plan.uploads?.bucket?.selfHosted === true;
 const S3_KEYS_WHY = "upload.s3.endpoint names an S3 server whose keys only its owner can issue";
+const providedCertificate = (plan: DeploymentPlan): boolean => plan.spec.tls.mode === "provided";
+const PROVIDED_WHY = 'tls.mode "provided" serves a certificate you bring: its chain and its key';
+const token = (minLength: number): SecretRule["format"] => ({ kind: "token", minLength });
 
 export const SECRET_RULES: Record<SecretKey, SecretRule> = {
   databasePassword: {
     purpose: "The password of the PostgreSQL role Prosody logs in as.",
     part: "database-password",
+    format: token(16),
     length: 32,
-    minLength: 16,
     generatable: always,
     whyGiven: "",
   },
@@ -40,16 +59,16 @@ export const SECRET_RULES: Record<SecretKey, SecretRule> = {
   uploadSecret: {
     purpose: "The key Prosody signs upload tokens with and the upload gateway checks them with.",
     part: "upload-secret",
+    format: token(16),
     length: 32,
-    minLength: 16,
     generatable: always,
     whyGiven: "",
   },
   turnSecret: {
     purpose: "The secret Prosody shares with the TURN server.",
     part: "turn-secret",
+    format: token(16),
     length: 32,
-    minLength: 16,
     generatable: always,
     whyGiven: "",
   },
@@ -57,18 +76,44 @@ export const SECRET_RULES: Record<SecretKey, SecretRule> = {
   s3AccessKeyId: {
     purpose: "The access key the upload gateway signs S3 requests with, for an S3-compatible server.",
     part: "s3-access-key",
+    format: token(3),
     length: 20,
-    minLength: 3,
     generatable: ownS3Server,
     whyGiven: S3_KEYS_WHY,
   },
   s3SecretAccessKey: {
     purpose: "The secret of that access key.",
     part: "s3-secret-key",
+    format: token(8),
     length: 40,
-    minLength: 8,
     generatable: ownS3Server,
     whyGiven: S3_KEYS_WHY,
+  },
+  tlsCertificate: {
+    purpose:
+      'With tls.mode "provided": the PEM certificate chain Prosody serves, leaf first, covering every host name of the stack.',
+    part: "tls-certificate",
+    format: { kind: "pem", label: "CERTIFICATE" },
+    generatable: never,
+    usedByDeployment: providedCertificate,
+    whyGiven: PROVIDED_WHY,
+  },
+  tlsPrivateKey: {
+    purpose: 'With tls.mode "provided": the PEM private key of that certificate.',
+    part: "tls-private-key",
+    format: { kind: "pem", label: "PRIVATE KEY" },
+    generatable: never,
+    usedByDeployment: providedCertificate,
+    whyGiven: PROVIDED_WHY,
+  },
+  cloudflareApiToken: {
+    purpose:
+      'With dns.provider "cloudflare": an API token with Zone.DNS edit rights on the zone (and Zone read, to find it by name).',
+    part: "cloudflare-api-token",
+    format: token(20),
+    generatable: never,
+    usedByDeployment: (plan) => plan.spec.dns.provider === "cloudflare",
+    whyGiven: 'dns.provider "cloudflare" publishes records with a token only the zone\'s owner can issue',
   },
 };
 
@@ -79,14 +124,15 @@ const PROSODY_SECRET_VARIABLES: Readonly<Record<string, SecretKey>> = {
   [ENV.turnSecret]: "turnSecret",
 };
 
-/** Variable → stack secret, for every secret the plan's Prosody reads. */
-export function prosodySecretEnvironment(plan: DeploymentPlan): Record<string, SecretKey> {
-  const environment: Record<string, SecretKey> = {};
+/** Variable → secret, for every secret the plan's Prosody container reads (its config and its entrypoint). */
+export function prosodySecretEnvironment(plan: DeploymentPlan): Record<string, ContainerSecret> {
+  const environment: Record<string, ContainerSecret> = {};
   for (const variable of plan.environment.filter((entry) => entry.secret)) {
     const key = PROSODY_SECRET_VARIABLES[variable.name];
     if (key === undefined) throw new Error(`no stack secret feeds Prosody's ${variable.name}`);
     environment[variable.name] = key;
   }
+  if (plan.firstAccounts.length > 0) environment[PROSODY_VARIABLES.adminAccounts] = ADMIN_ACCOUNTS;
   return environment;
 }
 
@@ -105,25 +151,53 @@ export function gatewaySecretEnvironment(plan: DeploymentPlan): Record<string, S
   };
 }
 
-/** Every secret some container of the plan reads, in SECRET_KEYS order, and whether it may be generated. */
-export function neededSecrets(plan: DeploymentPlan): Map<SecretKey, { generate: boolean }> {
-  const read = new Set([
+/** A container secret's part in child names (its secret store entry). */
+export const containerSecretPart = (name: ContainerSecret): string =>
+  name === ADMIN_ACCOUNTS ? "admin-accounts" : SECRET_RULES[name].part;
+
+const isConfigSecret = (name: ContainerSecret): name is SecretKey => name !== ADMIN_ACCOUNTS;
+
+/** The stack config secrets some container of the plan reads, in SECRET_KEYS order. */
+export function containerSecretKeys(plan: DeploymentPlan): SecretKey[] {
+  const read = new Set<ContainerSecret>([
     ...Object.values(prosodySecretEnvironment(plan)),
     ...Object.values(gatewaySecretEnvironment(plan)),
   ]);
+  return SECRET_KEYS.filter((key) => read.has(key) && isConfigSecret(key));
+}
+
+/** Every stack config secret the plan needs (its containers' and its deployment's), and whether it may be generated. */
+export function neededSecrets(plan: DeploymentPlan): Map<SecretKey, { generate: boolean }> {
+  const read = new Set(containerSecretKeys(plan));
   return new Map(
-    SECRET_KEYS.filter((key) => read.has(key)).map((key) => [key, { generate: SECRET_RULES[key].generatable(plan) }]),
+    SECRET_KEYS.filter((key) => read.has(key) || SECRET_RULES[key].usedByDeployment?.(plan)).map((key) => [
+      key,
+      { generate: SECRET_RULES[key].generatable(plan) },
+    ]),
   );
 }
 
-/** Secrets from outside end up in files and command lines: what would break them is refused. */
+/** The most text a given secret may hold: a long certificate chain fits, a runaway file does not. */
+const MAX_PEM_BYTES = 64 * 1024;
+
+/**
+ * Secrets from outside end up in files and command lines: what would break them is refused.
+ * What stands in for a value `prosody-stack plan` cannot decrypt is left to `pulumi up`, which can.
+ */
 export function givenSecretProblem(key: SecretKey, value: string): Problem | undefined {
-  const { minLength } = SECRET_RULES[key];
-  if (new RegExp(`^[\\x21-\\x7e]{${minLength},512}$`).test(value)) return undefined;
-  return {
+  if (value === ENCRYPTED_STAND_IN) return undefined;
+  const { format } = SECRET_RULES[key];
+  const refused = (fix: string): Problem => ({
     field: `secrets.${key}`,
     value: "[secret]",
     message: "not a usable secret",
-    fix: `give ${minLength} to 512 printable ASCII characters, no spaces`,
-  };
+    fix,
+  });
+  if (format.kind === "token") {
+    if (new RegExp(`^[\\x21-\\x7e]{${format.minLength},512}$`).test(value)) return undefined;
+    return refused(`give ${format.minLength} to 512 printable ASCII characters, no spaces`);
+  }
+  const begin = new RegExp(`-----BEGIN (?:[A-Z]+ )?${format.label}-----`);
+  if (value.length <= MAX_PEM_BYTES && /^[\x20-\x7e\r\n\t]*$/.test(value) && begin.test(value)) return undefined;
+  return refused(`give PEM text (-----BEGIN ${format.label}-----), at most 64 KiB, e.g. the file certbot wrote`);
 }

@@ -48,6 +48,7 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
     spec,
     domains,
     admins: [...spec.admins],
+    firstAccounts: spec.admins.filter((jid) => domains.includes(jid.slice(jid.lastIndexOf("@") + 1).toLowerCase())),
     modules: hostSections.flatMap((section) => section.modules),
     disabled: hostSections.flatMap((section) => section.disabled),
     components,

@@ -74,6 +74,8 @@ export interface DeploymentPlan {
   /** the virtual hosts, the primary domain first */
   domains: string[];
   admins: string[];
+  /** the admins on one of the stack's own domains: the stack creates their accounts when they are missing */
+  firstAccounts: string[];
   /** modules for every virtual host (global and host sections) */
   modules: ResolvedModule[];
   /** autoloaded modules switched off on every virtual host */

@@ -212,9 +212,9 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
         description: "Require valid certificates from federating servers.",
         defaultText: "the tier's choice (on for enterprise)",
       }),
-      mode: z.enum(["self-signed", "acme"]).default("self-signed").meta({
+      mode: z.enum(["self-signed", "acme", "provided"]).default("self-signed").meta({
         description:
-          'Where certificates come from: "self-signed" (a CA of the stack\'s own) or "acme" (Let\'s Encrypt).',
+          'Where certificates come from: "self-signed" (a CA of the stack\'s own), "acme" (Let\'s Encrypt) or "provided" (secrets tlsCertificate and tlsPrivateKey).',
         defaultText: '"self-signed"',
       }),
       acme: z
@@ -276,8 +276,9 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
   }),
   dns: z
     .strictObject({
-      provider: z.enum(["none", "route53"]).default("none").meta({
-        description: 'Who publishes the records: "none" (they become an output and zone-file text) or "route53".',
+      provider: z.enum(["none", "route53", "cloudflare"]).default("none").meta({
+        description:
+          'Who publishes the records: "none" (they become an output and zone-file text), "route53" or "cloudflare" (with secret cloudflareApiToken).',
         defaultText: '"none"',
       }),
       ttl: z
@@ -289,7 +290,7 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
         .meta({ description: "TTL of every record, in seconds (30 to 86400).", defaultText: "300" }),
       ipv4: z.array(ipv4).default([]).meta({
         description:
-          "Public IPv4 addresses of the server, when known up front (otherwise the platform points the records).",
+          "Public IPv4 addresses of the server: required with a DNS provider on Docker, otherwise the platform points the records.",
         defaultText: "none",
       }),
       ipv6: z
@@ -297,7 +298,7 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
         .default([])
         .meta({ description: "Public IPv6 addresses of the server.", defaultText: "none" }),
       zone: hostName.optional().meta({
-        description: "The DNS zone (Route53 hosted zone) every host name lives in.",
+        description: "The DNS zone (Route53 hosted zone, Cloudflare zone) every host name lives in.",
         defaultText: "the domain",
       }),
     })

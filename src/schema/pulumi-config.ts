@@ -17,13 +17,16 @@ import { innerSchema } from "./schema-walk";
 
 export const PROJECT = "prosody";
 
-/** Secret stack config keys (`pulumi config set --secret prosody:<key>`), each generated when absent. */
+/** Secret stack config keys (`pulumi config set --secret prosody:<key>`); src/containers/secrets.ts says which are generated when absent. */
 export const SECRET_KEYS = [
   "databasePassword",
   "uploadSecret",
   "turnSecret",
   "s3AccessKeyId",
   "s3SecretAccessKey",
+  "tlsCertificate",
+  "tlsPrivateKey",
+  "cloudflareApiToken",
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 

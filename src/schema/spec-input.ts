@@ -439,11 +439,11 @@ export interface TlsInput {
    */
   s2sSecureAuth?: boolean;
   /**
-   * Where certificates come from: "self-signed" (a CA of the stack's own) or "acme" (Let's Encrypt).
+   * Where certificates come from: "self-signed" (a CA of the stack's own), "acme" (Let's Encrypt) or "provided" (secrets tlsCertificate and tlsPrivateKey).
    *
    * @default "self-signed"
    */
-  mode?: "self-signed" | "acme";
+  mode?: "self-signed" | "acme" | "provided";
   /**
    * Let's Encrypt, with tls.mode acme.
    *
@@ -532,11 +532,11 @@ export interface LimitsInput {
 
 export interface DnsInput {
   /**
-   * Who publishes the records: "none" (they become an output and zone-file text) or "route53".
+   * Who publishes the records: "none" (they become an output and zone-file text), "route53" or "cloudflare" (with secret cloudflareApiToken).
    *
    * @default "none"
    */
-  provider?: "none" | "route53";
+  provider?: "none" | "route53" | "cloudflare";
   /**
    * TTL of every record, in seconds (30 to 86400).
    *
@@ -544,7 +544,7 @@ export interface DnsInput {
    */
   ttl?: number;
   /**
-   * Public IPv4 addresses of the server, when known up front (otherwise the platform points the records).
+   * Public IPv4 addresses of the server: required with a DNS provider on Docker, otherwise the platform points the records.
    *
    * @default none
    */
@@ -556,7 +556,7 @@ export interface DnsInput {
    */
   ipv6?: string[];
   /**
-   * The DNS zone (Route53 hosted zone) every host name lives in.
+   * The DNS zone (Route53 hosted zone, Cloudflare zone) every host name lives in.
    *
    * @default the domain
    */

@@ -9,6 +9,7 @@
  * an S3 endpoint and keys (s3rver) in place of the task role and AWS S3.
  */
 import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,7 +62,12 @@ describe("the AWS platform's Fargate tasks, started from their task definitions 
     mkdirSync(folder);
     tls = suiteTls(folder, planDeployment(stackSpec(stack)).certificateNames);
     const certificates = suiteTlsOutputs(tls);
-    run = await runTested("prod", stack, program, {
+    // adminPasswords in the clear, as `pulumi stack output --show-secrets` prints it.
+    const revealing = () => {
+      const outputs = program();
+      return { ...outputs, shownAdminPasswords: pulumi.unsecret(outputs.adminPasswords ?? pulumi.output({})) };
+    };
+    run = await runTested("prod", stack, revealing, {
       outputs: (type, name) => {
         if (type === "aws:rds/instance:Instance") return { address: postgres.host };
         if (name === "prosody-database-password") return { result: postgres.password };
@@ -108,7 +114,11 @@ describe("the AWS platform's Fargate tasks, started from their task definitions 
       await alice.close();
       await bob.close();
     }
-    assert.match(postgres.query(`SELECT count(DISTINCT "user") FROM prosody WHERE store = 'accounts'`), /^2$/m);
+    const password = (run.outputs.shownAdminPasswords as Record<string, string>)["admin@localhost"] ?? "";
+    const admin = await login("localhost", "admin", password);
+    await admin.close();
+    assert.match(prosody.log(), /created the account admin@localhost/);
+    assert.match(postgres.query(`SELECT count(DISTINCT "user") FROM prosody WHERE store = 'accounts'`), /^3$/m);
     // The key lives in the certificates folder, readable by prosody only; the environment no longer holds it.
     const key = prosody.exec(["sh", "-c", "stat -c '%U %a' /etc/prosody/certs/localhost.key"]);
     assert.equal(key.output.trim(), "prosody 600", key.output);

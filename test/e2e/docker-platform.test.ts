@@ -7,6 +7,7 @@
  * and uploads.
  */
 import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,11 +21,25 @@ import { type ContainerInputs, ReplayedContainer } from "./harness/docker-replay
 import { fetchLoopback } from "../support/http";
 import { byName, stackWith } from "../support/mock-stack";
 import { PORTS } from "./harness/server";
-import { archivedBodies, login, requestSlot, sendChat } from "./harness/xmpp";
+import { archivedBodies, changePassword, login, requestSlot, sendChat } from "./harness/xmpp";
 
 /** The dev stack as committed, on the suite's loopback ports. */
-const devStack = (tier: "personal" | "enterprise"): StackConfig =>
-  stackWith("dev", { "prosody:tier": tier, "prosody:ports": PORTS, "prosody:interfaces": ["127.0.0.1"] });
+const devStack = (tier: "personal" | "enterprise", more: Record<string, unknown> = {}): StackConfig =>
+  stackWith("dev", { "prosody:tier": tier, "prosody:ports": PORTS, "prosody:interfaces": ["127.0.0.1"], ...more });
+
+/** The program, plus the secret adminPasswords output in the clear: what `pulumi stack output --show-secrets` prints. */
+const revealingProgram = () => {
+  const outputs = program();
+  return { ...outputs, shownAdminPasswords: pulumi.unsecret(outputs.adminPasswords ?? pulumi.output({})) };
+};
+
+/** Waits until the container's output (which arrives through a pipe) shows the line. */
+async function logShows(container: ReplayedContainer, line: RegExp): Promise<void> {
+  for (let waited = 0; waited < 10_000 && !line.test(container.log()); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.match(container.log(), line);
+}
 
 const serverOf = (run: TestedRun): TestedResource => byName(run, "prosody-server");
 
@@ -48,8 +63,8 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
     rmSync(root, { recursive: true, force: true });
   });
 
-  const deploy = (tier: "personal" | "enterprise") =>
-    runTested("dev", devStack(tier), program, { outputs: suiteTlsOutputs(tls) });
+  const deploy = (tier: "personal" | "enterprise", more: Record<string, unknown> = {}) =>
+    runTested("dev", devStack(tier, more), revealingProgram, { outputs: suiteTlsOutputs(tls) });
 
   const replay = (run: TestedRun): ReplayedContainer => {
     const container = new ReplayedContainer(
@@ -122,5 +137,32 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
       .split("\n")
       .filter((line) => /^\S+\s+error\s/.test(line));
     assert.deepEqual(errors, []);
+  });
+
+  it("creates the first admin's account with the secret output's password, and never resets it", async () => {
+    const admins = { "prosody:admins": ["admin@localhost"] };
+    const personal = await deploy("personal", admins);
+    const password = (personal.outputs.shownAdminPasswords as Record<string, string>)["admin@localhost"] ?? "";
+    assert.match(password, /^\S{24,}$/);
+    assert.equal(personal.outputs.adminPasswords, "[secret]", "a secret output");
+    const server = serverOf(personal);
+    assert.ok(!JSON.stringify(server.inputs).includes(password), "not in the container's plain inputs");
+    const first = replay(personal);
+    await first.start();
+    await logShows(first, /created the account admin@localhost/);
+    const admin = await login("localhost", "admin", password);
+    await changePassword(admin, "changed-by-the-admin");
+    await admin.close();
+    await first.remove();
+
+    const enterprise = await deploy("enterprise", admins);
+    const second = replay(enterprise);
+    await second.start();
+    await logShows(second, /the account admin@localhost exists; left unchanged/);
+    const again = await login("localhost", "admin", "changed-by-the-admin");
+    await again.close();
+    await assert.rejects(login("localhost", "admin", password), /login of admin@localhost failed/);
+    assert.ok(!second.log().includes(password), "the log never shows the password");
+    await second.remove();
   });
 });

@@ -272,7 +272,10 @@ describe("ProsodyStack under Pulumi mocks", function () {
     const acme = await expectResourceError(
       () => new ProsodyStack("chat", { domain: "example.org", tls: { mode: "acme" }, uploads: "s3" }),
     );
-    assert.match(acme, /tls\.mode \(given "acme"\)/);
+    assert.match(
+      acme,
+      /dns\.provider \(given "none"\): Let's Encrypt certificates are proven through DNS records.* Fix: set dns\.provider: "route53" or "cloudflare"/,
+    );
     assert.match(
       acme,
       /upload\.s3\.endpoint: uploads go to S3, and a Docker host has no S3 of its own\. Fix: .*docker\.minio/,

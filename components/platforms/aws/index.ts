@@ -62,8 +62,8 @@ function deployAws(input: PlatformInput<ExistingAwsResources>): PlatformOutputs 
 
 export const platform: PlatformModule<ExistingAwsResources> = {
   support: {
-    tlsModes: ["acme", "self-signed"],
-    dnsProviders: ["route53", "none"],
+    tlsModes: ["acme", "provided", "self-signed"],
+    dnsProviders: ["route53", "cloudflare", "none"],
     uploads: ["s3"],
     check: checkAwsPlan,
   },

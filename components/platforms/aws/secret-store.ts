@@ -7,8 +7,7 @@
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerDescription, ContainerFile } from "../../../src/containers/description";
-import { SECRET_RULES } from "../../../src/containers/secrets";
-import { SECRET_KEYS, type SecretKey } from "../../../src/schema/pulumi-config";
+import { type ContainerSecret as SecretName, containerSecretPart } from "../../../src/containers/secrets";
 import type { StackCertificate } from "../../certificates";
 import type { StackSecrets } from "../../stack-secrets";
 import { type AwsContext, child, tags } from "./context";
@@ -60,11 +59,9 @@ const reference = ({ arn, versionId }: Stored, jsonKey = ""): pulumi.Output<stri
 
 export function secretStore(context: AwsContext, secrets: StackSecrets, certificate: StackCertificate): SecretStore {
   const { domain } = context.plan.spec;
-  const stored = new Map<SecretKey, Stored>();
-  for (const key of SECRET_KEYS) {
-    const value = secrets[key];
-    if (value === undefined) continue;
-    stored.set(key, store(context, SECRET_RULES[key].part, value, `ProsodyStack ${domain}: ${key}`));
+  const stored = new Map<SecretName, Stored>();
+  for (const [key, value] of Object.entries(secrets) as [SecretName, pulumi.Output<string>][]) {
+    stored.set(key, store(context, containerSecretPart(key), value, `ProsodyStack ${domain}: ${key}`));
   }
   const tls = store(
     context,
@@ -75,7 +72,7 @@ export function secretStore(context: AwsContext, secrets: StackSecrets, certific
     }),
     `ProsodyStack ${domain}: TLS certificate chain and key`,
   );
-  const storedOf = (key: SecretKey): Stored => {
+  const storedOf = (key: SecretName): Stored => {
     const entry = stored.get(key);
     if (!entry) throw new Error(`a container reads ${key}, which the stack does not hold`);
     return entry;

@@ -26,22 +26,32 @@ type NoExisting = Record<string, never>;
 type Input = PlatformInput<NoExisting>;
 
 const support: PlatformSupport<NoExisting> = {
-  tlsModes: ["self-signed"],
-  dnsProviders: ["none"],
+  tlsModes: ["self-signed", "acme", "provided"],
+  dnsProviders: ["none", "route53", "cloudflare"],
   uploads: ["volume", "s3"],
   check: (plan) => checkDockerPlan(plan),
 };
 
 function checkDockerPlan(plan: DeploymentPlan): Problem[] {
+  const problems: Problem[] = [];
   const bucket = plan.uploads?.bucket;
-  if (!bucket || bucket.endpoint !== undefined || bucket.selfHosted) return [];
-  return [
-    {
+  if (bucket && bucket.endpoint === undefined && !bucket.selfHosted) {
+    problems.push({
       field: "upload.s3.endpoint",
       message: "uploads go to S3, and a Docker host has no S3 of its own",
       fix: "give the endpoint of an S3-compatible server (with secrets s3AccessKeyId and s3SecretAccessKey), or set docker.minio: true",
-    },
-  ];
+    });
+  }
+  const { dns } = plan.spec;
+  if (dns.provider !== "none" && dns.ipv4.length === 0 && dns.ipv6.length === 0) {
+    problems.push({
+      field: "dns.ipv4",
+      value: "[]",
+      message: `dns.provider "${dns.provider}" publishes the host names, and a Docker host has no load balancer the records could point at`,
+      fix: 'list the Docker host\'s public addresses in dns.ipv4 (and dns.ipv6), or set dns.provider: "none"',
+    });
+  }
+  return problems;
 }
 
 export const platform: PlatformModule<NoExisting> = { support, deploy: deployDocker };

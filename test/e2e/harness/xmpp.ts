@@ -162,3 +162,15 @@ export async function requestSlot(
   for (const header of put.getChildren("header") as Element[]) headers[header.attrs.name as string] = header.text();
   return { put: put.attrs.url as string, get: get.attrs.url as string, headers };
 }
+
+/** Changes the logged-in account's password in-band (XEP-0077), as a client's "change password" does. */
+export async function changePassword(session: Session, password: string): Promise<void> {
+  const [username = "", domain = ""] = (session.jid.split("/")[0] ?? "").split("@");
+  await session.xmpp.iqCaller.request(
+    xml(
+      "iq",
+      { type: "set", to: domain },
+      xml("query", { xmlns: "jabber:iq:register" }, xml("username", {}, username), xml("password", {}, password)),
+    ),
+  );
+}

@@ -45,12 +45,12 @@ describe("AWS platform: what the prod stack creates", function () {
       "aws:s3/bucketPolicy:BucketPolicy": 1,
       "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
-      "aws:secretsmanager/secret:Secret": 3,
-      "aws:secretsmanager/secretVersion:SecretVersion": 3,
+      "aws:secretsmanager/secret:Secret": 4,
+      "aws:secretsmanager/secretVersion:SecretVersion": 4,
       "docker-build:index:Image": 2,
       "prosodystack:index:ProsodyStack": 1,
       "pulumi:providers:acme": 1,
-      "random:index/randomPassword:RandomPassword": 2,
+      "random:index/randomPassword:RandomPassword": 3,
       "tls:index/privateKey:PrivateKey": 1,
     });
     for (const resource of stack.run.resources.filter((entry) => entry.type !== "prosodystack:index:ProsodyStack")) {

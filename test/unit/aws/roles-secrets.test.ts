@@ -27,6 +27,7 @@ describe("AWS platform: IAM and secrets", function () {
     assert.deepEqual(readable("prosody-server-execution-role-policy"), [
       arnOf("prosody-database-password-secret"),
       arnOf("prosody-upload-secret-secret"),
+      arnOf("prosody-admin-accounts-secret"),
       arnOf("prosody-tls-secret"),
     ]);
     assert.deepEqual(readable("prosody-gateway-execution-role-policy"), [
@@ -68,7 +69,13 @@ describe("AWS platform: IAM and secrets", function () {
     const prosody = container(stack.run, "prosody-server-task");
     assert.deepEqual(
       prosody.secrets.map((secret) => secret.name),
-      ["PROSODY_DB_PASSWORD", "PROSODY_UPLOAD_SECRET", "PROSODY_TLS_CERTIFICATE", "PROSODY_TLS_KEY"],
+      [
+        "PROSODY_DB_PASSWORD",
+        "PROSODY_UPLOAD_SECRET",
+        "PROSODY_ADMIN_ACCOUNTS",
+        "PROSODY_TLS_CERTIFICATE",
+        "PROSODY_TLS_KEY",
+      ],
     );
     for (const secret of prosody.secrets) {
       assert.match(
@@ -76,7 +83,9 @@ describe("AWS platform: IAM and secrets", function () {
         /^arn:aws:secretsmanager:eu-central-1:123456789012:prosody-[a-z-]+-secret:[a-zA-Z]*::[0-9a-f-]{36}$/,
       );
     }
-    assert.match(prosody.secrets[3]?.valueFrom ?? "", /prosody-tls-secret:privateKey::/);
+    const valueOf = (name: string) => prosody.secrets.find((secret) => secret.name === name)?.valueFrom ?? "";
+    assert.match(valueOf("PROSODY_TLS_KEY"), /prosody-tls-secret:privateKey::/);
+    assert.match(valueOf("PROSODY_ADMIN_ACCOUNTS"), /prosody-admin-accounts-secret:::/);
     const plainNames = prosody.environment.map((variable) => variable.name);
     assert.deepEqual(plainNames, [
       "PROSODY_HEALTH_PORT",
