@@ -19,6 +19,7 @@ import {
   UsageError,
 } from "./options";
 import { planJson, planStack, planText } from "./plan";
+import { checkCommand } from "./check/command";
 
 export interface Io {
   stdout: (text: string) => void;
@@ -36,7 +37,8 @@ export interface Command {
   flags: readonly string[];
   /** its options as --help lists them */
   options: readonly (readonly [string, string])[];
-  run(positionals: readonly string[], values: Values, io: Io): void | Promise<void>;
+  /** what it does; a number is the exit code (`check`'s verdict), nothing means done */
+  run(positionals: readonly string[], values: Values, io: Io): void | number | Promise<void | number>;
 }
 
 const STACK_OR_FLAGS: readonly (readonly [string, string])[] = [
@@ -154,6 +156,7 @@ export const COMMANDS: Record<string, Command> = {
       io.stdout(values.json ? JSON.stringify(planJson(run), null, 2) : planText(run));
     },
   },
+  check: checkCommand,
 };
 
 /** The flags each command takes. */

@@ -20,6 +20,8 @@ export const EXIT = {
   refused: 1,
   /** the command line itself is wrong: an unknown command or flag, a missing argument, a file that cannot be read */
   usage: 2,
+  /** `check` found the deployed server failing at least one check */
+  checkFailed: 3,
   /** a bug of ours (EX_SOFTWARE): please report it with the message */
   internal: 70,
 } as const;
@@ -46,7 +48,7 @@ export const USAGE = [
     14,
   ),
   "",
-  "Exit codes: 0 done, 1 refused (each problem names the field and the fix), 2 bad command line, 70 internal error.",
+  "Exit codes: 0 done, 1 refused (each problem names the field and the fix), 2 bad command line, 3 a check failed, 70 internal error.",
 ].join("\n");
 
 export function commandHelp(name: string, command: Command): string {
@@ -93,8 +95,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       const flags = other.map((flag) => `--${flag}`).join(", ");
       throw new UsageError(`${name} does not take ${flags}; remove ${flags} (see prosody-stack ${name} --help)`);
     }
-    await command.run(positionals, values, io);
-    return EXIT.ok;
+    const code = await command.run(positionals, values, io);
+    return typeof code === "number" ? code : EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`prosody-stack: ${error.message}\nRun \`prosody-stack --help\` for usage.`);

@@ -106,7 +106,10 @@ describe("prosody-stack CLI", () => {
     assert.equal((await run("help", "explain")).stdout, (await run("explain", "--help")).stdout);
     const general = await run("--help");
     assert.equal(general.code, 0);
-    assert.match(general.stdout, /Exit codes: 0 done, 1 refused .*, 2 bad command line, 70 internal error/);
+    assert.match(
+      general.stdout,
+      /Exit codes: 0 done, 1 refused .*, 2 bad command line, 3 a check failed, 70 internal error/,
+    );
 
     const typo = await run("modles");
     assert.equal(typo.code, 2);
@@ -211,7 +214,7 @@ describe("prosody-stack CLI", () => {
     it("prints the tree with protection and secrets marked", async () => {
       const { code, stdout } = await run("plan", "--stack", "dev");
       assert.equal(code, 0);
-      assert.match(stdout, /^Stack dev: 12 resources/);
+      assert.match(stdout, /^Stack dev: 13 resources/);
       assert.match(stdout, /\n {2}prosody-data {2}docker:index\/volume:Volume {2}\(protected\)\n/);
       assert.match(stdout, /content: \[secret\], file: "\/etc\/prosody\/certs\/localhost\.key"/);
       assert.match(stdout, /\nOutputs:\n {2}domain: "localhost"/);

@@ -41,6 +41,7 @@ describe("ProsodyStack under Pulumi mocks", function () {
       "docker:index/volume:Volume prosody-data",
       "docker:index/volume:Volume prosody-uploads",
       "prosodystack:index:ProsodyStack prosody",
+      "random:index/randomPassword:RandomPassword prosody-admin-password-admin@localhost",
       "tls:index/certRequest:CertRequest prosody-tls-request",
       "tls:index/locallySignedCert:LocallySignedCert prosody-tls-certificate",
       "tls:index/privateKey:PrivateKey prosody-ca-key",
@@ -136,8 +137,8 @@ describe("ProsodyStack under Pulumi mocks", function () {
     );
     assert.deepEqual(
       run.resources.filter((resource) => resource.type.startsWith("random:")).map((resource) => resource.name),
-      ["prosody-turn-secret"],
-      "only the secret that was not given is generated",
+      ["prosody-turn-secret", "prosody-admin-password-admin@localhost"],
+      "only the secret that was not given is generated, and the first admin's password",
     );
     assert.ok(secrets.size >= 4, `found ${[...secrets].join(", ")}`);
     const plainTexts = [

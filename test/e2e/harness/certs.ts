@@ -12,8 +12,14 @@ export function suiteCa(): { cert: string; key: string } {
   return { cert: join(dir, "ca.crt"), key: join(dir, "ca.key") };
 }
 
+/** The period a leaf is valid for, as openssl ca takes it (YYYYMMDDHHMMSSZ); undefined: from now, for 2 days. */
+export interface Validity {
+  start: string;
+  end: string;
+}
+
 /** Writes <domain>.crt and <domain>.key into `dir`, signed by the suite CA, for all `names`. */
-export function issueLeaf(dir: string, names: readonly string[]): void {
+export function issueLeaf(dir: string, names: readonly string[], validity?: Validity): void {
   const [primary] = names;
   if (!primary) throw new Error("a certificate needs at least one name");
   const ca = suiteCa();
@@ -30,6 +36,56 @@ export function issueLeaf(dir: string, names: readonly string[]): void {
     ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", `/CN=${primary}`],
     { stdio: "pipe" },
   );
+  if (validity) {
+    // openssl x509 takes only a number of days from now; openssl ca takes any period, the past included.
+    const database = join(dir, "ca-index.txt");
+    writeFileSync(database, "");
+    const config = join(dir, "ca.cnf");
+    writeFileSync(
+      config,
+      [
+        "[ca]",
+        "default_ca = suite",
+        "[suite]",
+        `database = ${database}`,
+        `new_certs_dir = ${dir}`,
+        `serial = ${join(dir, "ca-serial")}`,
+        "default_md = sha256",
+        "policy = any",
+        "unique_subject = no",
+        "[any]",
+        "commonName = supplied",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(join(dir, "ca-serial"), `${Date.now().toString(16).padStart(16, "0")}\n`);
+    execFileSync(
+      "openssl",
+      [
+        "ca",
+        "-batch",
+        "-notext",
+        "-config",
+        config,
+        "-cert",
+        ca.cert,
+        "-keyfile",
+        ca.key,
+        "-in",
+        csr,
+        "-out",
+        crt,
+        "-startdate",
+        validity.start,
+        "-enddate",
+        validity.end,
+        "-extfile",
+        ext,
+      ],
+      { stdio: "pipe" },
+    );
+    return;
+  }
   execFileSync(
     "openssl",
     [

@@ -2,7 +2,7 @@
 -- Tier community on Prosody 13. Secrets are read from the environment (ENV_*).
 
 -- Administrators: full rights on every host
-admins = {}
+admins = { "admin@localhost" }
 
 -- Modules of every virtual host
 modules_enabled = {
@@ -103,6 +103,11 @@ limits = {
 		rate = "30kb/s";
 		burst = "2s";
 	};
+}
+
+-- Contact addresses (XEP-0157)
+contact_info = {
+	admin = { "xmpp:admin@localhost" };
 }
 
 -- Metrics on the private HTTP port

@@ -2,7 +2,7 @@
 -- Tier personal on Prosody 0.12. Secrets are read from the environment (ENV_*).
 
 -- Administrators: full rights on every host
-admins = {}
+admins = { "admin@localhost" }
 
 -- Modules of every virtual host
 modules_enabled = {
