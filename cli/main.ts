@@ -8,23 +8,11 @@ import { packageManifest } from "../src/containers/images";
 import { INVALID_ARGUMENTS } from "../src/schema/spec-file";
 import { type Command, COMMAND_FLAGS, COMMANDS, type Io } from "./commands";
 import { parseCommandLine, UsageError } from "./options";
+import { EXIT } from "./exit-codes";
 import { StackError } from "./plan";
 
 export type { Io } from "./commands";
-
-/** What each exit code means (README "The CLI"). */
-export const EXIT = {
-  /** done */
-  ok: 0,
-  /** the spec, the stack or the module selection was refused: each problem names the field and the fix */
-  refused: 1,
-  /** the command line itself is wrong: an unknown command or flag, a missing argument, a file that cannot be read */
-  usage: 2,
-  /** `check` found the deployed server failing at least one check */
-  checkFailed: 3,
-  /** a bug of ours (EX_SOFTWARE): please report it with the message */
-  internal: 70,
-} as const;
+export { EXIT } from "./exit-codes";
 
 const defaultIo: Io = {
   stdout: (text) => process.stdout.write(`${text}\n`),

@@ -4,11 +4,9 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { planDeployment } from "../../src/plan/plan-deployment";
 import type { Command } from "../commands";
+import { EXIT } from "../exit-codes";
 import { deploymentSpecFromOptions, UsageError } from "../options";
 import { checkText } from "./report";
-
-/** `check`'s exit code when a check fails (main.ts EXIT.checkFailed). */
-const CHECK_FAILED = 3;
 
 const readPassword = (jid: string): string => {
   if (process.stdin.isTTY) {
@@ -59,7 +57,7 @@ export const checkCommand: Command = {
         stdio: ["pipe", "inherit", "inherit"],
         env: { ...process.env, NODE_EXTRA_CA_CERTS: resolve(caFile) },
       });
-      return again.status ?? CHECK_FAILED;
+      return again.status ?? EXIT.checkFailed;
     }
     const { checkServer } = await import("./index");
     const report = await checkServer(plan, {
@@ -68,6 +66,6 @@ export const checkCommand: Command = {
       ...(jid === undefined || password === undefined ? {} : { login: { jid, password } }),
     });
     io.stdout(values.json ? JSON.stringify(report, null, 2) : checkText(report));
-    return report.summary.fail > 0 ? CHECK_FAILED : 0;
+    return report.summary.fail > 0 ? EXIT.checkFailed : EXIT.ok;
   },
 };

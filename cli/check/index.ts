@@ -30,8 +30,13 @@ const failed = (group: CheckResult["group"], name: string, error: unknown): Chec
   detail: (error as Error).message,
 });
 
-async function portChecks(plan: DeploymentPlan, address: string): Promise<CheckResult[]> {
+/** Each public port's check, and the ports that did not answer (the TLS probes skip what they cannot reach). */
+async function portChecks(
+  plan: DeploymentPlan,
+  address: string,
+): Promise<{ results: CheckResult[]; closed: Set<number> }> {
   const results: CheckResult[] = [];
+  const closed = new Set<number>();
   for (const port of publicPorts(plan)) {
     const name = `${port.name} ${port.publicPort}`;
     try {
@@ -39,6 +44,7 @@ async function portChecks(plan: DeploymentPlan, address: string): Promise<CheckR
       socket.destroy();
       results.push({ group: "ports", name, status: "pass", detail: "answers" });
     } catch (error) {
+      closed.add(port.publicPort);
       results.push({
         group: "ports",
         name,
@@ -47,10 +53,15 @@ async function portChecks(plan: DeploymentPlan, address: string): Promise<CheckR
       });
     }
   }
-  return results;
+  return { results, closed };
 }
 
-async function tlsChecks(plan: DeploymentPlan, address: string, options: CheckOptions): Promise<CheckResult[]> {
+async function tlsChecks(
+  plan: DeploymentPlan,
+  address: string,
+  closed: ReadonlySet<number>,
+  options: CheckOptions,
+): Promise<CheckResult[]> {
   const { spec } = plan;
   const { ca, now } = options;
   const at = (port: number): Endpoint => ({ address, port });
@@ -108,11 +119,7 @@ async function tlsChecks(plan: DeploymentPlan, address: string, options: CheckOp
     ["HTTPS", spec.ports.https],
   ] as const) {
     const check = `${name}: TLS below 1.2`;
-    const reachable = await openTcp(at(port)).then(
-      (socket) => (socket.destroy(), true),
-      () => false,
-    );
-    if (!reachable) {
+    if (closed.has(port)) {
       results.push({ group: "tls", name: check, status: "skip", detail: `port ${port} is closed` });
       continue;
     }
@@ -141,7 +148,8 @@ export async function checkServer(plan: DeploymentPlan, options: CheckOptions = 
     });
     return checkReport(plan.spec.domain, undefined, checks);
   }
-  checks.push(...(await portChecks(plan, address)), ...(await tlsChecks(plan, address, options)));
+  const ports = await portChecks(plan, address);
+  checks.push(...ports.results, ...(await tlsChecks(plan, address, ports.closed, options)));
   if (options.login) {
     // Loaded only here: the XMPP client is needed for nothing else.
     const { loginChecks } = await import("./login");

@@ -155,15 +155,13 @@ export function gatewaySecretEnvironment(plan: DeploymentPlan): Record<string, S
 export const containerSecretPart = (name: ContainerSecret): string =>
   name === ADMIN_ACCOUNTS ? "admin-accounts" : SECRET_RULES[name].part;
 
-const isConfigSecret = (name: ContainerSecret): name is SecretKey => name !== ADMIN_ACCOUNTS;
-
 /** The stack config secrets some container of the plan reads, in SECRET_KEYS order. */
 export function containerSecretKeys(plan: DeploymentPlan): SecretKey[] {
   const read = new Set<ContainerSecret>([
     ...Object.values(prosodySecretEnvironment(plan)),
     ...Object.values(gatewaySecretEnvironment(plan)),
   ]);
-  return SECRET_KEYS.filter((key) => read.has(key) && isConfigSecret(key));
+  return SECRET_KEYS.filter((key) => read.has(key));
 }
 
 /** Every stack config secret the plan needs (its containers' and its deployment's), and whether it may be generated. */

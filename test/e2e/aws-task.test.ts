@@ -9,17 +9,15 @@
  * an S3 endpoint and keys (s3rver) in place of the task role and AWS S3.
  */
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestedRun, runTested } from "../support/mock-stack";
 import { GATEWAY_CONTAINER_PORT } from "../../src/containers/ports";
 import { planDeployment } from "../../src/plan";
-import program from "../../program";
 import { type StackConfig, stackSpec } from "../../src/schema/stack-file";
 import { fetchLoopback } from "../support/http";
-import { stackWith } from "../support/mock-stack";
+import { programShowingAdminPasswords, stackWith } from "../support/mock-stack";
 import { S3_CREDENTIALS, startS3Server, type S3TestServer } from "../support/s3";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
 import { GATEWAY_IMAGE, ReplayedContainer } from "./harness/docker-replay";
@@ -62,12 +60,7 @@ describe("the AWS platform's Fargate tasks, started from their task definitions 
     mkdirSync(folder);
     tls = suiteTls(folder, planDeployment(stackSpec(stack)).certificateNames);
     const certificates = suiteTlsOutputs(tls);
-    // adminPasswords in the clear, as `pulumi stack output --show-secrets` prints it.
-    const revealing = () => {
-      const outputs = program();
-      return { ...outputs, shownAdminPasswords: pulumi.unsecret(outputs.adminPasswords ?? pulumi.output({})) };
-    };
-    run = await runTested("prod", stack, revealing, {
+    run = await runTested("prod", stack, programShowingAdminPasswords, {
       outputs: (type, name) => {
         if (type === "aws:rds/instance:Instance") return { address: postgres.host };
         if (name === "prosody-database-password") return { result: postgres.password };

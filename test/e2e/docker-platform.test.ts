@@ -7,31 +7,23 @@
  * and uploads.
  */
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestedRun, type TestedResource, runTested } from "../support/mock-stack";
-import program from "../../program";
 import { planDeployment } from "../../src/plan";
 import { type StackConfig, stackSpec } from "../../src/schema/stack-file";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
 import { type ContainerInputs, ReplayedContainer } from "./harness/docker-replay";
 import { fetchLoopback } from "../support/http";
-import { byName, stackWith } from "../support/mock-stack";
+import { byName, programShowingAdminPasswords, stackWith } from "../support/mock-stack";
 import { PORTS } from "./harness/server";
 import { archivedBodies, changePassword, login, requestSlot, sendChat } from "./harness/xmpp";
 
 /** The dev stack as committed, on the suite's loopback ports. */
 const devStack = (tier: "personal" | "enterprise", more: Record<string, unknown> = {}): StackConfig =>
   stackWith("dev", { "prosody:tier": tier, "prosody:ports": PORTS, "prosody:interfaces": ["127.0.0.1"], ...more });
-
-/** The program, plus the secret adminPasswords output in the clear: what `pulumi stack output --show-secrets` prints. */
-const revealingProgram = () => {
-  const outputs = program();
-  return { ...outputs, shownAdminPasswords: pulumi.unsecret(outputs.adminPasswords ?? pulumi.output({})) };
-};
 
 /** Waits until the container's output (which arrives through a pipe) shows the line. */
 async function logShows(container: ReplayedContainer, line: RegExp): Promise<void> {
@@ -64,7 +56,7 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
   });
 
   const deploy = (tier: "personal" | "enterprise", more: Record<string, unknown> = {}) =>
-    runTested("dev", devStack(tier, more), revealingProgram, { outputs: suiteTlsOutputs(tls) });
+    runTested("dev", devStack(tier, more), programShowingAdminPasswords, { outputs: suiteTlsOutputs(tls) });
 
   const replay = (run: TestedRun): ReplayedContainer => {
     const container = new ReplayedContainer(

@@ -77,6 +77,12 @@ export async function runTested(
   };
 }
 
+/** The project's program, plus adminPasswords in the clear as `shownAdminPasswords`: what `pulumi stack output --show-secrets` prints. */
+export const programShowingAdminPasswords = (): Record<string, pulumi.Output<unknown>> => {
+  const outputs = program();
+  return { ...outputs, shownAdminPasswords: pulumi.unsecret(outputs.adminPasswords ?? pulumi.output({})) };
+};
+
 /** One of the project's stack files with some keys replaced. */
 export function stackWith(stack: string, values: Record<string, unknown>, secretKeys: string[] = []): StackConfig {
   const config = readStackConfig(stack, ROOT);
