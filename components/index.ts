@@ -4,4 +4,5 @@ export type { ProsodyStackOutputs, SuiteSummary } from "./outputs";
 export type { GivenSecrets } from "./stack-secrets";
 export type { ExistingResources } from "./platforms/existing";
 export type { ExistingAwsResources } from "./platforms/aws/existing";
+export type { ExistingKubernetesResources } from "./platforms/kubernetes/existing";
 export { ProsodyStackProvider, serveProvider } from "./pulumi-provider";

@@ -13,6 +13,7 @@ import type { DeploymentPlan } from "../src/plan/plan-deployment";
 const NEEDS: readonly { field: string; value: (plan: DeploymentPlan) => string; when: string; sdk: string }[] = [
   { field: "platform", value: (plan) => plan.spec.platform, when: "docker", sdk: "@pulumi/docker" },
   { field: "platform", value: (plan) => plan.spec.platform, when: "aws", sdk: "@pulumi/aws" },
+  { field: "platform", value: (plan) => plan.spec.platform, when: "kubernetes", sdk: "@pulumi/kubernetes" },
   { field: "dns.provider", value: (plan) => plan.spec.dns.provider, when: "route53", sdk: "@pulumi/aws" },
   { field: "dns.provider", value: (plan) => plan.spec.dns.provider, when: "cloudflare", sdk: "@pulumi/cloudflare" },
   { field: "tls.mode", value: (plan) => plan.spec.tls.mode, when: "acme", sdk: "@pulumiverse/acme" },

@@ -81,7 +81,7 @@ export interface ProsodyStackOutputs {
 export function stackOutputs(
   plan: DeploymentPlan,
   artifacts: Readonly<Record<string, string>>,
-  certificate: StackCertificate,
+  certificate: StackCertificate | undefined,
   deployed: PlatformOutputs,
   adminPasswords: Readonly<Record<string, pulumi.Output<string>>>,
 ): ProsodyStackOutputs {
@@ -115,8 +115,8 @@ export function stackOutputs(
     stabilityProfile: plain(plan.resolution.profile.summary),
     compliance: plain(compliance),
     image: deployed.image,
-    caCertificate: plain(certificate.caPem),
-    certificateExpires: certificate.expires,
+    caCertificate: plain(certificate?.caPem),
+    certificateExpires: certificate?.expires ?? deployed.certificateExpires ?? internal("no certificate expiry"),
     dataVolume: plain(deployed.volumes?.data),
     uploadsVolume: plain(deployed.volumes?.uploads),
     certificatesVolume: plain(deployed.volumes?.certificates),
@@ -128,3 +128,7 @@ export function stackOutputs(
     logGroup: plain(deployed.logGroup),
   };
 }
+
+const internal = (message: string): never => {
+  throw new Error(message);
+};

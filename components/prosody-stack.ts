@@ -13,6 +13,7 @@ import { givenSecretProblem, neededSecrets, SECRET_RULES } from "../src/containe
 import { type DeploymentPlan, planDeployment } from "../src/plan/plan-deployment";
 import { renderArtifacts } from "../src/render";
 import { type DeploymentSpecInput, parseDeploymentSpec } from "../src/schema";
+import { foreignPlatformFields } from "../src/schema/platform-sections";
 import type { SecretKey } from "../src/schema/pulumi-config";
 import { certificateProblems, stackCertificate } from "./certificates";
 import { dnsProvider } from "./dns";
@@ -48,7 +49,7 @@ export class ProsodyStack extends pulumi.ComponentResource {
     super(PROSODY_STACK_TYPE, name, {}, opts);
     const { secrets: givenSecrets = {}, existing = {}, ...specInput } = args;
     const plan = planOrFail(this, name, specInput);
-    const platform = platformOrFail(this, name, plan, existing, givenSecrets);
+    const platform = platformOrFail(this, name, plan, { existing, given: givenSecrets, providers: providersOf(opts) });
     const context = { name, parent: this, plan };
 
     const zone = dnsProvider(plan)?.zone(context, { existing, given: givenSecrets });
@@ -119,25 +120,17 @@ function platformOrFail(
   resource: pulumi.Resource,
   name: string,
   plan: DeploymentPlan,
-  existing: ExistingResources,
-  given: GivenSecrets,
+  {
+    existing,
+    given,
+    providers,
+  }: { existing: ExistingResources; given: GivenSecrets; providers: pulumi.ProviderResource[] },
 ): LoadedPlatform {
   const givenSecrets = givenKeys(given);
   const { spec } = plan;
-  const load = PLATFORM_MODULES[spec.platform];
-  if (!load) {
-    fail(resource, name, [
-      {
-        field: "platform",
-        value: JSON.stringify(spec.platform),
-        message: "this platform is not built yet",
-        fix: 'use "docker" or "aws" for now; `prosody-stack render` already shows what this stack would run',
-      },
-    ]);
-  }
   const missing = missingSdks(plan);
   if (missing.length > 0) fail(resource, name, missing);
-  const platform = load();
+  const platform = PLATFORM_MODULES[spec.platform]();
   const { support } = platform.module;
   // A provider or mode the platform refuses is reported as that, not checked further.
   const dnsOffered = support.dnsProviders.includes(spec.dns.provider);
@@ -145,8 +138,9 @@ function platformOrFail(
   const problems: Problem[] = [
     ...unsupportedChoices(plan, support),
     ...unpinnedRocks(plan),
-    ...(support.check?.(plan, { existing: platform.existing(existing), givenSecrets }) ?? []),
+    ...(support.check?.(plan, { existing: platform.existing(existing), givenSecrets, providers }) ?? []),
     ...unusedExisting(existing, spec.platform),
+    ...foreignPlatformFields(spec),
     ...(dns?.check(plan) ?? []),
     ...(dnsOffered && support.tlsModes.includes(spec.tls.mode)
       ? certificateProblems(plan, dns !== undefined, given)

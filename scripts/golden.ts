@@ -33,7 +33,7 @@ export async function goldenFiles(): Promise<Record<string, string>> {
       files[`config/${tier}-${version}.cfg.lua`] = rendered["prosody.cfg.lua"] ?? "";
     }
   }
-  for (const stack of ["dev", "prod"]) {
+  for (const stack of ["dev", "prod", "k8s"]) {
     const rendered = await artifacts("--stack", stack);
     files[`config/${stack}.cfg.lua`] = rendered["prosody.cfg.lua"] ?? "";
     files[`zone/${stack}.zone`] = rendered["dns.zone"] ?? "";

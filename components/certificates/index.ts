@@ -36,8 +36,12 @@ export interface CertificateSources {
   given: GivenSecrets;
 }
 
-/** Each mode's module, loaded only when a stack chooses it (the ACME provider is a plugin of its own). */
-const MODES: Record<TlsMode, (context: ChildContext, sources: CertificateSources) => StackCertificate> = {
+/**
+ * Each mode's module, loaded only when a stack chooses it (the ACME provider is a plugin of its own).
+ * undefined: the platform has the certificate issued where it runs (cert-manager in the cluster), so
+ * the component never holds it.
+ */
+const MODES: Record<TlsMode, (context: ChildContext, sources: CertificateSources) => StackCertificate | undefined> = {
   "self-signed": (context) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load
     return (require("./self-signed") as typeof import("./self-signed")).selfSignedCertificate(context);
@@ -51,10 +55,17 @@ const MODES: Record<TlsMode, (context: ChildContext, sources: CertificateSources
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load
     return (require("./provided") as typeof import("./provided")).providedCertificate(context, given);
   },
+  "cert-manager": () => undefined,
 };
 
-export const stackCertificate = (context: ChildContext, sources: CertificateSources): StackCertificate =>
+export const stackCertificate = (context: ChildContext, sources: CertificateSources): StackCertificate | undefined =>
   MODES[context.plan.spec.tls.mode](context, sources);
+
+/** The certificate of a platform that is given one (its support refuses the modes that issue theirs). */
+export function givenCertificate(certificate: StackCertificate | undefined): StackCertificate {
+  if (!certificate) throw new Error("this platform needs the certificate from the component (refused earlier)");
+  return certificate;
+}
 
 /** What a container description takes: the chain and the key. */
 export const certificatePair = (certificate: StackCertificate): CertificatePair<pulumi.Output<string>> => ({

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type ChildContext, child } from "../naming";
 import { givenSecret } from "../stack-secrets";
 import type { AddressTarget, DnsProvider, DnsZone, ZoneSources } from ".";
-import { addressRecordSets, outsideZone, recordPart, srvRecords, zoneName } from "./zone";
+import { addressRecordSets, endpointRecords, outsideZone, recordPart, srvRecords, zoneName } from "./zone";
 
 /** Every record this stack makes carries this comment, which tells ours from records someone else made. */
 const ownComment = (context: ChildContext): string => `ProsodyStack ${pulumi.getStack()}/${context.name}`;
@@ -21,7 +21,10 @@ interface Wanted {
   /** its part in child names: renaming it replaces the record */
   part: string;
   name: string;
+  /** what a record of someone else's it would collide with looks like (an address record collides like a CNAME) */
   type: "A" | "AAAA" | "CNAME" | "SRV";
+  /** the record's own type, when known only once the platform's address is */
+  recordType?: pulumi.Input<string>;
   content?: pulumi.Input<string>;
   data?: { priority: number; weight: number; port: number; target: string };
 }
@@ -42,15 +45,23 @@ function wantedRecords(context: ChildContext, target: AddressTarget): Wanted[] {
         type: "CNAME",
         content: alias.dnsName,
       }))
-    : addressRecordSets(plan).flatMap((set) =>
-        // One Cloudflare record per address, named by it (an IPv6 address's colons would end a URN part).
-        set.values.map((value) => ({
-          part: `${recordPart(set)}-${value.replace(/:/g, "-")}`,
-          name: set.name,
-          type: set.type,
-          content: value,
-        })),
-      );
+    : target.endpoint
+      ? endpointRecords(plan, target.endpoint).map((record) => ({
+          part: record.part,
+          name: record.name,
+          type: "CNAME",
+          recordType: record.type,
+          content: record.value,
+        }))
+      : addressRecordSets(plan).flatMap((set) =>
+          // One Cloudflare record per address, named by it (an IPv6 address's colons would end a URN part).
+          set.values.map((value) => ({
+            part: `${recordPart(set)}-${value.replace(/:/g, "-")}`,
+            name: set.name,
+            type: set.type,
+            content: value,
+          })),
+        );
   const services = srvRecords(plan).map((record) => ({
     part: recordPart(record),
     name: record.name,
@@ -118,7 +129,7 @@ function zone(context: ChildContext, { given }: ZoneSources): DnsZone {
           {
             zoneId: id,
             name: record.name,
-            type: record.type,
+            type: record.recordType ?? record.type,
             ttl: plan.dns.ttl,
             proxied: false,
             comment: ownComment(context),

@@ -15,6 +15,14 @@ import type { GivenSecrets } from "../stack-secrets";
 export interface AddressTarget {
   /** a load balancer the records alias (its addresses change; an alias follows them) */
   alias?: { dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string> };
+  /** a load balancer's address, known once it exists (Kubernetes Services): every host's, or a host's own */
+  endpoint?: { all: pulumi.Output<Endpoint>; byHost?: Readonly<Record<string, pulumi.Output<Endpoint>>> };
+}
+
+/** An address a cluster gave a load balancer: an IP (an A or AAAA record) or a host name (a CNAME). */
+export interface Endpoint {
+  ip?: string;
+  hostname?: string;
 }
 
 /** The zone a provider publishes in, for one stack. */

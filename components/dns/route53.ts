@@ -1,6 +1,7 @@
 /**
  * Route53: the plan's records in the caller's hosted zone. Every host name is
- * an alias of the platform's load balancer, or, where there is none (Docker),
+ * an alias of the platform's load balancer (AWS), a record at its address
+ * (a Kubernetes Service: A, AAAA or CNAME), or, where there is none (Docker),
  * points at dns.ipv4 and dns.ipv6; the SRV records come from the plan as they are. Records that already exist are not taken over: creating
  * one fails and names it. The zone also answers Let's Encrypt's DNS-01 challenge.
  */
@@ -8,7 +9,7 @@ import * as route53Sdk from "@pulumi/aws/route53";
 import * as pulumi from "@pulumi/pulumi";
 import { type ChildContext, child } from "../naming";
 import type { AddressTarget, DnsProvider, DnsZone, ZoneSources } from ".";
-import { addressRecordSets, outsideZone, recordPart, srvRecords, zoneName } from "./zone";
+import { addressRecordSets, endpointRecords, outsideZone, recordPart, srvRecords, zoneName } from "./zone";
 
 /** The zone id: the caller's (existing.aws.hostedZoneId), or looked up by dns.zone (default the domain). */
 function hostedZoneId(context: ChildContext, { existing }: ZoneSources): pulumi.Output<string> {
@@ -31,6 +32,14 @@ function publishRecords(context: ChildContext, zoneId: pulumi.Output<string>, ta
           type: "A",
           aliases: [{ name: alias.dnsName, zoneId: alias.zoneId, evaluateTargetHealth: true }],
         },
+        { parent },
+      );
+    }
+  } else if (target.endpoint) {
+    for (const record of endpointRecords(plan, target.endpoint)) {
+      new route53Sdk.Record(
+        child(context, record.part),
+        { zoneId, name: record.name, type: record.type, ttl: plan.dns.ttl, records: [record.value] },
         { parent },
       );
     }

@@ -2,6 +2,8 @@
 import type { Problem } from "../../src/common/problems";
 import type { DnsRecord } from "../../src/plan/dns";
 import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import type * as pulumi from "@pulumi/pulumi";
+import type { AddressTarget, Endpoint } from ".";
 
 export const zoneName = (plan: DeploymentPlan): string => plan.spec.dns.zone ?? plan.spec.domain;
 
@@ -37,3 +39,42 @@ export const srvRecords = (plan: DeploymentPlan): DnsRecord[] =>
 /** A part of a child name for a record: its name, with the SRV service kept readable. */
 export const recordPart = (record: { name: string; type: string }): string =>
   `dns-${record.name}-${record.type.toLowerCase()}`;
+
+/** One record per host, at the load balancer's address: its type is known only once the address is. */
+export interface EndpointRecord {
+  part: string;
+  name: string;
+  type: pulumi.Output<"A" | "AAAA" | "CNAME">;
+  value: pulumi.Output<string>;
+}
+
+export function endpointRecords(
+  plan: DeploymentPlan,
+  endpoint: NonNullable<AddressTarget["endpoint"]>,
+): EndpointRecord[] {
+  return plan.dns.addressHosts.map((host) => {
+    const address = endpoint.byHost?.[host] ?? endpoint.all;
+    return {
+      part: `dns-${host}-address`,
+      name: host,
+      type: address.apply(endpointType),
+      value: address.apply(endpointValue(host)),
+    };
+  });
+}
+
+const endpointType = ({ ip }: Endpoint): "A" | "AAAA" | "CNAME" =>
+  ip === undefined ? "CNAME" : ip.includes(":") ? "AAAA" : "A";
+
+const endpointValue =
+  (host: string) =>
+  ({ ip, hostname }: Endpoint): string => {
+    const value = ip ?? hostname;
+    if (value === undefined || value === "") {
+      throw new Error(
+        `the load balancer in front of ${host} has no address yet, so no record can point at it. ` +
+          "Fix: give the cluster a LoadBalancer implementation (or set kubernetes.service.type NodePort with dns.ipv4), then run `pulumi up` again",
+      );
+    }
+    return value;
+  };

@@ -13,6 +13,7 @@ import { dnsMocks } from "../dns/mocks";
 import { componentMocks } from "../mocks";
 import { awsMocks } from "../platforms/aws/mocks";
 import { dockerMocks } from "../platforms/docker/mocks";
+import { kubernetesMocks } from "../platforms/kubernetes/mocks";
 import type { MockContext, ProviderMocks } from "./fakes";
 
 export interface RecordedResource {
@@ -40,7 +41,7 @@ export interface MockRun {
 }
 
 /** Every part's mocks: the component's own children, the DNS providers, each platform. */
-const MOCKS: readonly ProviderMocks[] = [componentMocks, dnsMocks, dockerMocks, awsMocks];
+const MOCKS: readonly ProviderMocks[] = [componentMocks, dnsMocks, dockerMocks, awsMocks, kubernetesMocks];
 
 function mockOutputs(type: string, name: string, inputs: Record<string, unknown>, context: MockContext) {
   const provider = type.split(":")[0];

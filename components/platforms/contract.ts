@@ -17,7 +17,8 @@ export interface PlatformInput<Existing> extends ChildContext {
   /** the providers the caller gave the component (opts.provider, opts.providers), which its children inherit */
   providers: readonly pulumi.ProviderResource[];
   secrets: StackSecrets;
-  certificate: StackCertificate;
+  /** the stack's certificate; undefined when the platform has it issued where it runs (tls.mode "cert-manager") */
+  certificate: StackCertificate | undefined;
   /** the caller's resources for this platform, already checked by its `support.check` */
   existing: Existing;
 }
@@ -44,6 +45,8 @@ export interface PlatformOutputs {
   logGroup?: pulumi.Output<string>;
   /** where the DNS provider points the host names */
   addressTarget: AddressTarget;
+  /** when the served certificate expires, where the platform has it issued (tls.mode "cert-manager") */
+  certificateExpires?: pulumi.Output<string>;
 }
 
 /** What the platform's rules look at beyond the plan. */
@@ -51,6 +54,8 @@ export interface PlatformContext<Existing> {
   existing: Existing;
   /** the secret keys the caller gave (the rest are generated) */
   givenSecrets: ReadonlySet<SecretKey>;
+  /** the providers the caller gave the component */
+  providers: readonly pulumi.ProviderResource[];
 }
 
 /** What a platform can do today; anything else is refused up front, naming the field. */

@@ -6,14 +6,17 @@
 import { z } from "zod";
 import { type Problem, ProblemError, problemsFromZod } from "../../src/common/problems";
 import { type ExistingAwsResources, parseExistingAwsConfig } from "./aws/existing";
+import { type ExistingKubernetesResources, parseExistingKubernetesConfig } from "./kubernetes/existing";
 
 export interface ExistingResources {
   /** Your AWS estate: a VPC, an ECS cluster, a Route53 hosted zone, a PostgreSQL server (the aws platform; the route53 DNS provider reads hostedZoneId). */
   aws?: ExistingAwsResources;
+  /** Your cluster's own: a PostgreSQL server (the kubernetes platform). */
+  kubernetes?: ExistingKubernetesResources;
 }
 
 /** The keys, and the platform that uses each. */
-export const EXISTING_USED_BY: Record<keyof ExistingResources, string> = { aws: "aws" };
+export const EXISTING_USED_BY: Record<keyof ExistingResources, string> = { aws: "aws", kubernetes: "kubernetes" };
 
 /** Fields that once sat at the top of `existing`, before it was keyed by platform. */
 const MOVED_TO_AWS = ["vpc", "clusterArn", "hostedZoneId", "database"] as const;
@@ -23,7 +26,7 @@ const INVALID = "invalid stack config";
 /** The `prosody:existing` stack config, every value a plain string. */
 export function parseExistingConfig(value: unknown, prefix: string): ExistingResources {
   if (value === undefined) return {};
-  const keys = z.strictObject({ aws: z.unknown().optional() }).safeParse(value);
+  const keys = z.strictObject({ aws: z.unknown().optional(), kubernetes: z.unknown().optional() }).safeParse(value);
   if (!keys.success) {
     const problems: Problem[] = problemsFromZod(keys.error, value, prefix).map((problem) => {
       const moved = MOVED_TO_AWS.find((key) => problem.field === `${prefix}${key}`);
@@ -33,8 +36,13 @@ export function parseExistingConfig(value: unknown, prefix: string): ExistingRes
     });
     throw new ProblemError(problems, INVALID);
   }
-  const { aws } = keys.data;
-  return aws === undefined ? {} : { aws: parseExistingAwsConfig(aws, `${prefix}aws.`) };
+  const { aws, kubernetes } = keys.data;
+  return {
+    ...(aws === undefined ? {} : { aws: parseExistingAwsConfig(aws, `${prefix}aws.`) }),
+    ...(kubernetes === undefined
+      ? {}
+      : { kubernetes: parseExistingKubernetesConfig(kubernetes, `${prefix}kubernetes.`) }),
+  };
 }
 
 /** Existing resources of another platform than the stack's: they would be ignored, so they are refused. */

@@ -17,8 +17,7 @@ export interface LoadedPlatform {
   existing: (all: ExistingResources) => unknown;
 }
 
-/** undefined: the platform is planned but not built yet. */
-export const PLATFORM_MODULES: Record<Platform, (() => LoadedPlatform) | undefined> = {
+export const PLATFORM_MODULES: Record<Platform, () => LoadedPlatform> = {
   docker: () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load (see above)
     const docker = require("./docker") as typeof import("./docker");
@@ -29,5 +28,9 @@ export const PLATFORM_MODULES: Record<Platform, (() => LoadedPlatform) | undefin
     const aws = require("./aws") as typeof import("./aws");
     return { module: aws.platform as PlatformModule<unknown>, existing: (all) => all.aws ?? {} };
   },
-  kubernetes: undefined,
+  kubernetes: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous load (see above)
+    const kubernetes = require("./kubernetes") as typeof import("./kubernetes");
+    return { module: kubernetes.platform as PlatformModule<unknown>, existing: (all) => all.kubernetes ?? {} };
+  },
 };

@@ -29,6 +29,8 @@ export const PROSODY_VARIABLES = {
   key: "PROSODY_TLS_KEY",
   fileStem: "PROSODY_TLS_NAME",
   certificatesFolder: "PROSODY_CERTIFICATES",
+  /** seconds between looks at the certificates folder; when its files change, Prosody reloads them (SIGHUP) */
+  certificateWatch: "PROSODY_CERTIFICATE_WATCH_SECONDS",
 } as const;
 
 /** Debian release whose packages give each Prosody version. */

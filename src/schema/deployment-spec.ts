@@ -10,6 +10,7 @@ import { z } from "zod";
 import { rule } from "../common/problems";
 import { bucketName } from "../common/s3-rules";
 import { awsSpecSchema } from "./aws-spec";
+import { dnsSubdomain, kubernetesSpecSchema } from "./kubernetes-spec";
 import {
   absolutePath,
   archivePeriod,
@@ -212,9 +213,9 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
         description: "Require valid certificates from federating servers.",
         defaultText: "the tier's choice (on for enterprise)",
       }),
-      mode: z.enum(["self-signed", "acme", "provided"]).default("self-signed").meta({
+      mode: z.enum(["self-signed", "acme", "provided", "cert-manager"]).default("self-signed").meta({
         description:
-          'Where certificates come from: "self-signed" (a CA of the stack\'s own), "acme" (Let\'s Encrypt) or "provided" (secrets tlsCertificate and tlsPrivateKey).',
+          'Where certificates come from: "self-signed" (a CA of the stack\'s own), "acme" (Let\'s Encrypt), "provided" (secrets tlsCertificate and tlsPrivateKey) or "cert-manager" (on Kubernetes, from tls.certManager.issuer).',
         defaultText: '"self-signed"',
       }),
       acme: z
@@ -231,6 +232,19 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
         })
         .prefault({})
         .meta({ description: "Let's Encrypt, with tls.mode acme." }),
+      certManager: z
+        .strictObject({
+          issuer: dnsSubdomain.optional().meta({
+            description: 'The cert-manager issuer that signs the certificate, with tls.mode "cert-manager".',
+            defaultText: "none: required with that mode",
+          }),
+          kind: z.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer").meta({
+            description: 'Whether the issuer is a "ClusterIssuer" or an "Issuer" in kubernetes.namespace.',
+            defaultText: '"ClusterIssuer"',
+          }),
+        })
+        .prefault({})
+        .meta({ description: 'cert-manager, with tls.mode "cert-manager" on Kubernetes.' }),
     })
     .prefault({})
     .meta({ description: "Certificates and how strictly federation checks them." }),
@@ -355,6 +369,7 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
     .prefault({})
     .meta({ description: "Choices of the Docker platform." }),
   aws: awsSpecSchema.meta({ description: "Sizes and choices of the AWS platform." }),
+  kubernetes: kubernetesSpecSchema.meta({ description: "Where and how the Kubernetes platform runs the server." }),
   options: z
     .strictObject({
       global: optionTable

@@ -175,6 +175,12 @@ export interface DeploymentSpecInput {
    */
   aws?: AwsInput;
   /**
+   * Where and how the Kubernetes platform runs the server.
+   *
+   * @default each field's own default
+   */
+  kubernetes?: KubernetesInput;
+  /**
    * Prosody options the spec does not model (a module's own, timeouts), written through the one Lua serializer; options the plan writes itself are refused, naming their spec field.
    *
    * @default each field's own default
@@ -439,17 +445,23 @@ export interface TlsInput {
    */
   s2sSecureAuth?: boolean;
   /**
-   * Where certificates come from: "self-signed" (a CA of the stack's own), "acme" (Let's Encrypt) or "provided" (secrets tlsCertificate and tlsPrivateKey).
+   * Where certificates come from: "self-signed" (a CA of the stack's own), "acme" (Let's Encrypt), "provided" (secrets tlsCertificate and tlsPrivateKey) or "cert-manager" (on Kubernetes, from tls.certManager.issuer).
    *
    * @default "self-signed"
    */
-  mode?: "self-signed" | "acme" | "provided";
+  mode?: "self-signed" | "acme" | "provided" | "cert-manager";
   /**
    * Let's Encrypt, with tls.mode acme.
    *
    * @default each field's own default
    */
   acme?: TlsAcmeInput;
+  /**
+   * cert-manager, with tls.mode "cert-manager" on Kubernetes.
+   *
+   * @default each field's own default
+   */
+  certManager?: TlsCertManagerInput;
 }
 
 export interface TlsAcmeInput {
@@ -465,6 +477,21 @@ export interface TlsAcmeInput {
    * @default 30
    */
   renewDaysBefore?: number;
+}
+
+export interface TlsCertManagerInput {
+  /**
+   * The cert-manager issuer that signs the certificate, with tls.mode "cert-manager".
+   *
+   * @default none: required with that mode
+   */
+  issuer?: string;
+  /**
+   * Whether the issuer is a "ClusterIssuer" or an "Issuer" in kubernetes.namespace.
+   *
+   * @default "ClusterIssuer"
+   */
+  kind?: "ClusterIssuer" | "Issuer";
 }
 
 export interface TurnInput {
@@ -711,6 +738,180 @@ export interface AwsDatabaseInput {
    * @default 7
    */
   backupRetentionDays?: number;
+}
+
+export interface KubernetesInput {
+  /**
+   * The kubeconfig context the component deploys to through a provider of its own; a program of yours passes its provider in opts.providers.kubernetes instead.
+   *
+   * @default none: opts.providers.kubernetes is required
+   */
+  context?: string;
+  /**
+   * Namespace every namespaced child goes to.
+   *
+   * @default "prosody"
+   */
+  namespace?: string;
+  /**
+   * Create the namespace; false when it exists already (yours, with its own quotas and policies).
+   *
+   * @default true
+   */
+  createNamespace?: boolean;
+  /**
+   * Storage class of the data and uploads volumes.
+   *
+   * @default the cluster's default storage class
+   */
+  storageClass?: string;
+  /**
+   * Size of the data volume (SQLite, archives, uploads on the volume).
+   *
+   * @default "10Gi"
+   */
+  dataSize?: string;
+  /**
+   * Size of the uploads volume, with uploads "volume".
+   *
+   * @default "20Gi"
+   */
+  uploadsSize?: string;
+  /**
+   * The public Services of Prosody and the upload gateway.
+   *
+   * @default each field's own default
+   */
+  service?: KubernetesServiceInput;
+  /**
+   * An Ingress in front of Prosody's HTTP services.
+   *
+   * @default each field's own default
+   */
+  ingress?: KubernetesIngressInput;
+  /**
+   * Namespaces whose pods may reach Prosody's private HTTP port (your ingress controller's, Prometheus'); nothing else may.
+   *
+   * @default none
+   */
+  privateHttpFrom?: string[];
+  /**
+   * The Prosody container's resources.
+   *
+   * @default "250m", "512Mi"
+   */
+  server?: KubernetesServerInput;
+  /**
+   * The upload gateway container's resources.
+   *
+   * @default "100m", "256Mi"
+   */
+  gateway?: KubernetesGatewayInput;
+  /**
+   * With storage "postgresql" and no existing.kubernetes.database: a CloudNativePG Cluster (the operator must be installed).
+   *
+   * @default each field's own default
+   */
+  postgres?: KubernetesPostgresInput;
+  /**
+   * Secrets in the namespace the kubelet pulls our images from image.registry with.
+   *
+   * @default none (a public registry, or nodes that may pull)
+   */
+  imagePullSecrets?: string[];
+}
+
+export interface KubernetesServiceInput {
+  /**
+   * How the public listeners are exposed: "LoadBalancer" (the cluster gives an address) or "NodePort" (every node's address; name them in dns.ipv4).
+   *
+   * @default "LoadBalancer"
+   */
+  type?: "LoadBalancer" | "NodePort";
+  /**
+   * The load balancer implementation to use, when the cluster has several.
+   *
+   * @default the cluster's default
+   */
+  loadBalancerClass?: string;
+  /**
+   * "Local" keeps each client's own address (Prosody's limits and logs see it); "Cluster" spreads traffic over every node.
+   *
+   * @default "Local"
+   */
+  externalTrafficPolicy?: "Local" | "Cluster";
+  /**
+   * Annotations of the public Services, e.g. a cloud's load balancer settings.
+   *
+   * @default none
+   */
+  annotations?: Record<string, string>;
+  /**
+   * Do not wait for the load balancer's address (clusters without one, e.g. kind); DNS records then cannot point at it.
+   *
+   * @default false
+   */
+  skipAwait?: boolean;
+}
+
+export interface KubernetesIngressInput {
+  /**
+   * Ingress class of an Ingress for Prosody's HTTPS services (BOSH, WebSocket, host-meta, uploads); none without it.
+   *
+   * @default none: HTTPS goes through the public Service on ports.https
+   */
+  className?: string;
+  /**
+   * More annotations of the Ingress (your controller's own settings).
+   *
+   * @default none
+   */
+  annotations?: Record<string, string>;
+}
+
+export interface KubernetesServerInput {
+  /**
+   * CPU the container is guaranteed (its request); it may use more when the node has it.
+   *
+   * @default "250m" for the server, "100m" for the gateway
+   */
+  cpu?: string;
+  /**
+   * Memory the container requests and may not exceed (its request and limit).
+   *
+   * @default "512Mi" for the server, "256Mi" for the gateway
+   */
+  memory?: string;
+}
+
+export interface KubernetesGatewayInput {
+  /**
+   * CPU the container is guaranteed (its request); it may use more when the node has it.
+   *
+   * @default "250m" for the server, "100m" for the gateway
+   */
+  cpu?: string;
+  /**
+   * Memory the container requests and may not exceed (its request and limit).
+   *
+   * @default "512Mi" for the server, "256Mi" for the gateway
+   */
+  memory?: string;
+}
+
+export interface KubernetesPostgresInput {
+  /**
+   * PostgreSQL instances of the CloudNativePG cluster (more than one: streaming replicas).
+   *
+   * @default 1
+   */
+  instances?: number;
+  /**
+   * Volume size of each PostgreSQL instance.
+   *
+   * @default "10Gi"
+   */
+  size?: string;
 }
 
 export interface OptionsInput {

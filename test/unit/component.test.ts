@@ -266,10 +266,8 @@ describe("ProsodyStack under Pulumi mocks", function () {
     const kubernetes = await expectResourceError(
       () => new ProsodyStack("chat", { domain: "example.org", platform: "kubernetes" }),
     );
-    assert.match(
-      kubernetes,
-      /platform \(given "kubernetes"\): this platform is not built yet\. Fix: use "docker" or "aws"/,
-    );
+    assert.match(kubernetes, /kubernetes\.context: no cluster was named.* Fix: set kubernetes\.context/);
+    assert.match(kubernetes, /image\.registry: a cluster pulls images from a registry.* Fix: set image\.registry/);
     const acme = await expectResourceError(
       () => new ProsodyStack("chat", { domain: "example.org", tls: { mode: "acme" }, uploads: "s3" }),
     );

@@ -15,7 +15,7 @@
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
-import { certificatePair } from "../../certificates";
+import { certificatePair, givenCertificate } from "../../certificates";
 import type { PlatformInput, PlatformModule, PlatformOutputs } from "../contract";
 import { checkAwsPlan } from "./check";
 import { database } from "./database";
@@ -28,7 +28,8 @@ import { traffic } from "./traffic";
 import { uploadBucket } from "./uploads-bucket";
 
 function deployAws(input: PlatformInput<ExistingAwsResources>): PlatformOutputs {
-  const { name, parent, plan, secrets, certificate, existing } = input;
+  const { name, parent, plan, secrets, existing } = input;
+  const certificate = givenCertificate(input.certificate);
   const context = { name, parent, plan, region: getRegionOutput({}, { parent }).region };
   const network = awsNetwork(context, existing);
   const entry = traffic(context, network);

@@ -14,7 +14,7 @@ import type { ContainerDescription, ContainerVolume } from "../../../src/contain
 import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
 import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
-import { certificatePair } from "../../certificates";
+import { certificatePair, givenCertificate } from "../../certificates";
 import { buildImage, IMAGE_PARTS } from "../../build-image";
 import { child, physicalName } from "../../naming";
 import type { PlatformInput, PlatformModule, PlatformOutputs, PlatformSupport } from "../contract";
@@ -120,7 +120,8 @@ const internal = (message: string): never => {
 };
 
 function deployDocker(input: Input): PlatformOutputs {
-  const { name, parent, plan, certificate } = input;
+  const { name, parent, plan } = input;
+  const certificate = givenCertificate(input.certificate);
   const { spec } = plan;
   const network = new docker.Network(
     child(input, "network"),

@@ -1,0 +1,134 @@
+/**
+ * The Kubernetes platform: one Prosody in the caller's cluster. Each part is
+ * a function in this folder; this file wires them together:
+ * - cluster.ts: the caller's provider (or one for kubernetes.context) and the namespace;
+ * - tls.ts: the certificate as a TLS Secret (cert-manager's, or the component's);
+ * - postgres.ts: a CloudNativePG cluster, or the caller's server;
+ * - workloads.ts and pod.ts: claims, ConfigMaps, env Secrets and Deployments,
+ *   from the container descriptions;
+ * - traffic.ts: Services, the optional Ingress and the NetworkPolicies.
+ * Certificates by other modes and DNS records are the component's
+ * (components/certificates, components/dns): the public Services' addresses
+ * are what the DNS provider points the host names at.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { CertificatePair } from "../../../src/containers/description";
+import { describeGateway } from "../../../src/containers/gateway";
+import { describeProsody } from "../../../src/containers/prosody";
+import { buildImage, IMAGE_PARTS } from "../../build-image";
+import type { PlatformInput, PlatformModule, PlatformOutputs } from "../contract";
+import { checkKubernetesPlan } from "./check";
+import { type Cluster, cluster } from "./cluster";
+import type { ExistingKubernetesResources } from "./existing";
+import { database } from "./postgres";
+import { type ClusterCertificate, clusterCertificate } from "./tls";
+import { ingress, networkPolicy, privateService, type PublicService, publicService } from "./traffic";
+import { claim, prosodyPlatformEnvironment, workload } from "./workloads";
+
+/** The pods mount the TLS Secret: the descriptions' TLS files never carry their content here. */
+const MOUNTED: CertificatePair<pulumi.Output<string>> = {
+  chain: "mounted from the TLS Secret",
+  key: "mounted from the TLS Secret",
+};
+
+/** Where Prosody and the gateway write outside their volumes (the root filesystem is read-only). */
+const PROSODY_SCRATCH = ["/run/prosody", "/tmp"] as const;
+const GATEWAY_SCRATCH = ["/tmp"] as const;
+
+function deployKubernetes(input: PlatformInput<ExistingKubernetesResources>): PlatformOutputs {
+  const { name, parent, plan, secrets, existing } = input;
+  const { spec } = plan;
+  const context = { name, parent, plan };
+  const where = cluster(context, input.providers);
+  const tls = clusterCertificate(context, where, input.certificate);
+  const db = database(context, where, secrets.databasePassword, existing);
+  const prosody = describeProsody(plan, { certificate: MOUNTED, ...(db ? { databaseHost: db.host } : {}) });
+
+  const data = claim(context, where, "data", spec.kubernetes.dataSize);
+  const uploads = plan.uploads?.folder ? claim(context, where, "uploads", spec.kubernetes.uploadsSize) : undefined;
+  const image = buildImage(context, prosody.image, IMAGE_PARTS.prosody, { load: false });
+  workload(context, where, {
+    description: prosody,
+    part: "server",
+    image: image.ref,
+    secrets,
+    tlsSecretName: tls.secretName,
+    claims: { data: data.metadata.name, ...(uploads ? { uploads: uploads.metadata.name } : {}) },
+    resources: spec.kubernetes.server,
+    scratch: PROSODY_SCRATCH,
+    environment: prosodyPlatformEnvironment(plan),
+    strategy: "Recreate",
+    dependsOn: [tls.resource, ...(db?.resource ? [db.resource] : [])],
+  });
+  const server = publicService(context, where, prosody, "server");
+  ingress(context, where, privateService(context, where, prosody), tls.secretName);
+  networkPolicy(context, where, prosody, "server");
+
+  const bucket = plan.uploads?.bucket;
+  const gatewayService =
+    plan.uploads?.gateway && bucket?.name
+      ? deployGateway(input, where, tls, { name: bucket.name, region: bucket.region, endpoint: bucket.endpoint })
+      : undefined;
+
+  const fixedAddresses = spec.dns.ipv4.length > 0 || spec.dns.ipv6.length > 0;
+  const shareHost = plan.uploads?.host;
+  return {
+    image: image.ref,
+    volumes: {
+      data: data.metadata.name,
+      ...(uploads ? { uploads: uploads.metadata.name } : {}),
+      certificates: tls.secretName,
+    },
+    ...(db ? { databaseHost: db.host } : {}),
+    loadBalancer: server.endpoint.apply((endpoint) => endpoint.hostname ?? endpoint.ip ?? ""),
+    addressTarget: fixedAddresses
+      ? {}
+      : {
+          endpoint: {
+            all: server.endpoint,
+            ...(gatewayService && shareHost ? { byHost: { [shareHost]: gatewayService.endpoint } } : {}),
+          },
+        },
+    ...(tls.expires ? { certificateExpires: tls.expires } : {}),
+  };
+}
+
+/** The upload gateway: stateless, so a rolling Deployment, behind a public Service of its own. */
+function deployGateway(
+  input: PlatformInput<ExistingKubernetesResources>,
+  where: Cluster,
+  tls: ClusterCertificate,
+  bucket: { name: string; region: string; endpoint?: string },
+): PublicService {
+  const { name, parent, plan } = input;
+  const context = { name, parent, plan };
+  const gateway = describeGateway(plan, {
+    certificate: MOUNTED,
+    bucket: { name: bucket.name, region: bucket.region, ...(bucket.endpoint ? { endpoint: bucket.endpoint } : {}) },
+  });
+  const image = buildImage(context, gateway.image, IMAGE_PARTS["upload-gateway"], { load: false });
+  workload(context, where, {
+    description: gateway,
+    part: "upload-gateway",
+    image: image.ref,
+    secrets: input.secrets,
+    tlsSecretName: tls.secretName,
+    claims: {},
+    resources: plan.spec.kubernetes.gateway,
+    scratch: GATEWAY_SCRATCH,
+    strategy: "RollingUpdate",
+    dependsOn: [tls.resource],
+  });
+  networkPolicy(context, where, gateway, "upload-gateway");
+  return publicService(context, where, gateway, "upload-gateway");
+}
+
+export const platform: PlatformModule<ExistingKubernetesResources> = {
+  support: {
+    tlsModes: ["cert-manager", "acme", "provided", "self-signed"],
+    dnsProviders: ["none", "route53", "cloudflare"],
+    uploads: ["volume", "s3"],
+    check: checkKubernetesPlan,
+  },
+  deploy: deployKubernetes,
+};
