@@ -139,7 +139,7 @@ function platformOrFail(
     ...unsupportedChoices(plan, support),
     ...unpinnedRocks(plan),
     ...(support.check?.(plan, { existing: platform.existing(existing), givenSecrets, providers }) ?? []),
-    ...unusedExisting(existing, spec.platform),
+    ...unusedExisting(existing, spec.platform, spec.dns.provider),
     ...foreignPlatformFields(spec),
     ...(dns?.check(plan) ?? []),
     ...(dnsOffered && support.tlsModes.includes(spec.tls.mode)

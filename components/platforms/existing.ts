@@ -45,10 +45,16 @@ export function parseExistingConfig(value: unknown, prefix: string): ExistingRes
   };
 }
 
-/** Existing resources of another platform than the stack's: they would be ignored, so they are refused. */
-export function unusedExisting(existing: ExistingResources, platform: string): Problem[] {
+/**
+ * Existing resources of another platform than the stack's: they would be ignored, so they are refused.
+ * The one exception: the route53 DNS provider reads existing.aws.hostedZoneId on every platform.
+ */
+export function unusedExisting(existing: ExistingResources, platform: string, dnsProvider: string): Problem[] {
+  const onlyTheZone =
+    dnsProvider === "route53" && Object.keys(existing.aws ?? {}).every((field) => field === "hostedZoneId");
   return (Object.keys(EXISTING_USED_BY) as (keyof ExistingResources)[])
     .filter((key) => existing[key] !== undefined && EXISTING_USED_BY[key] !== platform)
+    .filter((key) => !(key === "aws" && onlyTheZone))
     .map((key) => ({
       field: `existing.${key}`,
       message: `only the ${EXISTING_USED_BY[key]} platform uses these resources; the ${platform} platform would ignore them`,

@@ -335,6 +335,26 @@ describe("ProsodyStack under Pulumi mocks", function () {
     for (const resource of inEstate.resources.filter((entry) => entry.type.startsWith("aws:"))) {
       assert.match(resource.provider ?? "", /::estate::/, `${resource.name} ignores the estate's provider`);
     }
+
+    // The Kubernetes example: ProsodyStack in a cluster and namespace of the caller's, through the caller's provider.
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "examples/kubernetes"], {
+      cwd: ROOT,
+      stdio: "pipe",
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a Pulumi program (export =)
+    const inCluster = require("../../examples/kubernetes") as () => Record<string, pulumi.Output<unknown>>;
+    const clusterRun = await runComponents(inCluster);
+    const ours = clusterRun.resources.filter(
+      (entry) => entry.type.startsWith("kubernetes:") && entry.parent === "chat",
+    );
+    assert.ok(
+      ours.some((entry) => entry.name === "chat-server"),
+      "the example deploys Prosody",
+    );
+    for (const resource of ours) {
+      assert.match(resource.provider ?? "", /::platform::/, `${resource.name} ignores the example's provider`);
+    }
+    assert.equal(clusterRun.outputs.databaseHost, "chat-test-postgres-rw.chat.svc");
   });
 });
 
