@@ -56,19 +56,19 @@ export interface ProsodyStackOutputs {
   image: pulumi.Output<string>;
   /** The CA certificate clients must trust (self-signed TLS). */
   caCertificate: pulumi.Output<string | undefined>;
-  /** When the served certificate expires (RFC 3339); acme and self-signed renew within their window on `pulumi up`. */
+  /** When the served certificate expires (RFC 3339); acme and self-signed renew within their window on `pulumi up`, cert-manager by itself. */
   certificateExpires: pulumi.Output<string>;
-  /** Volume holding Prosody's data (SQLite, archives), on Docker. */
+  /** Volume holding Prosody's data (SQLite, archives): a Docker volume, or a Kubernetes claim. */
   dataVolume: pulumi.Output<string | undefined>;
-  /** Volume holding uploads, with uploads "volume" (or MinIO's objects). */
+  /** Volume holding uploads, with uploads "volume" (or MinIO's objects): a Docker volume, or a Kubernetes claim. */
   uploadsVolume: pulumi.Output<string | undefined>;
-  /** Volume Prosody reads its certificates from, on Docker. */
+  /** Where Prosody reads its certificates from: a Docker volume, or the Kubernetes TLS Secret. */
   certificatesVolume: pulumi.Output<string | undefined>;
   /** Volume holding PostgreSQL's data, with storage "postgresql" on Docker. */
   databaseVolume: pulumi.Output<string | undefined>;
   /** Where Prosody reaches PostgreSQL, with storage "postgresql". */
   databaseHost: pulumi.Output<string | undefined>;
-  /** DNS name of the load balancer in front of Prosody, on AWS. */
+  /** The load balancer in front of Prosody: its DNS name on AWS, its address (or host name) on Kubernetes. */
   loadBalancer: pulumi.Output<string | undefined>;
   /** The S3 bucket uploads go to, on AWS. */
   uploadBucket: pulumi.Output<string | undefined>;
