@@ -17,6 +17,7 @@ export interface PlanJson {
     urn: string;
     protect: boolean;
     deleteBeforeReplace: boolean;
+    retainOnDelete: boolean;
     dependsOn: string[];
     inputs: Record<string, unknown>;
   }[];
@@ -76,6 +77,7 @@ export function planJson(run: MockRun): PlanJson {
       urn: resource.urn,
       protect: resource.protect,
       deleteBeforeReplace: resource.deleteBeforeReplace,
+      retainOnDelete: resource.retainOnDelete,
       dependsOn: resource.dependsOn,
       inputs: resource.inputs,
     })),
@@ -110,6 +112,7 @@ export function planText(run: MockRun): string {
     const flags = [
       resource.protect ? "protected" : undefined,
       resource.deleteBeforeReplace ? "delete before replace" : undefined,
+      resource.retainOnDelete ? "kept by destroy" : undefined,
       resource.dependsOn.length > 0 ? `after ${resource.dependsOn.join(", ")}` : undefined,
     ].filter((flag) => flag !== undefined);
     lines.push(`${indent}${resource.name}  ${resource.type}${flags.length > 0 ? `  (${flags.join("; ")})` : ""}`);

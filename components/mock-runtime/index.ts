@@ -27,6 +27,8 @@ export interface RecordedResource {
   provider?: string;
   protect: boolean;
   deleteBeforeReplace: boolean;
+  /** `pulumi destroy` leaves it where it is and only forgets it */
+  retainOnDelete: boolean;
   /** logical names of explicit dependencies */
   dependsOn: string[];
   /** as the provider would receive them, secrets as "[secret]" */
@@ -90,6 +92,7 @@ interface RegisterRequest {
   getProvider(): string;
   getProtect(): boolean;
   getDeletebeforereplace(): boolean;
+  getRetainondelete(): boolean | undefined;
   getDependenciesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> };
 }
@@ -147,6 +150,7 @@ export async function runUnderMocks(
       provider: request.getProvider() || undefined,
       protect: request.getProtect(),
       deleteBeforeReplace: request.getDeletebeforereplace(),
+      retainOnDelete: request.getRetainondelete() ?? false,
       dependsOn: request.getDependenciesList().map(nameOfUrn),
       inputs: maskSecrets(wire) as Record<string, unknown>,
     });

@@ -38,9 +38,12 @@ describe("Kubernetes platform: changes, choices and refusals", function () {
       podSpec(community, "prosody-server").volumes.find((volume) => volume.name === "config")?.configMap?.name,
     );
     const released = await runK8s(k8s({ "prosody:protectData": false }));
-    for (const name of ["prosody-data", "prosody-uploads", "prosody-postgres"]) {
+    for (const name of ["prosody-data", "prosody-uploads", "prosody-postgres", "prosody-namespace"]) {
       assert.equal(byName(released, name).protect, false, name);
+      // Released from Pulumi, never deleted by it: `pulumi destroy` leaves the data in the cluster.
+      assert.equal(byName(released, name).retainOnDelete, true, name);
     }
+    assert.equal(byName(released, "prosody-server").retainOnDelete, false);
   });
 
   it("renames the ConfigMap and changes the pod template when the config changes, and keeps both when it does not", async () => {
