@@ -7,11 +7,11 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { ProblemError } from "../../src/common/problems";
 import { readGatewayConfig, type GatewayConfig } from "./config";
-import { fileVariable, GATEWAY_HEALTH_FLAG, GATEWAY_HEALTH_WAIT_SECONDS, GATEWAY_VARIABLES } from "./contract";
+import { watchCertificate } from "./certificate-reload";
+import { GATEWAY_HEALTH_FLAG, GATEWAY_HEALTH_WAIT_SECONDS } from "./contract";
 import { ensureBucket } from "./bucket";
 import { createS3Client } from "./s3";
 import { createGateway, HEALTH_PATH } from "./server";
-import type { Server as HttpsServer } from "node:https";
 
 /** EX_CONFIG from sysexits.h: a configuration error, so orchestrators do not retry in a tight loop expecting a fix. */
 const EXIT_CONFIG = 78;
@@ -43,28 +43,6 @@ async function main(argv: readonly string[]): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
-}
-
-/** How often a certificate mounted from files is read again. */
-const CERTIFICATE_RELOAD_MS = 60_000;
-
-/** A mounted certificate may be renewed in place (cert-manager on Kubernetes): new connections get the new one. */
-function watchCertificate(server: ReturnType<typeof createGateway>, config: GatewayConfig): void {
-  let current = config.tls;
-  if (!current || process.env[fileVariable(GATEWAY_VARIABLES.tlsCertificate)] === undefined) return;
-  setInterval(() => {
-    try {
-      const next = readGatewayConfig(process.env).tls;
-      if (!next || !current || (next.cert.equals(current.cert) && next.key.equals(current.key))) return;
-      (server as HttpsServer).setSecureContext({ cert: next.cert, key: next.key });
-      current = next;
-      process.stdout.write(`${JSON.stringify({ certificate: "reloaded" })}\n`);
-    } catch (error) {
-      process.stderr.write(
-        `upload gateway: the renewed certificate cannot be read, keeping the old one: ${(error as Error).message}\n`,
-      );
-    }
-  }, CERTIFICATE_RELOAD_MS).unref();
 }
 
 function checkHealth(config: GatewayConfig): void {

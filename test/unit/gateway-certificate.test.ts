@@ -1,0 +1,68 @@
+/** The gateway takes a certificate renewed in its files, on a real HTTPS server, and keeps the old one when the new files are broken. */
+import { strict as assert } from "node:assert";
+import { X509Certificate } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect } from "node:tls";
+import { reloadCertificate } from "../../gateway/src/certificate-reload";
+import { readGatewayConfig } from "../../gateway/src/config";
+import { createS3Client } from "../../gateway/src/s3";
+import { createGateway } from "../../gateway/src/server";
+import { testCa } from "../support/certificates";
+
+const served = (port: number): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const socket = connect(
+      { host: "127.0.0.1", port, servername: "share.example.org", rejectUnauthorized: false },
+      () => {
+        resolve(socket.getPeerCertificate().serialNumber);
+        socket.end();
+      },
+    );
+    socket.on("error", reject);
+  });
+
+describe("gateway: a certificate renewed in its files", () => {
+  it("serves the new pair to new connections, and keeps the old one when the files are not a usable pair", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "gateway-tls-"));
+    const ca = testCa();
+    const write = (pair: { chain: string; key: string }) => {
+      writeFileSync(join(folder, "tls.crt"), pair.chain);
+      writeFileSync(join(folder, "tls.key"), pair.key);
+    };
+    const first = ca.issue(["share.example.org"]);
+    write(first);
+    const environment = {
+      S3_BUCKET: "uploads",
+      GATEWAY_SECRET: "gateway-test-secret-0123456789",
+      GATEWAY_TLS_CERT_FILE: join(folder, "tls.crt"),
+      GATEWAY_TLS_KEY_FILE: join(folder, "tls.key"),
+    };
+    const config = readGatewayConfig(environment);
+    const server = createGateway(config, createS3Client(config), () => undefined) as Server;
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const lines: string[] = [];
+    try {
+      assert.equal(await served(port), new X509Certificate(first.leaf).serialNumber);
+      const renewed = ca.issue(["share.example.org"]);
+      write(renewed);
+      const now = reloadCertificate(server, environment, config.tls!, (line) => lines.push(line));
+      assert.equal(await served(port), new X509Certificate(renewed.leaf).serialNumber);
+      assert.deepEqual(lines, ['{"certificate":"reloaded"}']);
+      // Half-written: a key that is not the certificate's own.
+      writeFileSync(join(folder, "tls.key"), first.key);
+      const kept = reloadCertificate(server, environment, now, (line) => lines.push(line));
+      assert.equal(kept, now);
+      assert.equal(await served(port), new X509Certificate(renewed.leaf).serialNumber);
+      assert.match(lines[1] ?? "", /cannot be used, keeping the old one/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
