@@ -38,7 +38,11 @@ export default tseslint.config(
     },
   },
   // Plain Node scripts that run before anything is built: CommonJS.
-  { files: ["scripts/*.js"], rules: { "@typescript-eslint/no-require-imports": "off" } },
+  {
+    files: ["scripts/*.js", "bin/*.js"],
+    languageOptions: { globals: { module: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
   layer(
     ["src/**/*.ts"],
     [

@@ -35,6 +35,10 @@ export async function planStack(stack: string, directory = process.cwd()): Promi
   const { ResourceError } = await import("@pulumi/pulumi");
   const { runUnderMocks } = await import("../components/mock-runtime");
   const { default: program } = await import("../program");
+  // Pulumi's SDK records a stack trace for every promise and resource it makes; a plan never shows
+  // them, and capturing them is a sixth of its time. Refusals carry their own messages.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return await runUnderMocks(stack, config, program);
   } catch (error) {
@@ -44,6 +48,8 @@ export async function planStack(stack: string, directory = process.cwd()): Promi
       throw new StackError(message, { cause: error });
     }
     throw error;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 

@@ -1,12 +1,15 @@
 /**
  * PUT /<slot>/<filename>: every check Prosody's own http_file_share makes, then the
- * body streams to S3 (one PutObject when small, a multipart upload otherwise; at most
- * QUEUE_SIZE parts of PART_SIZE are in memory at once). Nothing is written unless the
- * whole body arrived with exactly the promised size.
+ * body streams to S3. The token says the exact size, so a body up to S3's single-PUT
+ * limit is one streamed PutObject with that Content-Length (nothing buffered); only a
+ * larger one becomes a multipart upload (at most QUEUE_SIZE parts of PART_SIZE in
+ * memory). The PutObject is conditional (If-None-Match: *): a second upload of one
+ * slot fails at S3 too, not only at our HEAD. Nothing is written unless the whole body
+ * arrived with exactly the promised size.
  */
 import type { IncomingMessage } from "node:http";
 import { Transform, type TransformCallback, pipeline } from "node:stream";
-import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { isMissingObject } from "./s3";
 import type { SlotPath } from "./slot-path";
@@ -14,6 +17,8 @@ import { verifyUploadToken, type Refusal } from "./token";
 
 export const PART_SIZE = 8 * 1024 * 1024;
 export const QUEUE_SIZE = 2;
+/** The largest object S3 takes in one PUT. */
+export const SINGLE_PUT_LIMIT = 5 * 1024 * 1024 * 1024;
 
 export interface UploadTarget {
   s3: S3Client;
@@ -64,17 +69,31 @@ export async function handleUpload(
   target.inFlight.add(path.slot);
   try {
     const counter = new ExactSize(check.filesize);
-    const body = pipeline(request, counter, () => undefined);
-    const upload = new Upload({
-      client: target.s3,
-      params: { Bucket: target.bucket, Key: path.key, Body: body, ContentType: check.filetype },
-      partSize: PART_SIZE,
-      queueSize: QUEUE_SIZE,
-      leavePartsOnError: false,
+    // A body that breaks its promise (or a client that goes away) ends the S3 request too: S3 keeps nothing.
+    const abort = new AbortController();
+    const body = pipeline(request, counter, (error) => {
+      if (error) abort.abort(error);
     });
+    const params = { Bucket: target.bucket, Key: path.key, Body: body, ContentType: check.filetype };
     try {
-      await upload.done();
+      if (check.filesize <= SINGLE_PUT_LIMIT) {
+        await target.s3.send(new PutObjectCommand({ ...params, ContentLength: check.filesize, IfNoneMatch: "*" }), {
+          abortSignal: abort.signal,
+        });
+      } else {
+        await new Upload({
+          client: target.s3,
+          params,
+          partSize: PART_SIZE,
+          queueSize: QUEUE_SIZE,
+          leavePartsOnError: false,
+        }).done();
+      }
     } catch (error) {
+      if (isPreconditionFailed(error)) return { status: 409, reason: "this slot has already been uploaded" };
+      // S3 keeps nothing of a cut PUT; some S3-compatible servers keep what arrived. The key was free
+      // when this upload began (the checks above), so whatever is there now is this body's remains.
+      await target.s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: path.key })).catch(() => undefined);
       if (counter.refusal) return counter.refusal;
       if (!request.complete) return { status: 400, reason: "the connection closed before the body ended" };
       throw error;
@@ -84,6 +103,10 @@ export async function handleUpload(
     target.inFlight.delete(path.slot);
   }
 }
+
+/** S3's answer to a conditional write whose key exists already. */
+const isPreconditionFailed = (error: unknown): boolean =>
+  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412;
 
 async function objectExists(target: UploadTarget, key: string): Promise<boolean> {
   try {

@@ -152,6 +152,39 @@ describe("prosody-stack CLI", () => {
     assert.match(ok.stdout, /web: server met, advanced met/);
   });
 
+  it("runs the compiled build, and loads no Pulumi SDK for modules, explain, compliance or render", function () {
+    this.timeout(120000);
+    const root = join(__dirname, "..", "..");
+    const bin = join(root, "bin", "prosody-stack");
+    // The bin's own check: a stale build is rebuilt before it runs (here, at most once).
+    assert.equal(spawnSync(process.execPath, [bin, "--version"], { cwd: root }).status, 0);
+    const out = mkdtempSync(join(tmpdir(), "prosody-stack-sdk-"));
+    for (const argv of [
+      ["modules", "--stack", "dev"],
+      ["explain", "muc"],
+      ["compliance", "--stack", "prod"],
+      ["render", "--stack", "prod", "--out", out],
+    ]) {
+      const probe = `require("./bin/current-build").ensureCurrentBuild(process.cwd());
+        require("./dist/cli/main.js").main(${JSON.stringify(argv)}, { stdout() {}, stderr() {} }).then((code) => {
+          const sdks = Object.keys(require.cache).filter((file) => /node_modules[\\/]@pulumi(verse)?[\\/]/.test(file));
+          process.stdout.write(JSON.stringify({ code, sdks: sdks.length }));
+        });`;
+      const result = spawnSync(process.execPath, ["-e", probe], { cwd: root, encoding: "utf8" });
+      assert.deepEqual(JSON.parse(result.stdout || "{}"), { code: 0, sdks: 0 }, `${argv.join(" ")}: ${result.stderr}`);
+    }
+    const plan = spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `require("./dist/cli/main.js").main(["plan", "--stack", "dev"], { stdout() {}, stderr() {} }).then(() =>
+          process.stdout.write(String(Object.keys(require.cache).some((file) => file.includes("@pulumi")))))`,
+      ],
+      { cwd: root, encoding: "utf8" },
+    );
+    assert.equal(plan.stdout, "true", "plan does load the SDK, so the probe above can see one");
+  });
+
   describe("render", () => {
     it("writes the four artifacts of a stack with --out", async () => {
       const out = mkdtempSync(join(tmpdir(), "prosody-stack-render-"));

@@ -4,7 +4,7 @@
  * refusal leaves the bucket as it was.
  */
 import { strict as assert } from "node:assert";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
@@ -102,7 +102,7 @@ describe("gateway: against an S3 server", function () {
     assert.equal(headOnly.headers["content-length"], String(body.length));
   });
 
-  it("streams a body larger than one part as a multipart upload", async () => {
+  it("streams a body of more than one multipart part as one PutObject: the token gives its exact size", async () => {
     const slot = newSlot();
     const body = randomBytes(20 * 1024 * 1024 + 12345);
     const chunks = Array.from({ length: Math.ceil(body.length / 65536) }, (_, index) =>
@@ -113,6 +113,9 @@ describe("gateway: against an S3 server", function () {
     const got = await fetchLoopback(`${gateway.url}/${slot}/big.bin`);
     assert.ok(got.body.equals(body));
     assert.equal(got.headers["content-disposition"], "attachment; filename*=UTF-8''big.bin");
+    // A multipart object's ETag ends in -<parts>; a single PUT's is the body's MD5.
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `${slot}/big.bin` }));
+    assert.equal(head.ETag, `"${createHash("md5").update(body).digest("hex")}"`);
   });
 
   describe("refusals write nothing", () => {
