@@ -33,7 +33,17 @@ export type UploadResult = { status: 201; bytes: number } | Refusal;
 const mediaType = (header: string | undefined): string =>
   (header ?? "application/octet-stream").split(";", 1)[0]!.trim().toLowerCase();
 
-/** Checks the request against its token and the bucket: a refusal, or the size and type to store. */
+const ALREADY: Refusal = { status: 409, reason: "this slot has already been uploaded" };
+
+const release = (target: UploadTarget, path: SlotPath, refusal: Refusal): Refusal => {
+  target.inFlight.delete(path.slot);
+  return refusal;
+};
+
+/**
+ * Checks the request against its token and the bucket: a refusal, or the size and type to store.
+ * When it passes, the slot is in flight until handleUpload is done with it.
+ */
 export async function checkUpload(
   request: IncomingMessage,
   path: SlotPath,
@@ -52,8 +62,14 @@ export async function checkUpload(
   if (declared !== undefined && Number(declared) !== claims.filesize) {
     return { status: 413, reason: `Content-Length must be ${claims.filesize}, as requested with the slot` };
   }
-  if (target.inFlight.has(path.slot) || (await objectExists(target, path.key))) {
-    return { status: 409, reason: "this slot has already been uploaded" };
+  // Claimed before the awaited HEAD, so two PUTs of one slot in this process can never both pass.
+  if (target.inFlight.has(path.slot)) return { status: 409, reason: "this slot is being uploaded" };
+  target.inFlight.add(path.slot);
+  try {
+    if (await objectExists(target, path.key)) return release(target, path, ALREADY);
+  } catch (error) {
+    target.inFlight.delete(path.slot);
+    throw error;
   }
   return { filesize: claims.filesize, filetype: claims.filetype };
 }
@@ -66,7 +82,6 @@ export async function handleUpload(
 ): Promise<UploadResult> {
   const check = await checkUpload(request, path, target, now);
   if ("status" in check) return check;
-  target.inFlight.add(path.slot);
   try {
     const counter = new ExactSize(check.filesize);
     // A body that breaks its promise (or a client that goes away) ends the S3 request too: S3 keeps nothing.
@@ -90,7 +105,7 @@ export async function handleUpload(
         }).done();
       }
     } catch (error) {
-      if (isPreconditionFailed(error)) return { status: 409, reason: "this slot has already been uploaded" };
+      if (isPreconditionFailed(error)) return ALREADY;
       // S3 keeps nothing of a cut PUT; some S3-compatible servers keep what arrived. The key was free
       // when this upload began (the checks above), so whatever is there now is this body's remains.
       await target.s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: path.key })).catch(() => undefined);

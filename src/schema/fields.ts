@@ -9,7 +9,7 @@ import { rule } from "../common/problems";
 const DNS_LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
 const DNS_NAME = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);
 const ARCHIVE_PERIOD = /^(never|[1-9][0-9]{0,5}[dwmy])$/;
-const RATE = /^[1-9][0-9]{0,8}(b|kb|mb)\/s$/;
+const RATE = /^[1-9][0-9]{0,8}(kb|mb)\/s$/;
 /** RFC 7622: a localpart never holds these, nor spaces or control characters. */
 const LOCALPART_FORBIDDEN = /[\s"&'/:<>@\p{C}]/u;
 const MAX_LOCALPART_BYTES = 1023;
@@ -86,13 +86,18 @@ export const ipOrCidr = text("an address or CIDR range", "10.0.0.0/8").refine((v
   error: rule("not an address or CIDR range", "write 192.0.2.10, 2001:db8::10 or a range such as 10.0.0.0/8"),
 });
 export const port = z.number().int().min(1).max(65535);
+/** Control characters would travel into a container's environment and its logs. */
+const CONTROL = /\p{Cc}/u;
+const noControl = { error: rule("the URL holds a control character", "remove it, or percent-encode it") };
 export const httpsUrl = z
   .url({ protocol: /^https$/, error: rule("not an https URL", "write a full URL, e.g. https://chat.example.org/") })
+  .refine((value) => !CONTROL.test(value), noControl)
   .refine((value) => !/[\s"'\\]/.test(value), {
     error: rule("the URL has quotes, spaces or backslashes", "percent-encode them"),
   });
 export const httpUrl = z
   .url({ protocol: /^https?$/, error: rule("not an http(s) URL", "write e.g. http://minio.internal:9000") })
+  .refine((value) => !CONTROL.test(value), noControl)
   .refine((value) => !value.includes("?") && !value.includes("#"), {
     error: rule("has a query or fragment", "give the endpoint's scheme, host and port only"),
   });
@@ -110,7 +115,12 @@ export const archivePeriod = z.string().regex(ARCHIVE_PERIOD, {
 });
 
 export const rate = (example: string) =>
-  z.string().regex(RATE, { error: rule("not a rate", `write a number with b/s, kb/s or mb/s, e.g. "${example}"`) });
+  z.string().regex(RATE, {
+    error: rule(
+      "not a rate Prosody reads as meant (it reads a bare b/s as tens of bytes)",
+      `write a number with kb/s or mb/s, e.g. "${example}"`,
+    ),
+  });
 
 export const absolutePath = z.string().regex(/^\/[A-Za-z0-9._/-]*$/, {
   error: rule("not an absolute path", "write an absolute path of letters, digits, '.', '_', '-' and '/'"),

@@ -2,7 +2,19 @@
 import { strict as assert } from "node:assert";
 import type { z } from "zod";
 import { parseDeploymentSpec } from "../../src/schema";
-import { cidr, hostName, ipAddress, ipOrCidr, ipv4, ipv6, jid, listenAddress } from "../../src/schema/fields";
+import {
+  cidr,
+  hostName,
+  httpsUrl,
+  httpUrl,
+  ipAddress,
+  ipOrCidr,
+  ipv4,
+  ipv6,
+  jid,
+  listenAddress,
+  rate,
+} from "../../src/schema/fields";
 import { problemsOf } from "../support/problems";
 
 function accepts(schema: z.ZodType, values: readonly string[]): void {
@@ -18,6 +30,17 @@ function refuses(schema: z.ZodType, values: readonly unknown[]): void {
 }
 
 describe("spec value rules", () => {
+  it("rates: kb/s and mb/s only, as Prosody's mod_limits means them (it reads a bare b/s as tens of bytes)", () => {
+    accepts(rate("10kb/s"), ["10kb/s", "1mb/s", "500kb/s"]);
+    refuses(rate("10kb/s"), ["100b/s", "1b/s", "10 kb/s", "10kB/s", "0kb/s", "10gb/s", ""]);
+  });
+
+  it("URLs: no control characters (they would reach a container's environment)", () => {
+    const control = [0, 7, 0x1b, 0x7f, 0x85].map((code) => `https://s3.example.net/a${String.fromCharCode(code)}b`);
+    for (const schema of [httpUrl, httpsUrl]) refuses(schema, control);
+    accepts(httpUrl, ["http://minio.internal:9000", "https://s3.example.net/"]);
+  });
+
   it("IPv6: every RFC 4291 text form, in either case; nothing else", () => {
     accepts(ipv6, ["2001:db8::10", "2001:DB8::1", "::ffff:192.0.2.1", "::", "::1", "fe80::1", "1:2:3:4:5:6:7:8"]);
     accepts(ipv6, ["2001:0db8:0000:0000:0000:ff00:0042:8329", "2001:db8:0:0:1:0:0:1", "64:ff9b::192.0.2.33"]);

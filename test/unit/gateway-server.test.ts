@@ -255,6 +255,19 @@ describe("gateway: against an S3 server", function () {
       assert.equal((await fetchLoopback(`${gateway.url}/${slot}/once.txt`)).body.toString(), "first");
     });
 
+    it("ten simultaneous PUTs of one slot: one 201, nine 409, and the stored bytes are the winner's", async () => {
+      const slot = newSlot();
+      const claims = slotClaims(slot, "race.txt", 6, "text/plain");
+      const bodies = Array.from({ length: 10 }, (_, index) => `body-${index}`);
+      const answers = await Promise.all(
+        bodies.map((body) => put(`/${slot}/race.txt`, claims, { body: Buffer.from(body) })),
+      );
+      const statuses = answers.map((answer) => answer.status);
+      assert.deepEqual([...statuses].sort(), [201, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+      const winner = bodies[statuses.indexOf(201)];
+      assert.equal((await fetchLoopback(`${gateway.url}/${slot}/race.txt`)).body.toString(), winner);
+    });
+
     it("methods other than PUT, GET, HEAD and OPTIONS: 405", async () => {
       const response = await fetchLoopback(`${gateway.url}/${newSlot()}/a.txt`, { method: "DELETE" });
       assert.equal(response.status, 405);
