@@ -23,6 +23,11 @@ export interface DownloadSource {
 
 /** http_file_share_safe_file_types' default: types a browser may show inline. */
 const INLINE_TYPES = [/^image\//, /^video\//, /^audio\//, /^text\/plain$/];
+/**
+ * Images that are documents (SVG runs scripts): always attachments. A presigned download comes from
+ * the bucket, which sends none of SAFE_DOWNLOAD_HEADERS, so inline would run them on its origin.
+ */
+const ACTIVE_TYPES = [/\+xml$/, /^image\/svg/];
 
 /** The headers Prosody's handle_download sets so an upload can never act as a page of the share host. */
 export const SAFE_DOWNLOAD_HEADERS = {
@@ -33,7 +38,10 @@ export const SAFE_DOWNLOAD_HEADERS = {
 } as const;
 
 export function contentDisposition(filename: string, type: string): string {
-  const disposition = INLINE_TYPES.some((pattern) => pattern.test(type.toLowerCase())) ? "inline" : "attachment";
+  const lower = type.toLowerCase();
+  const inline =
+    INLINE_TYPES.some((pattern) => pattern.test(lower)) && !ACTIVE_TYPES.some((pattern) => pattern.test(lower));
+  const disposition = inline ? "inline" : "attachment";
   return `${disposition}; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 

@@ -106,9 +106,7 @@ export async function handleUpload(
       }
     } catch (error) {
       if (isPreconditionFailed(error)) return ALREADY;
-      // S3 keeps nothing of a cut PUT; some S3-compatible servers keep what arrived. The key was free
-      // when this upload began (the checks above), so whatever is there now is this body's remains.
-      await target.s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: path.key })).catch(() => undefined);
+      await removeRemains(target, path.key);
       if (counter.refusal) return counter.refusal;
       if (!request.complete) return { status: 400, reason: "the connection closed before the body ended" };
       throw error;
@@ -118,6 +116,21 @@ export async function handleUpload(
     target.inFlight.delete(path.slot);
   }
 }
+
+/**
+ * S3 keeps nothing of a cut PUT; some S3-compatible servers (s3rver) keep what arrived, a moment
+ * after the request ended. The key was free when this upload began (checkUpload), so whatever
+ * appears there now is this body's remains.
+ */
+async function removeRemains(target: UploadTarget, key: string): Promise<void> {
+  for (let look = 0; look < REMAINS_LOOKS; look += 1) {
+    await target.s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: key })).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, REMAINS_WAIT_MS));
+    if (!(await objectExists(target, key).catch(() => false))) return;
+  }
+}
+const REMAINS_LOOKS = 5;
+const REMAINS_WAIT_MS = 50;
 
 /** S3's answer to a conditional write whose key exists already. */
 const isPreconditionFailed = (error: unknown): boolean =>
@@ -133,10 +146,15 @@ async function objectExists(target: UploadTarget, key: string): Promise<boolean>
   }
 }
 
-/** Passes bytes through while counting; fails the stream as soon as the body is longer, or at its end if shorter. */
+/**
+ * Passes bytes through while counting; fails the stream as soon as the body is longer, or at its
+ * end if shorter. The chunk that completes the promised size is held back until the body has
+ * ended: S3 never receives a whole object from a body that then turns out longer.
+ */
 class ExactSize extends Transform {
   bytes = 0;
   refusal: Refusal | undefined;
+  private last: Buffer | undefined;
 
   constructor(private readonly expected: number) {
     super();
@@ -146,13 +164,17 @@ class ExactSize extends Transform {
     this.bytes += chunk.length;
     if (this.bytes > this.expected)
       return callback(this.refuse(`the body is longer than the ${this.expected} bytes promised`));
+    if (this.bytes === this.expected) {
+      this.last = chunk;
+      return callback();
+    }
     callback(null, chunk);
   }
 
   override _flush(callback: TransformCallback): void {
     if (this.bytes < this.expected)
       return callback(this.refuse(`the body ended after ${this.bytes} of ${this.expected} bytes`));
-    callback();
+    callback(null, this.last);
   }
 
   private refuse(reason: string): Error {

@@ -318,6 +318,16 @@ describe("gateway: against an S3 server", function () {
       assert.equal(object.status, 200);
       assert.ok(object.body.equals(body));
       assert.equal(object.headers["content-disposition"], "attachment; filename*=UTF-8''page.html");
+      // An SVG is an image that runs scripts: the bucket, which sends no Content-Security-Policy, must not show it.
+      const svgSlot = newSlot();
+      const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+      const svgClaims = slotClaims(svgSlot, "logo.svg", svg.length, "image/svg+xml");
+      assert.equal((await put(`/${svgSlot}/logo.svg`, svgClaims, { body: svg })).status, 201);
+      const svgRedirect = await fetchLoopback(`${redirecting.url}/${svgSlot}/logo.svg`);
+      const svgObject = await fetchLoopback(new URL(String(svgRedirect.headers.location)).href);
+      assert.equal(svgObject.headers["content-disposition"], "attachment; filename*=UTF-8''logo.svg");
+      const streamed = await fetchLoopback(`${gateway.url}/${svgSlot}/logo.svg`);
+      assert.equal(streamed.headers["content-disposition"], "attachment; filename*=UTF-8''logo.svg");
       assert.equal((await fetchLoopback(`${redirecting.url}/${newSlot()}/missing.txt`)).status, 404);
     } finally {
       await stopGateway(redirecting);
