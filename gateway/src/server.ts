@@ -20,7 +20,36 @@ export type RequestLog = (entry: { method: string; path: string; status: number;
 const jsonLog: RequestLog = (entry) =>
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 
-export function createGateway(config: GatewayConfig, s3: S3Client, log: RequestLog = jsonLog): Server {
+/**
+ * The gateway's own limits, so a slow or idle client cannot hold connections open on Node's
+ * defaults. No limit on a whole request: a large upload over a slow link may take hours (Node's
+ * default of 300 s would cut every upload longer than five minutes); a connection that sends nothing
+ * for `idleMs` is closed instead, and its upload leaves nothing in the bucket.
+ */
+export interface ConnectionLimits {
+  /** the request line and headers must arrive within this */
+  headersMs: number;
+  /** a connection with no bytes either way for this long is closed */
+  idleMs: number;
+  /** connections open at once; more are refused at accept */
+  maxConnections: number;
+  /** headers per request */
+  maxHeaders: number;
+}
+
+export const CONNECTION_LIMITS: ConnectionLimits = {
+  headersMs: 15_000,
+  idleMs: 60_000,
+  maxConnections: 1024,
+  maxHeaders: 64,
+};
+
+export function createGateway(
+  config: GatewayConfig,
+  s3: S3Client,
+  log: RequestLog = jsonLog,
+  limits: ConnectionLimits = CONNECTION_LIMITS,
+): Server {
   const uploadTarget: UploadTarget = { s3, bucket: config.bucket, secret: config.secret, inFlight: new Set<string>() };
   const downloadSource: DownloadSource = {
     s3,
@@ -82,9 +111,20 @@ export function createGateway(config: GatewayConfig, s3: S3Client, log: RequestL
           log({ method, path, status, ms: Math.round(performance.now() - started), ...(reason ? { reason } : {}) });
       });
   };
-  return config.tls
-    ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, listener)
-    : createHttpServer(listener);
+  const options = {
+    headersTimeout: limits.headersMs,
+    // Node checks the headers limit only this often (default 30 s): often enough for it to mean it.
+    connectionsCheckingInterval: Math.min(1_000, limits.headersMs),
+    requestTimeout: 0,
+    keepAliveTimeout: Math.min(5_000, limits.idleMs),
+  };
+  const server = config.tls
+    ? createHttpsServer({ ...options, cert: config.tls.cert, key: config.tls.key }, listener)
+    : createHttpServer(options, listener);
+  server.maxConnections = limits.maxConnections;
+  server.maxHeadersCount = limits.maxHeaders;
+  server.setTimeout(limits.idleMs, (socket) => socket.destroy());
+  return server;
 }
 
 /** A refusal writes nothing to S3; the unread body is discarded so keep-alive clients still read the answer. */
