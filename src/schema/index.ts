@@ -4,6 +4,7 @@ import { problemsFromZod, ProblemError } from "../common/problems";
 import { deploymentSpecSchema, type DeploymentSpec } from "./deployment-spec";
 import { modulesSpecSchema, type ModulesSpec } from "./modules-spec";
 import { fieldsAt } from "./schema-walk";
+import { textShapeProblems } from "./text-shape";
 
 /** What a refused spec is called in every message. */
 export const INVALID_SPEC = "invalid ProsodyStack spec";
@@ -21,6 +22,8 @@ const closestIn =
     closestWord(key, fieldsAt(schema, path), { ignoreCase: true });
 
 function parseWith<T>(schema: z.ZodType<T>, input: unknown, fieldPrefix: string): T {
+  const shape = textShapeProblems(input, fieldPrefix);
+  if (shape.length > 0) throw new ProblemError(shape, INVALID_SPEC);
   const result = schema.safeParse(input);
   if (!result.success) {
     throw new ProblemError(problemsFromZod(result.error, input, fieldPrefix, closestIn(schema)), INVALID_SPEC);
