@@ -1,16 +1,9 @@
 /** What the AWS platform refuses up front, each refusal naming the field and the fix. */
-import type { Problem } from "../../../src/common/problems";
-import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
 import { fargateMemoryFits, FARGATE_SIZES } from "../../../src/schema/aws-spec";
-import type { PlatformContext } from "../contract";
+import { noCoturn as noCoturnOn, type Rule as AwsRule, yourDatabasePassword as yourDatabasePasswordOn } from "../rules";
 import { checkExisting, type ExistingAwsResources } from "./existing";
 
-type Rule = (plan: DeploymentPlan, context: PlatformContext<ExistingAwsResources>) => Problem[];
-
-const refuseWhen =
-  (when: (plan: DeploymentPlan, context: PlatformContext<ExistingAwsResources>) => boolean, problem: Problem): Rule =>
-  (plan, context) =>
-    when(plan, context) ? [problem] : [];
+type Rule = AwsRule<ExistingAwsResources>;
 
 const lastingStorage: Rule = ({ spec }) =>
   spec.storage === "postgresql"
@@ -50,12 +43,7 @@ const s3Itself: Rule = ({ spec }) =>
         },
       ];
 
-const noCoturn = refuseWhen((plan) => plan.turn !== undefined && plan.spec.turn.coturn, {
-  field: "turn.coturn",
-  value: "true",
-  message: "the AWS platform does not run coturn",
-  fix: "set turn.coturn: false, with turn.host naming the TURN server you run",
-});
+const noCoturn = noCoturnOn<ExistingAwsResources>("the AWS platform does not run coturn");
 
 const fargateSizes: Rule = ({ spec }) =>
   (["server", "gateway"] as const).flatMap((task) => {
@@ -84,14 +72,7 @@ const storageLimit: Rule = ({ spec }) =>
         },
       ];
 
-const yourDatabasePassword = refuseWhen(
-  (_plan, { existing, givenSecrets }) => existing.database !== undefined && !givenSecrets.has("databasePassword"),
-  {
-    field: "secrets.databasePassword",
-    message: "existing.aws.database names a server of yours, whose password only you know",
-    fix: "`pulumi config set --secret prosody:databasePassword ...` (or pass secrets.databasePassword)",
-  },
-);
+const yourDatabasePassword = yourDatabasePasswordOn<ExistingAwsResources>("aws");
 
 const RULES: readonly Rule[] = [
   (_plan, { existing }) => checkExisting(existing),

@@ -3,27 +3,23 @@ import type { Problem } from "../../../src/common/problems";
 import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
 import type { PlatformContext } from "../contract";
 import { clusterProblems } from "./cluster";
+import {
+  noCoturn as noCoturnOn,
+  refuseWhen,
+  type Rule as SharedRule,
+  yourDatabasePassword as yourDatabasePasswordOn,
+} from "../rules";
 import { checkExistingKubernetes, type ExistingKubernetesResources } from "./existing";
 
 type Context = PlatformContext<ExistingKubernetesResources>;
-type Rule = (plan: DeploymentPlan, context: Context) => Problem[];
+type Rule = SharedRule<ExistingKubernetesResources>;
+const refuse = refuseWhen<ExistingKubernetesResources>;
 
-const refuseWhen =
-  (when: (plan: DeploymentPlan, context: Context) => boolean, problem: (plan: DeploymentPlan) => Problem): Rule =>
-  (plan, context) =>
-    when(plan, context) ? [problem(plan)] : [];
-
-const noCoturn = refuseWhen(
-  (plan) => plan.turn !== undefined && plan.spec.turn.coturn,
-  () => ({
-    field: "turn.coturn",
-    value: "true",
-    message: "the Kubernetes platform does not run coturn (media relays need UDP port ranges a Service cannot give)",
-    fix: "set turn.coturn: false, with turn.host naming the TURN server you run",
-  }),
+const noCoturn = noCoturnOn<ExistingKubernetesResources>(
+  "the Kubernetes platform does not run coturn (media relays need UDP port ranges a Service cannot give)",
 );
 
-const registry = refuseWhen(
+const registry = refuse(
   (plan) => plan.spec.image.registry === undefined,
   () => ({
     field: "image.registry",
@@ -32,7 +28,7 @@ const registry = refuseWhen(
   }),
 );
 
-const issuer = refuseWhen(
+const issuer = refuse(
   (plan) => plan.spec.tls.mode === "cert-manager" && plan.spec.tls.certManager.issuer === undefined,
   () => ({
     field: "tls.certManager.issuer",
@@ -44,7 +40,7 @@ const issuer = refuseWhen(
 const inCluster = (plan: DeploymentPlan, { existing }: Context): boolean =>
   plan.storage.kind === "postgresql" && existing.database === undefined;
 
-const cnpgPort = refuseWhen(
+const cnpgPort = refuse(
   (plan, context) => inCluster(plan, context) && plan.spec.database.port !== 5432,
   (plan) => ({
     field: "database.port",
@@ -54,16 +50,9 @@ const cnpgPort = refuseWhen(
   }),
 );
 
-const yourDatabasePassword = refuseWhen(
-  (_plan, { existing, givenSecrets }) => existing.database !== undefined && !givenSecrets.has("databasePassword"),
-  () => ({
-    field: "secrets.databasePassword",
-    message: "existing.kubernetes.database names a server of yours, whose password only you know",
-    fix: "`pulumi config set --secret prosody:databasePassword ...` (or pass secrets.databasePassword)",
-  }),
-);
+const yourDatabasePassword = yourDatabasePasswordOn<ExistingKubernetesResources>("kubernetes");
 
-const s3Server = refuseWhen(
+const s3Server = refuse(
   (plan) => plan.uploads?.bucket !== undefined && plan.spec.upload.s3.endpoint === undefined,
   () => ({
     field: "upload.s3.endpoint",
