@@ -132,48 +132,57 @@ describe("uploads to S3 through the gateway, with Prosody 13 and a real client",
       ...slotClaims(slotId, "notes.txt", content.length, "text/plain"),
       exp: Math.floor(Date.now() / 1000) - 60,
     });
-    const cases: [string, Promise<{ status: number }>, number][] = [
-      ["no token", put(slot, content, "text/plain", { headers: { authorization: "" } }), 401],
+    // One at a time: s3rver shows a cut body's remains for a moment, so a refusal still in flight
+    // would show up in another case's look at the bucket.
+    const cases: [string, () => Promise<{ status: number }>, number][] = [
+      ["no token", () => put(slot, content, "text/plain", { headers: { authorization: "" } }), 401],
       [
         "a token with a changed signature",
-        put(slot, content, "text/plain", { headers: { authorization: `${slot.headers.Authorization}x` } }),
+        () => put(slot, content, "text/plain", { headers: { authorization: `${slot.headers.Authorization}x` } }),
         403,
       ],
-      ["an expired token", put(slot, content, "text/plain", { headers: { authorization: `Bearer ${expired}` } }), 403],
+      [
+        "an expired token",
+        () => put(slot, content, "text/plain", { headers: { authorization: `Bearer ${expired}` } }),
+        403,
+      ],
       [
         "another slot's path",
-        fetchLoopback(`${origin}/${slotId}x/notes.txt`, {
-          method: "PUT",
-          headers: { ...slot.headers, "content-type": "text/plain" },
-          body: content,
-        }),
+        () =>
+          fetchLoopback(`${origin}/${slotId}x/notes.txt`, {
+            method: "PUT",
+            headers: { ...slot.headers, "content-type": "text/plain" },
+            body: content,
+          }),
         403,
       ],
       [
         "another file name",
-        fetchLoopback(`${origin}/${slotId}/other.txt`, {
-          method: "PUT",
-          headers: { ...slot.headers, "content-type": "text/plain" },
-          body: content,
-        }),
+        () =>
+          fetchLoopback(`${origin}/${slotId}/other.txt`, {
+            method: "PUT",
+            headers: { ...slot.headers, "content-type": "text/plain" },
+            body: content,
+          }),
         403,
       ],
-      ["another type", put(slot, content, "text/html"), 415],
-      ["a longer body", put(slot, content, "text/plain", { body: Buffer.concat([content, content]) }), 413],
-      ["a shorter chunked body", put(slot, content, "text/plain", { body: [content.subarray(0, 5)] }), 413],
+      ["another type", () => put(slot, content, "text/html"), 415],
+      ["a longer body", () => put(slot, content, "text/plain", { body: Buffer.concat([content, content]) }), 413],
+      ["a shorter chunked body", () => put(slot, content, "text/plain", { body: [content.subarray(0, 5)] }), 413],
       [
         "a path trick",
-        fetchLoopback(`${origin}/`, {
-          method: "PUT",
-          rawPath: `/${slotId}/../notes.txt`,
-          headers: slot.headers,
-          body: content,
-        }),
+        () =>
+          fetchLoopback(`${origin}/`, {
+            method: "PUT",
+            rawPath: `/${slotId}/../notes.txt`,
+            headers: slot.headers,
+            body: content,
+          }),
         400,
       ],
     ];
     for (const [name, response, status] of cases) {
-      assert.equal((await response).status, status, name);
+      assert.equal((await response()).status, status, name);
       assert.deepEqual(await s3.objects(), before, `${name} wrote to the bucket`);
     }
     await assert.rejects(put(slot, content, "text/plain", { cutAfter: 4 }));
