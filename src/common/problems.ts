@@ -40,9 +40,26 @@ export function fieldPath(path: readonly PropertyKey[], prefix = ""): string {
   return `${prefix}${out === "" ? "(spec)" : out}`;
 }
 
+/** The given value as JSON; a value JSON cannot write (a BigInt, a function, a cycle) as JavaScript names it. */
 const describe = (value: unknown): string | undefined => {
   if (value === undefined) return undefined;
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  if (typeof value === "bigint") text = `${value}n`;
+  else if (typeof value === "number" && !Number.isFinite(value)) text = String(value);
+  else {
+    try {
+      text = JSON.stringify(value, (_key, item: unknown) =>
+        typeof item === "bigint"
+          ? `${item}n`
+          : typeof item === "number" && !Number.isFinite(item)
+            ? String(item)
+            : item,
+      );
+    } catch {
+      text = undefined;
+    }
+  }
+  text ??= typeof value === "symbol" ? value.toString() : Object.prototype.toString.call(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 };
 

@@ -45,3 +45,35 @@ export function canonical(value: LuaValue): Buffer {
   );
   return Buffer.concat([Buffer.from("{"), ...parts, Buffer.from("}")]);
 }
+
+/** Reads a canonical dump back into values: tables with keys 1..n become lists, strings are UTF-8. */
+export function parseDump(dump: Buffer): LuaValue {
+  let at = 0;
+  const read = (): LuaValue => {
+    const tag = String.fromCharCode(dump[at] ?? 0);
+    at += 1;
+    if (tag === "T" || tag === "F") return tag === "T";
+    if (tag === "i") {
+      const end = dump.indexOf(";", at);
+      const value = Number(dump.subarray(at, end).toString());
+      at = end + 1;
+      return value;
+    }
+    if (tag === "s") {
+      const colon = dump.indexOf(":", at);
+      const size = Number(dump.subarray(at, colon).toString());
+      const value = dump.subarray(colon + 1, colon + 1 + size).toString("utf8");
+      at = colon + 1 + size;
+      return value;
+    }
+    if (tag !== "{") throw new Error(`not a canonical dump at byte ${at - 1}`);
+    const entries: [LuaValue, LuaValue][] = [];
+    while (dump[at] !== "}".charCodeAt(0)) entries.push([read(), read()]);
+    at += 1;
+    const isList = entries.length > 0 && entries.every(([key], index) => key === index + 1);
+    return isList
+      ? entries.map(([, value]) => value)
+      : Object.fromEntries(entries.map(([key, value]) => [String(key), value]));
+  };
+  return read();
+}

@@ -40,6 +40,23 @@ describe("spec text and shape", () => {
     assert.match(renderArtifacts(plan)["prosody.cfg.lua"] ?? "", /^motd = "hi /m);
   });
 
+  it("names values JSON cannot write as JavaScript does, in every refusal", () => {
+    // A BigInt made the refusal itself throw ("Do not know how to serialize a BigInt"); NaN showed as null.
+    for (const [value, shown] of [
+      [10n, "10n"],
+      [Number.NaN, "NaN"],
+      [Infinity, "Infinity"],
+      [{ big: 1n }, '{"big":"1n"}'],
+      [() => 1, "[object Function]"],
+    ] as const) {
+      for (const input of [{ ports: { c2s: value } }, { options: { global: { k: value } } }]) {
+        const [problem] = refusal(input).problems;
+        assert.equal(problem?.value, shown, `${Object.keys(input)[0]}: ${shown}`);
+        assert.ok(problem?.fix);
+      }
+    }
+  });
+
   it("refuses nesting ten thousand deep without exhausting the stack", () => {
     let nested: unknown = "x";
     for (let level = 0; level < 10_000; level += 1) nested = [nested];
