@@ -11,6 +11,7 @@
 import fc from "fast-check";
 import { type Problem, ProblemError } from "../../src/common/problems";
 import { planDeployment } from "../../src/plan";
+import type { DeploymentPlan } from "../../src/plan/types";
 import { renderArtifacts } from "../../src/render";
 import { parseDeploymentSpec } from "../../src/schema";
 import { type SpecNode, specJsonSchema } from "../../scripts/spec-json-schema";
@@ -271,15 +272,15 @@ export const generatedSpec = (): fc.Arbitrary<{
 };
 
 export type Outcome =
-  | { kind: "accepted"; config: string }
+  | { kind: "accepted"; plan: DeploymentPlan; config: string }
   | { kind: "refused"; problems: readonly Problem[] }
   | { kind: "failed"; error: unknown };
 
 /** What `prosody-stack render` does with the spec: validate, plan, render. */
 export function outcome(spec: unknown): Outcome {
   try {
-    const artifacts = renderArtifacts(planDeployment(parseDeploymentSpec(spec)));
-    return { kind: "accepted", config: artifacts["prosody.cfg.lua"] ?? "" };
+    const plan = planDeployment(parseDeploymentSpec(spec));
+    return { kind: "accepted", plan, config: renderArtifacts(plan)["prosody.cfg.lua"] ?? "" };
   } catch (error) {
     if (error instanceof ProblemError) return { kind: "refused", problems: error.problems };
     return { kind: "failed", error };

@@ -24,6 +24,38 @@ local function dump(v)
 end
 `;
 
+/**
+ * Prosody's config environment, reduced (VirtualHost and Component calls, ENV_ globals): options land in
+ * the table of the current host. `load_config(text)` returns those tables, or nil and why the config did not load.
+ */
+export const CONFIG_LOADER = `
+${DUMPER}
+local function load_config(config)
+  local hosts, current = { ["*"] = {} }, "*"
+  local env = setmetatable({}, {
+    __index = function(_, key)
+      if key == "VirtualHost" then
+        return function(name) current = name; hosts[name] = { ["(kind)"] = "host" } end
+      elseif key == "Component" then
+        return function(name)
+          current = name; hosts[name] = { ["(kind)"] = "component" }
+          return function(module) hosts[name]["(module)"] = module end
+        end
+      elseif key:match("^ENV_") then
+        return "(env " .. key:sub(5) .. ")"
+      end
+      error("the config read an unknown global: " .. key)
+    end,
+    __newindex = function(_, key, value) hosts[current][key] = value end,
+  })
+  local chunk, problem = load(config, "prosody.cfg.lua", "t", env)
+  if not chunk then return nil, problem end
+  local ok, failure = pcall(chunk)
+  if not ok then return nil, tostring(failure) end
+  return hosts
+end
+`;
+
 export function canonical(value: LuaValue): Buffer {
   if (typeof value === "string") {
     const bytes = Buffer.from(value, "utf8");

@@ -11,31 +11,11 @@ import { planDeployment } from "../../src/plan";
 import { renderProsodyConfig } from "../../src/render";
 import { type DeploymentSpecInput, parseDeploymentSpec } from "../../src/schema";
 import { ipOrCidr, jid } from "../../src/schema/fields";
-import { canonical, DUMPER } from "./lua-dump";
+import { canonical, CONFIG_LOADER } from "./lua-dump";
 
-/** Prosody's config environment, reduced: options land in the table of the current host. */
 const LOADER = `
-${DUMPER}
-local hosts, current = { ["*"] = {} }, "*"
-local env = setmetatable({}, {
-  __index = function(_, key)
-    if key == "VirtualHost" then
-      return function(name) current = name; hosts[name] = { ["(kind)"] = "host" } end
-    elseif key == "Component" then
-      return function(name)
-        current = name; hosts[name] = { ["(kind)"] = "component" }
-        return function(module) hosts[name]["(module)"] = module end
-      end
-    elseif key:match("^ENV_") then
-      return "(env " .. key:sub(5) .. ")"
-    end
-    error("the config read an unknown global: " .. key)
-  end,
-  __newindex = function(_, key, value) hosts[current][key] = value end,
-})
-local config = io.read("a")
-assert(load(config, "prosody.cfg.lua", "t", env))()
-io.write(dump(hosts))
+${CONFIG_LOADER}
+io.write(dump(assert(load_config(io.read("a")))))
 `;
 
 const loadConfig = (config: string): Buffer => execFileSync("lua5.4", ["-e", LOADER], { input: config });

@@ -7,39 +7,17 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import fc from "fast-check";
-import { planDeployment } from "../../src/plan";
-import { renderProsodyConfig } from "../../src/render";
-import { parseDeploymentSpec } from "../../src/schema";
 import type { LuaValue } from "../../src/render/lua";
 import { recordFigure } from "../support/figures";
 import { generatedSpec, outcome, SPEC_FUZZ_RUNS, SPEC_FUZZ_SEED } from "../support/spec-fuzz";
-import { canonical, DUMPER, parseDump } from "./lua-dump";
+import { canonical, CONFIG_LOADER, parseDump } from "./lua-dump";
 
 /** Reads configs framed as "<bytes>\n<config>" from stdin; writes each one's dump, or why it did not load, framed the same way. */
 const BATCH_LOADER = `
-${DUMPER}
+${CONFIG_LOADER}
 local function load_one(config)
-  local hosts, current = { ["*"] = {} }, "*"
-  local env = setmetatable({}, {
-    __index = function(_, key)
-      if key == "VirtualHost" then
-        return function(name) current = name; hosts[name] = { ["(kind)"] = "host" } end
-      elseif key == "Component" then
-        return function(name)
-          current = name; hosts[name] = { ["(kind)"] = "component" }
-          return function(module) hosts[name]["(module)"] = module end
-        end
-      elseif key:match("^ENV_") then
-        return "(env " .. key:sub(5) .. ")"
-      end
-      error("the config read an unknown global: " .. key)
-    end,
-    __newindex = function(_, key, value) hosts[current][key] = value end,
-  })
-  local chunk, problem = load(config, "prosody.cfg.lua", "t", env)
-  if not chunk then return "E" .. problem end
-  local ok, failure = pcall(chunk)
-  if not ok then return "E" .. tostring(failure) end
+  local hosts, problem = load_config(config)
+  if not hosts then return "E" .. problem end
   return "D" .. dump(hosts)
 end
 while true do
@@ -72,12 +50,12 @@ describe("the accepted generated specs in real Lua 5.4", function () {
   it("load, with each virtual host its own section and the user's options byte for byte on it", () => {
     const accepted = fc
       .sample(generatedSpec(), { numRuns: SPEC_FUZZ_RUNS, seed: SPEC_FUZZ_SEED })
-      .filter(({ spec }) => outcome(spec).kind === "accepted")
-      .map(({ spec }) => planDeployment(parseDeploymentSpec(spec)));
-    const dumps = loadConfigs(accepted.map(renderProsodyConfig));
+      .map(({ spec }) => outcome(spec))
+      .filter((result) => result.kind === "accepted");
+    const dumps = loadConfigs(accepted.map(({ config }) => config));
     assert.equal(dumps.length, accepted.length);
     let options = 0;
-    accepted.forEach((plan, index) => {
+    accepted.forEach(({ plan }, index) => {
       const dump = dumps[index] ?? Buffer.alloc(0);
       const context = () => `spec ${JSON.stringify(plan.spec).slice(0, 400)}\n${dump.toString().slice(0, 400)}`;
       assert.equal(dump.subarray(0, 1).toString(), "D", context());
