@@ -97,7 +97,9 @@ export function readProgramConfig(
     } else if (key === EXISTING_KEY) {
       existing = decodeJson(field, text, problems);
     } else {
-      spec[key] = holdsText(shape[key]) ? text : decodeJson(field, text, problems);
+      // Own fields only: "constructor" or "__proto__" is an unknown key for the schema to refuse, not Object's.
+      const schemaField = Object.hasOwn(shape, key) ? shape[key] : undefined;
+      spec[key] = holdsText(schemaField) ? text : decodeJson(field, text, problems);
     }
   }
   if (problems.length > 0) throw new ProblemError(problems, INVALID_STACK_CONFIG);

@@ -126,6 +126,39 @@ describe("spec validation", () => {
     assert.equal(nested[0]?.fix, 'did you mean "sizeLimit"?');
   });
 
+  it("refuses YAML whose value is not what it seems: an alias inside itself, a map as a key, an unknown tag", () => {
+    const dir = mkdtempSync(join(tmpdir(), "prosody-stack-"));
+    const refusal = (stack: string, ...lines: string[]) => {
+      writeFileSync(
+        join(dir, `Pulumi.${stack}.yaml`),
+        ["config:", "  prosody:domain: example.org", ...lines].join("\n"),
+      );
+      const [problem] = problemsOf(() => readStackSpec(stack, dir));
+      return [problem?.field.replace(dir, "DIR"), problem?.message, problem?.fix];
+    };
+    assert.deepEqual(refusal("cycle", "  prosody:dns: &a [*a]"), [
+      "DIR/Pulumi.cycle.yaml: config.prosody:dns.0",
+      "a YAML alias refers to the value that holds it, so the value never ends",
+      "write the value out instead of the alias",
+    ]);
+    assert.deepEqual(refusal("key", "  ? [a, b]\n  : c"), [
+      "DIR/Pulumi.key.yaml",
+      "not valid YAML (a list or map used as a key)",
+      "write keys as plain text",
+    ]);
+    assert.match(refusal("tag", "  prosody:tier: !custom community")[1] ?? "", /^not valid YAML \(.*tag/i);
+  });
+
+  it("reads a key named like an Object property (constructor, __proto__) as the unknown key it is", () => {
+    const problems = problemsOf(() =>
+      stackSpec({ file: "Pulumi.x.yaml", values: { "prosody:domain": "example.org", "prosody:constructor": "x" } }),
+    );
+    assert.deepEqual(
+      problems.map((p) => [p.field, p.message]),
+      [["Pulumi.x.yaml: prosody:constructor", "unknown field"]],
+    );
+  });
+
   it("refuses stack names that could point outside the project", () => {
     const [problem] = problemsOf(() => readStackSpec("../etc/passwd", root));
     assert.equal(problem?.field, "--stack");
