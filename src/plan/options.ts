@@ -43,6 +43,7 @@ export const OWNED_OPTIONS: Readonly<Record<string, string>> = {
   data_path: "paths.data",
   storage: "storage",
   sql: "storage and database",
+  sqlite_tune: "storage (WAL with synchronous=NORMAL on Prosody 13)",
   archive_expires_after: "archive.expiresAfter",
   muc_log_expires_after: "archive.expiresAfter",
   restrict_room_creation: "nothing: only local users create rooms",

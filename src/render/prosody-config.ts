@@ -78,7 +78,18 @@ function storageOptions(plan: DeploymentPlan): string[] {
           host: env(ENV.databaseHost),
           port: plan.storage.port,
         };
-  return [...option("data_path", plan.spec.paths.data), ...option("storage", "sql"), ...option("sql", sql)];
+  return [
+    ...option("data_path", plan.spec.paths.data),
+    ...option("storage", "sql"),
+    ...option("sql", sql),
+    // Prosody 13 leaves SQLite in rollback-journal mode with a full sync on every write, and a
+    // login writes several times: bench/served-load measured logins 2.5x slower for it. WAL with
+    // synchronous=NORMAL loses nothing when Prosody crashes (only the last commits on power loss).
+    ...option(
+      "sqlite_tune",
+      plan.storage.kind === "sqlite" && plan.spec.prosodyVersion === "13" ? "normal" : undefined,
+    ),
+  ];
 }
 
 function globalSettings(plan: DeploymentPlan): string[] {

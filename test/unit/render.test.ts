@@ -38,6 +38,14 @@ describe("prosody.cfg.lua renderer", () => {
     }
   });
 
+  it("tunes SQLite for WAL on Prosody 13 only, where mod_storage_sql reads sqlite_tune", () => {
+    const tuned = (input: Partial<DeploymentSpecInput>) =>
+      render({ domain: "example.org", ...input }).includes('sqlite_tune = "normal"');
+    assert.equal(tuned({ storage: "sqlite", prosodyVersion: "13" }), true);
+    assert.equal(tuned({ storage: "sqlite", prosodyVersion: "0.12" }), false);
+    assert.equal(tuned({ storage: "postgresql", prosodyVersion: "13" }), false);
+  });
+
   it("reads every secret from the environment and never writes one", () => {
     assert.doesNotMatch(dev, /ENV_[A-Z]/, "the dev stack needs no secrets");
     for (const line of [

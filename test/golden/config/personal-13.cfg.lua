@@ -81,6 +81,7 @@ sql = {
 	driver = "SQLite3";
 	database = "prosody.sqlite";
 }
+sqlite_tune = "normal"
 
 -- Message archives
 archive_expires_after = "1w"
