@@ -44,6 +44,7 @@ export const OWNED_OPTIONS: Readonly<Record<string, string>> = {
   storage: "storage",
   sql: "storage and database",
   sqlite_tune: "storage (WAL with synchronous=NORMAL on Prosody 13)",
+  blocklist_cache_size: "nothing: 10,000 users' blocklists are kept in memory",
   archive_expires_after: "archive.expiresAfter",
   muc_log_expires_after: "archive.expiresAfter",
   restrict_room_creation: "nothing: only local users create rooms",

@@ -46,6 +46,16 @@ describe("prosody.cfg.lua renderer", () => {
     assert.equal(tuned({ storage: "postgresql", prosodyVersion: "13" }), false);
   });
 
+  it("keeps 10,000 users' blocklists in memory wherever mod_blocklist is loaded", () => {
+    assert.match(render({ domain: "example.org" }), /^blocklist_cache_size = 10000$/m);
+    const without = render({
+      domain: "example.org",
+      features: { security: false },
+      modules: { remove: ["blocklist"] },
+    });
+    assert.doesNotMatch(without, /blocklist_cache_size/);
+  });
+
   it("reads every secret from the environment and never writes one", () => {
     assert.doesNotMatch(dev, /ENV_[A-Z]/, "the dev stack needs no secrets");
     for (const line of [

@@ -90,6 +90,7 @@ sql = {
 	database = "prosody.sqlite";
 }
 sqlite_tune = "normal"
+blocklist_cache_size = 10000
 
 -- Message archives
 archive_expires_after = "1w"

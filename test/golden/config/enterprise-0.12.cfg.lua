@@ -80,6 +80,7 @@ sql = {
 	driver = "SQLite3";
 	database = "prosody.sqlite";
 }
+blocklist_cache_size = 10000
 
 -- Message archives
 archive_expires_after = "1w"

@@ -87,6 +87,7 @@ sql = {
 	host = ENV_PROSODY_DB_HOST;
 	port = 5432;
 }
+blocklist_cache_size = 10000
 
 -- Message archives
 archive_expires_after = "1y"
