@@ -13,6 +13,8 @@ export interface Postgres {
   database: string;
   user: string;
   password: string;
+  /** the server's log file */
+  logFile: string;
   /** runs SQL as the superuser and returns psql's unaligned output */
   query(sql: string): string;
   stop(): void;
@@ -79,6 +81,7 @@ export function startPostgres(port: number): Postgres {
     database: "prosody",
     user: "prosody",
     password,
+    logFile: join(dir, "log"),
     query: psql("prosody"),
     stop() {
       spawnSync("runuser", ["-u", "postgres", "--", join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"], {

@@ -36,7 +36,13 @@ export interface Workspace {
 export interface Runtime {
   version: "0.12" | "13";
   workspace(): Workspace;
-  prosodyctl(workspace: Workspace, args: readonly string[], env?: Record<string, string>): CommandResult;
+  /** `input` goes to prosodyctl's standard input (e.g. "jid password" lines for mod_stack_accounts) */
+  prosodyctl(
+    workspace: Workspace,
+    args: readonly string[],
+    env?: Record<string, string>,
+    input?: string,
+  ): CommandResult;
   start(workspace: Workspace, env: Record<string, string>): ChildProcess;
   /** removes the workspace's folders and container */
   release(workspace: Workspace): void;
@@ -103,8 +109,12 @@ export function runInContainer(workspace: Workspace, command: readonly string[],
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Prosody 13 from our image, run with `buildah run` (DESIGN.md §3). */
-export function imageRuntime(): Runtime {
+/**
+ * Prosody 13 from our image, run with `buildah run` (DESIGN.md §3). `openFiles`
+ * raises the container's open-file limit, which buildah otherwise leaves at 1,024:
+ * a load of thousands of sessions needs one descriptor each.
+ */
+export function imageRuntime({ openFiles }: { openFiles?: number } = {}): Runtime {
   const buildah = (args: readonly string[]) =>
     execFileSync("buildah", [...STORAGE, ...args], { encoding: "utf8" }).trim();
   const probe = buildah(["from", IMAGE]);
@@ -115,15 +125,13 @@ export function imageRuntime(): Runtime {
     version: "13",
     workspace: () => ({
       ...makeWorkspace(owner, { data: "/var/lib/prosody", certificates: "/etc/prosody/certs" }),
-      container: buildah(["from", IMAGE]),
+      container: buildah(["from", ...(openFiles ? ["--ulimit", `nofile=${openFiles}:${openFiles}`] : []), IMAGE]),
     }),
-    prosodyctl(workspace, args, env = {}) {
+    prosodyctl(workspace, args, env = {}, input) {
       const result = spawnSync(
         "buildah",
         runArgs(workspace, env, ["prosodyctl", "--config", "/etc/prosody/prosody.cfg.lua", ...args]),
-        {
-          encoding: "utf8",
-        },
+        { encoding: "utf8", input },
       );
       return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
     },
@@ -152,9 +160,10 @@ export function hostRuntime(): Runtime {
   return {
     version: "0.12",
     workspace: () => makeWorkspace(owner),
-    prosodyctl(workspace, args, env = {}) {
+    prosodyctl(workspace, args, env = {}, input) {
       const result = spawnSync("runuser", asProsody(env, ["prosodyctl", "--config", workspace.config, ...args]), {
         encoding: "utf8",
+        input,
       });
       return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
     },

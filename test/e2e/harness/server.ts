@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { type DeploymentPlan, ENV, planDeployment } from "../../../src/plan";
 import { renderProsodyConfig } from "../../../src/render/prosody-config";
 import { type DeploymentSpecInput, parseDeploymentSpec } from "../../../src/schema";
@@ -21,6 +21,16 @@ import {
   type Workspace,
 } from "./prosody";
 
+/** USER_HZ of Linux's /proc (sysconf(_SC_CLK_TCK)), 100 on every architecture Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The CPU time (user + system, ms) a process has used: fields 14 and 15 of /proc/PID/stat, after the command's ")". */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
 export const PORTS = { c2s: 25222, c2sDirectTls: 25223, s2s: 25269, https: 25281, http: 25280, proxy65: 25000 };
 
 export class ServerUnderTest {
@@ -29,11 +39,15 @@ export class ServerUnderTest {
   readonly workspace: Workspace;
   private child?: ChildProcess;
   private output = "";
+  /** whether start() waits for the HTTPS port too (a replaced config may serve none) */
+  private readonly servesHttps: boolean;
 
   constructor(
     readonly runtime: Runtime,
     input: Omit<DeploymentSpecInput, "paths" | "interfaces" | "ports">,
     private readonly postgres?: Postgres,
+    /** replaces the rendered prosody.cfg.lua (a benchmark's stock config); the plan still names hosts and secrets */
+    replaceConfig?: (rendered: string) => string,
   ) {
     this.workspace = runtime.workspace();
     const spec = parseDeploymentSpec({
@@ -45,7 +59,9 @@ export class ServerUnderTest {
       paths: this.workspace.inside,
     });
     this.plan = planDeployment(spec);
-    this.config = renderProsodyConfig(this.plan);
+    this.servesHttps = !replaceConfig;
+    const rendered = renderProsodyConfig(this.plan);
+    this.config = replaceConfig ? replaceConfig(rendered) : rendered;
     writeFileSync(this.workspace.config, this.config);
     issueLeaf(this.workspace.certificates, this.plan.certificateNames);
     // Prosody reads its key as its own user, as the platforms arrange it.
@@ -71,6 +87,23 @@ export class ServerUnderTest {
     return this.runtime.prosodyctl(this.workspace, args, this.environment());
   }
 
+  /** Creates many accounts offline (the image's mod_stack_accounts), before the server starts. */
+  registerMany(accounts: readonly { username: string; password: string }[]): void {
+    const lines = accounts.map(({ username, password }) => `${username}@${this.domain} ${password}\n`).join("");
+    const result = this.runtime.prosodyctl(this.workspace, ["mod_stack_accounts", "ensure"], this.environment(), lines);
+    if (result.code !== 0)
+      throw new Error(`creating ${accounts.length} accounts failed:\n${result.output.slice(-2000)}`);
+  }
+
+  /** The Prosody process's resident memory (VmRSS, KiB) and the CPU time it has used (user + system, ms). */
+  usage(): { residentKib: number; cpuMs: number } {
+    const pid = listenerPid(PORTS.c2s);
+    if (pid === undefined) throw new Error("no process listens on the client port");
+    const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    if (!rss) throw new Error(`no VmRSS in /proc/${pid}/status`);
+    return { residentKib: Number(rss[1]), cpuMs: processCpuMs(pid) };
+  }
+
   register(user: string, password: string): void {
     const result = this.prosodyctl("register", user, this.domain, password);
     if (result.code !== 0) throw new Error(`prosodyctl register ${user} failed:\n${result.output}`);
@@ -84,7 +117,7 @@ export class ServerUnderTest {
     child.stderr?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
     this.child = child;
     await waitForPort(PORTS.c2s, 30_000, () => this.output);
-    await waitForPort(PORTS.https, 10_000, () => this.output);
+    if (this.servesHttps) await waitForPort(PORTS.https, 10_000, () => this.output);
   }
 
   log(): string {
