@@ -2,7 +2,7 @@
 # The served-load benchmark (main.ts): builds our Prosody 13 image if it is
 # missing, makes a throwaway CA the load client trusts (NODE_EXTRA_CA_CERTS),
 # and runs every configuration one after another. Needs root and the packages
-# of scripts/install-e2e-deps.sh, like the e2e suite. Takes about 15 minutes.
+# of scripts/install-e2e-deps.sh, like the e2e suite. Takes about 20 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ "$(id -u)" != 0 ]; then
