@@ -14,7 +14,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import type { DeploymentSpecInput } from "../../src/schema";
 import { type Postgres, startPostgres } from "../../test/e2e/harness/postgres";
-import { imageRuntime, type Runtime } from "../../test/e2e/harness/prosody";
+import { IMAGE, imageRuntime, type Runtime, STORAGE } from "../../test/e2e/harness/prosody";
 import { PORTS, processCpuMs, ServerUnderTest } from "../../test/e2e/harness/server";
 import { perUnit, startStatementLog, statementsOf, stopStatementLog } from "./statements";
 import { type BenchConfig, CONFIGS, DOMAIN, stockConfig } from "./configs";
@@ -71,17 +71,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Debian's stock file, read from the image itself so it is the shipped one. */
 function imageStockConfig(): string {
-  const storage = ["--storage-driver", process.env.STORAGE_DRIVER ?? "vfs"];
-  const image = process.env.E2E_IMAGE ?? "localhost/prosody-stack/prosody:13";
-  const container = execFileSync("buildah", [...storage, "from", image], { encoding: "utf8" }).trim();
+  const container = execFileSync("buildah", [...STORAGE, "from", IMAGE], { encoding: "utf8" }).trim();
   try {
     return execFileSync(
       "buildah",
-      [...storage, "run", "--isolation", "chroot", container, "--", "cat", "/etc/prosody/prosody.cfg.lua"],
+      [...STORAGE, "run", "--isolation", "chroot", container, "--", "cat", "/etc/prosody/prosody.cfg.lua"],
       { encoding: "utf8" },
     );
   } finally {
-    execFileSync("buildah", [...storage, "rm", container], { stdio: "ignore" });
+    execFileSync("buildah", [...STORAGE, "rm", container], { stdio: "ignore" });
   }
 }
 
@@ -132,6 +130,7 @@ async function measure(runtime: Runtime, config: BenchConfig): Promise<Figures> 
   const server = serverFor(runtime, config, postgres);
   const main = accounts("u", SESSIONS);
   const steps = RATE_STEPS.map((rate) => accounts(`r${rate}-`, rate * STEP_SECONDS));
+  const statementLog = STATEMENT_LOG ? postgres : undefined;
   const say = (text: string) => process.stderr.write(`served-load ${config.name}: ${text}\n`);
   try {
     say(`creating ${main.length + steps.flat().length} accounts`);
@@ -143,13 +142,13 @@ async function measure(runtime: Runtime, config: BenchConfig): Promise<Figures> 
     say(`${SESSIONS} logins at ${RAMP_PER_SECOND}/s`);
     const commitsBefore = commits(postgres);
     const databaseCpuBefore = postgresCpuMs(postgres);
-    if (postgres && STATEMENT_LOG) startStatementLog(postgres, "ramp");
+    if (statementLog) startStatementLog(statementLog, "ramp");
     const clientBefore = process.cpuUsage();
     const loaded = await ramp(TARGET, main, RAMP_PER_SECOND);
     const afterRamp = server.usage();
     const client = process.cpuUsage(clientBefore);
     const databaseCpuMs = postgresCpuMs(postgres) - databaseCpuBefore;
-    if (postgres && STATEMENT_LOG) stopStatementLog(postgres, "ramp");
+    if (statementLog) stopStatementLog(statementLog, "ramp");
     const commitsAfterRamp = await settledCommits(postgres);
     await sleep(IDLE_SECONDS * 1000);
     const idle = server.usage();
@@ -158,12 +157,12 @@ async function measure(runtime: Runtime, config: BenchConfig): Promise<Figures> 
     // The first chat of each user fills Prosody's per-user caches; the second round is the steady state.
     const firstChats = await exchange(loaded.online, MESSAGES_PER_SECOND, 1);
     const commitsBeforeChats = commits(postgres);
-    if (postgres && STATEMENT_LOG) startStatementLog(postgres, "chats");
+    if (statementLog) startStatementLog(statementLog, "chats");
     const chats = await exchange(loaded.online, MESSAGES_PER_SECOND, 2);
-    if (postgres && STATEMENT_LOG) {
-      stopStatementLog(postgres, "chats");
-      say(`statements per login: ${perUnit(statementsOf(postgres, "ramp"), loaded.online.length).join(", ")}`);
-      say(`statements per message: ${perUnit(statementsOf(postgres, "chats"), chats.sent).join(", ")}`);
+    if (statementLog) {
+      stopStatementLog(statementLog, "chats");
+      say(`statements per login: ${perUnit(statementsOf(statementLog, "ramp"), loaded.online.length).join(", ")}`);
+      say(`statements per message: ${perUnit(statementsOf(statementLog, "chats"), chats.sent).join(", ")}`);
     }
     const commitsAfterChats = await settledCommits(postgres);
 

@@ -16,10 +16,6 @@ if ! buildah --storage-driver "${STORAGE_DRIVER:-vfs}" inspect localhost/prosody
   echo "bench:served-load: building the Prosody 13 image (image/build.sh)" >&2
   image/build.sh >/dev/null
 fi
-E2E_CA_DIR="$(mktemp -d /tmp/prosody-bench-ca.XXXXXX)"
-trap 'rm -rf "$E2E_CA_DIR"' EXIT
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=ProsodyStack bench CA" \
-  -keyout "$E2E_CA_DIR/ca.key" -out "$E2E_CA_DIR/ca.crt" 2>/dev/null
-chmod 0755 "$E2E_CA_DIR"
-export E2E_CA_DIR NODE_EXTRA_CA_CERTS="$E2E_CA_DIR/ca.crt"
-exec npx ts-node --transpile-only bench/served-load/main.ts
+. test/e2e/suite-ca.sh bench
+# Not exec: the CA's folder is removed when this script exits.
+npx ts-node --transpile-only bench/served-load/main.ts

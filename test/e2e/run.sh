@@ -28,13 +28,6 @@ echo "test:e2e: building the upload gateway image" >&2
 npm run --silent build:gateway
 image/build.sh prosody-stack/upload-gateway gateway >/dev/null
 
-# The CA exists before Node starts, so the client verifies Prosody's certificates
-# through NODE_EXTRA_CA_CERTS exactly as it would a public CA's.
-E2E_CA_DIR="$(mktemp -d /tmp/prosody-e2e-ca.XXXXXX)"
-trap 'rm -rf "$E2E_CA_DIR"' EXIT
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=ProsodyStack e2e CA" \
-  -keyout "$E2E_CA_DIR/ca.key" -out "$E2E_CA_DIR/ca.crt" 2>/dev/null
-chmod 0755 "$E2E_CA_DIR"
-export E2E_CA_DIR NODE_EXTRA_CA_CERTS="$E2E_CA_DIR/ca.crt"
+. test/e2e/suite-ca.sh e2e
 
 npx mocha --config .mocharc.e2e.json "$@"
