@@ -7,6 +7,7 @@
 import type { Server as HttpsServer } from "node:https";
 import { readGatewayConfig, type GatewayConfig } from "./config";
 import { fileVariable, GATEWAY_VARIABLES } from "./contract";
+import { TLS_POLICY } from "./tls-policy";
 
 /** How often a certificate mounted from files is read again. */
 export const CERTIFICATE_RELOAD_MS = 60_000;
@@ -23,7 +24,7 @@ export function reloadCertificate(
   try {
     const next = readGatewayConfig(environment).tls;
     if (!next || (next.cert.equals(current.cert) && next.key.equals(current.key))) return current;
-    server.setSecureContext({ cert: next.cert, key: next.key });
+    server.setSecureContext({ ...TLS_POLICY, cert: next.cert, key: next.key });
     log(JSON.stringify({ certificate: "reloaded" }));
     return next;
   } catch (error) {

@@ -9,6 +9,7 @@ import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { GatewayConfig } from "./config";
 import { type DownloadSource, end, handleDownload } from "./download";
 import { parseSlotPath } from "./slot-path";
+import { TLS_POLICY } from "./tls-policy";
 import { handleUpload, type UploadTarget } from "./upload";
 
 export const HEALTH_PATH = "/health";
@@ -119,7 +120,7 @@ export function createGateway(
     keepAliveTimeout: Math.min(5_000, limits.idleMs),
   };
   const server = config.tls
-    ? createHttpsServer({ ...options, cert: config.tls.cert, key: config.tls.key }, listener)
+    ? createHttpsServer({ ...options, ...TLS_POLICY, cert: config.tls.cert, key: config.tls.key }, listener)
     : createHttpServer(options, listener);
   server.maxConnections = limits.maxConnections;
   server.maxHeadersCount = limits.maxHeaders;

@@ -25,6 +25,26 @@ const served = (port: number): Promise<string> =>
     socket.on("error", reject);
   });
 
+/** Whether the server agrees to a TLS 1.2 handshake offering only `ciphers`. */
+const accepts = (port: number, ciphers: string): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect(
+      {
+        host: "127.0.0.1",
+        port,
+        servername: "share.example.org",
+        rejectUnauthorized: false,
+        ciphers,
+        maxVersion: "TLSv1.2",
+      },
+      () => {
+        socket.end();
+        resolve(true);
+      },
+    );
+    socket.on("error", () => resolve(false));
+  });
+
 describe("gateway: a certificate renewed in its files", () => {
   it("serves the new pair to new connections, and keeps the old one when the files are not a usable pair", async () => {
     const folder = mkdtempSync(join(tmpdir(), "gateway-tls-"));
@@ -48,11 +68,15 @@ describe("gateway: a certificate renewed in its files", () => {
     const lines: string[] = [];
     try {
       assert.equal(await served(port), new X509Certificate(first.leaf).serialNumber);
+      assert.equal(await accepts(port, "ECDHE-ECDSA-AES128-SHA"), false, "a CBC suite at start");
       const renewed = ca.issue(["share.example.org"]);
       write(renewed);
       const now = reloadCertificate(server, environment, config.tls!, (line) => lines.push(line));
       assert.equal(await served(port), new X509Certificate(renewed.leaf).serialNumber);
       assert.deepEqual(lines, ['{"certificate":"reloaded"}']);
+      // The renewed context keeps Prosody's cipher policy (AEAD only), where Node's defaults would take CBC.
+      assert.equal(await accepts(port, "ECDHE-ECDSA-AES128-GCM-SHA256"), true);
+      assert.equal(await accepts(port, "ECDHE-ECDSA-AES128-SHA"), false, "a CBC suite after a reload");
       // Half-written: a key that is not the certificate's own.
       writeFileSync(join(folder, "tls.key"), first.key);
       const kept = reloadCertificate(server, environment, now, (line) => lines.push(line));
