@@ -36,11 +36,18 @@ describe("10,000 generated stack files", function () {
       { numRuns: STACK_FUZZ_RUNS, seed: STACK_FUZZ_SEED, endOnFailure: true },
     );
     recordFigure("stack-fuzz", {
-      runs: STACK_FUZZ_RUNS,
-      seed: STACK_FUZZ_SEED,
-      ...counts,
-      refusedFor,
-      otherExceptions: 0,
+      title: "Generated stack files: read as `render --stack` reads them",
+      done: "Pulumi.<stack>.yaml files are generated from the spec fuzzer's values, keys moved to misspelt or other providers' namespaces, encrypted values where plain ones belong and the reverse, 18 kinds of YAML break and whole other files; each is read, planned and rendered.",
+      test: __filename,
+      figures: {
+        "stack files": STACK_FUZZ_RUNS,
+        seed: STACK_FUZZ_SEED,
+        ...counts,
+        "refused for YAML": refusedFor.yaml,
+        "refused for namespace": refusedFor.namespace,
+        "refused for an encrypted plain value": refusedFor.encrypted,
+        "other exceptions": 0,
+      },
     });
     assert.equal(counts.accepted + counts.refused, STACK_FUZZ_RUNS);
     // Each kind of hand-made mistake is generated often enough to be refused many times.
