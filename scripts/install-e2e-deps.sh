@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the e2e suite needs on a Debian bookworm machine, as root:
 # Prosody 0.12 + prosody-modules from bookworm (the 0.12 leg), LuaDBI drivers,
-# PostgreSQL and dnsmasq (started by the suite on loopback ports, never as services),
+# PostgreSQL and dnsmasq (started by the suite on loopback ports, never as services), sslscan,
 # and buildah/podman/debootstrap to build our Prosody 13 image with no Docker engine.
 # Packages already present are left alone; no service is started.
 set -euo pipefail
@@ -9,7 +9,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 packages=(
   prosody prosody-modules lua-dbi-sqlite3 lua-dbi-postgresql lua-unbound lua5.4
-  postgresql openssl ca-certificates dnsmasq
+  postgresql openssl ca-certificates dnsmasq sslscan
   buildah podman debootstrap uidmap fuse-overlayfs
 )
 missing=()

@@ -113,40 +113,52 @@ export async function sendChat(session: Session, to: string, body: string): Prom
   await session.xmpp.send(xml("message", { type: "chat", to }, xml("body", {}, body)));
 }
 
-/** Every body in the caller's archive exchanged with `withJid`, oldest first (XEP-0313). */
+/** Every body in the caller's archive exchanged with `withJid`, oldest first (XEP-0313), page by page (XEP-0059). */
 export async function archivedBodies(session: Session, withJid: string): Promise<string[]> {
-  const queryid = `q${Date.now()}`;
   const bodies: string[] = [];
-  const onStanza = (stanza: Element) => {
-    const result = stanza.getChild("result", "urn:xmpp:mam:2");
-    if (stanza.name !== "message" || !result || result.attrs.queryid !== queryid) return;
-    const body = result.getChild("forwarded")?.getChild("message")?.getChildText("body");
-    if (body) bodies.push(body);
-  };
-  session.xmpp.on("stanza", onStanza);
-  try {
-    await session.xmpp.iqCaller.request(
-      xml(
-        "iq",
-        { type: "set" },
+  let after: string | undefined;
+  for (let page = 0; ; page += 1) {
+    const queryid = `q${Date.now()}-${page}`;
+    const onStanza = (stanza: Element) => {
+      const result = stanza.getChild("result", "urn:xmpp:mam:2");
+      if (stanza.name !== "message" || !result || result.attrs.queryid !== queryid) return;
+      const body = result.getChild("forwarded")?.getChild("message")?.getChildText("body");
+      if (body) bodies.push(body);
+    };
+    session.xmpp.on("stanza", onStanza);
+    let fin: Element | undefined;
+    try {
+      const answer = await session.xmpp.iqCaller.request(
         xml(
-          "query",
-          { xmlns: "urn:xmpp:mam:2", queryid },
+          "iq",
+          { type: "set" },
           xml(
-            "x",
-            { xmlns: "jabber:x:data", type: "submit" },
-            xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, "urn:xmpp:mam:2")),
-            xml("field", { var: "with" }, xml("value", {}, withJid)),
+            "query",
+            { xmlns: "urn:xmpp:mam:2", queryid },
+            xml(
+              "x",
+              { xmlns: "jabber:x:data", type: "submit" },
+              xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, "urn:xmpp:mam:2")),
+              xml("field", { var: "with" }, xml("value", {}, withJid)),
+            ),
+            xml(
+              "set",
+              { xmlns: "http://jabber.org/protocol/rsm" },
+              xml("max", {}, "500"),
+              ...(after ? [xml("after", {}, after)] : []),
+            ),
           ),
-          xml("set", { xmlns: "http://jabber.org/protocol/rsm" }, xml("max", {}, "500")),
         ),
-      ),
-      20_000,
-    );
-  } finally {
-    session.xmpp.removeListener("stanza", onStanza);
+        20_000,
+      );
+      fin = answer.getChild("fin", "urn:xmpp:mam:2");
+    } finally {
+      session.xmpp.removeListener("stanza", onStanza);
+    }
+    const last = fin?.getChild("set", "http://jabber.org/protocol/rsm")?.getChildText("last");
+    if (!fin || fin.attrs.complete === "true" || !last) return bodies;
+    after = last;
   }
-  return bodies;
 }
 
 export interface UploadSlot {

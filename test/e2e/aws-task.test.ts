@@ -9,9 +9,10 @@
  * an S3 endpoint and keys (s3rver) in place of the task role and AWS S3.
  */
 import { strict as assert } from "node:assert";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { recordFigure } from "../support/figures";
 import { type TestedRun, runTested } from "../support/mock-stack";
 import { GATEWAY_CONTAINER_PORT } from "../../src/containers/ports";
 import { planDeployment } from "../../src/plan";
@@ -23,6 +24,7 @@ import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
 import { GATEWAY_IMAGE, ReplayedContainer } from "./harness/docker-replay";
 import { ecsContainerInputs } from "./harness/ecs-replay";
 import { type Postgres, startPostgres } from "./harness/postgres";
+import { listenerPid } from "./harness/prosody";
 import { PORTS } from "./harness/server";
 import { archivedBodies, login, sendChat } from "./harness/xmpp";
 
@@ -115,6 +117,20 @@ describe("the AWS platform's Fargate tasks, started from their task definitions 
     // The key lives in the certificates folder, readable by prosody only; the environment no longer holds it.
     const key = prosody.exec(["sh", "-c", "stat -c '%U %a' /etc/prosody/certs/localhost.key"]);
     assert.equal(key.output.trim(), "prosody 600", key.output);
+    const pid = listenerPid(PORTS.c2s);
+    assert.ok(pid !== undefined);
+    const environment = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    const keyVariables = environment.filter((entry) => entry.startsWith("PROSODY_TLS_KEY="));
+    assert.deepEqual(keyVariables, [], "Prosody's process still has the key in its environment");
+    recordFigure("certificate-key-aws", {
+      title: "Certificate key on AWS (Fargate task)",
+      done: "The Prosody task is started from its task definition, which hands the key over as an ECS secret; the entrypoint writes it to the certificates folder, and the test reads its owner and mode inside the container.",
+      test: __filename,
+      figures: {
+        "owner and mode": key.output.trim(),
+        "key variables left in Prosody's process environment": keyVariables.length,
+      },
+    });
   });
 
   it("starts the upload gateway with its TLS pair from its secrets, serving HTTPS on the share host", async () => {

@@ -16,6 +16,7 @@ import { planDeployment } from "../../src/plan";
 import { type StackConfig, stackSpec } from "../../src/schema/stack-file";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
 import { type ContainerInputs, ReplayedContainer } from "./harness/docker-replay";
+import { recordFigure } from "../support/figures";
 import { fetchLoopback } from "../support/http";
 import { byName, programShowingAdminPasswords, stackWith } from "../support/mock-stack";
 import { PORTS } from "./harness/server";
@@ -79,6 +80,14 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
     await first.start();
     const healthy = await first.healthcheck();
     assert.equal(healthy.code, 0, healthy.output);
+    const key = first.exec(["sh", "-c", "stat -c '%U:%G %a' /etc/prosody/certs/*.key"]);
+    assert.equal(key.output.trim(), "prosody:prosody 600", key.output);
+    recordFigure("certificate-key-docker", {
+      title: "Certificate key on Docker (container)",
+      done: "The dev stack's Prosody container is replayed from its recorded docker.Container inputs, the key uploaded with the owner and permissions the platform gives it; the test reads them inside the container.",
+      test: __filename,
+      figures: { "owner:group and mode": key.output.trim() },
+    });
 
     let alice = await login("localhost", "alice", "alice-password-1");
     let bob = await login("localhost", "bob", "bob-password-1");

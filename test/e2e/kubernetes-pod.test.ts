@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
 import { PROSODY_USER } from "../../src/containers/images";
+import { recordFigure } from "../support/figures";
 import { programShowingAdminPasswords, runTested, stackWith, type TestedRun } from "../support/mock-stack";
 import { issueLeaf } from "./harness/certs";
 import { ClusterObjects, KubeletReplay, type PodTemplate } from "./harness/kubelet-replay";
@@ -126,6 +127,14 @@ describe("the Kubernetes platform's Prosody pod, started from its manifests as t
       `/etc/prosody/certs/${DOMAIN}.key 440 0:${gid}`,
       `/etc/prosody/prosody.cfg.lua 444 0:${gid}`,
     ]);
+    recordFigure("certificate-key-kubernetes", {
+      title: "Certificate key on Kubernetes (pod)",
+      done: "Prosody's pod is started from the recorded Deployment the way the kubelet starts it, the TLS Secret projected as a folder; the test reads the key's mode and owner inside the pod. Kubernetes projects Secret files as root with the pod's fsGroup, so the key is readable by Prosody's group only (0440), not owned by its user.",
+      test: __filename,
+      figures: {
+        "mode and owner:group": `${modes.output.trim().split("\n")[1]?.split(" ").slice(1).join(" ")} (gid ${gid} is prosody's group)`,
+      },
+    });
     const writes = await replay.exec([
       "sh",
       "-c",
@@ -169,6 +178,7 @@ describe("the Kubernetes platform's Prosody pod, started from its manifests as t
     this.timeout(180_000);
     const before = await servedSerial();
     const renewed = issue("renewed");
+    const renewedAt = Date.now();
     replay.project("tls");
     const deadline = Date.now() + 150_000;
     let now = before;
@@ -183,6 +193,16 @@ describe("the Kubernetes platform's Prosody pod, started from its manifests as t
     // STARTTLS clients get it too, and still verify it.
     const admin = await login(DOMAIN, "admin", password);
     await admin.close();
+    recordFigure("certificate-renewed-kubernetes", {
+      title: "Certificate replaced while Prosody runs (Kubernetes)",
+      done: "A renewed certificate is written into the pod's TLS Secret the way the kubelet's atomic writer projects it (cert-manager's renewal), with Prosody serving; the test connects again and again until it is served, then logs in over STARTTLS verifying it.",
+      test: __filename,
+      figures: {
+        "new connections get": "the renewed certificate, with no restart (Prosody reloads it)",
+        "STARTTLS login after the renewal": "verified",
+      },
+      observed: { "seconds until served": Math.round((Date.now() - renewedAt) / 1000) },
+    });
   });
 
   it("keeps the same claim folder across a replacement of the pod: the account and the archive are there", async () => {

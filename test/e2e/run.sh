@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 missing=()
-for tool in buildah podman debootstrap prosody prosodyctl openssl runuser ss lua5.4 dnsmasq unshare chroot; do
+for tool in buildah podman debootstrap prosody prosodyctl openssl runuser ss lua5.4 dnsmasq sslscan unshare chroot; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 for package in prosody-modules lua-dbi-sqlite3 lua-dbi-postgresql postgresql; do

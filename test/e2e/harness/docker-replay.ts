@@ -130,6 +130,19 @@ export class ReplayedContainer {
     return this.output;
   }
 
+  /** SIGKILL to the server mid-flight (no shutdown), then waits until its ports are free; start() runs it again. */
+  async kill9(): Promise<void> {
+    for (const stop of this.forwarders.splice(0)) await stop();
+    const ports = (this.inputs.ports ?? []).map((port) => port.internal);
+    const pid = ports[0] === undefined ? undefined : listenerPid(ports[0]);
+    if (pid === undefined) throw new Error("no process listens on the container's first port");
+    process.kill(pid, "SIGKILL");
+    if (this.child) await waitForExit(this.child, 15_000);
+    for (const port of ports) {
+      if (!(await waitForPortClosed(port, 15_000))) throw new Error(`port ${port} is still taken`);
+    }
+  }
+
   /** SIGTERM to the server, then waits until every published port is free and removes the container. */
   async remove(): Promise<void> {
     for (const stop of this.forwarders.splice(0)) await stop();

@@ -17,6 +17,10 @@ export interface Postgres {
   logFile: string;
   /** runs SQL as the superuser and returns psql's unaligned output */
   query(sql: string): string;
+  /** stops the server (fast shutdown: sessions are cut) and keeps its data, for up() */
+  down(): void;
+  /** starts it again on the same data and port */
+  up(): void;
   stop(): void;
 }
 
@@ -46,16 +50,23 @@ export function startPostgres(port: number): Postgres {
     "UTF8",
   ]);
   writeFileSync(join(data, "pg_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n");
-  asPostgres(join(bin, "pg_ctl"), [
-    "-D",
-    data,
-    "-l",
-    join(dir, "log"),
-    "-w",
-    "-o",
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
-    "start",
-  ]);
+  const running = () =>
+    spawnSync("runuser", ["-u", "postgres", "--", join(bin, "pg_ctl"), "-D", data, "status"], { stdio: "ignore" })
+      .status === 0;
+  const up = () => {
+    if (running()) return;
+    asPostgres(join(bin, "pg_ctl"), [
+      "-D",
+      data,
+      "-l",
+      join(dir, "log"),
+      "-w",
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+      "start",
+    ]);
+  };
+  up();
   const password = `pw-${Math.random().toString(36).slice(2)}`;
   const psql = (database: string) => (sql: string) =>
     asPostgres("psql", [
@@ -83,6 +94,8 @@ export function startPostgres(port: number): Postgres {
     password,
     logFile: join(dir, "log"),
     query: psql("prosody"),
+    down: () => asPostgres(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]),
+    up,
     stop() {
       spawnSync("runuser", ["-u", "postgres", "--", join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"], {
         stdio: "ignore",

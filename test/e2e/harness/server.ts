@@ -124,6 +124,19 @@ export class ServerUnderTest {
     return this.output;
   }
 
+  /** Resolves with the runner's exit code (null for a signal) when the Prosody started by start() exits. */
+  exited(): Promise<number | null> {
+    const child = this.child;
+    if (!child) return Promise.reject(new Error("Prosody was not started"));
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+    return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  }
+
+  /** whether the Prosody started by start() still runs (its runner has not exited) */
+  isRunning(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** SIGKILL to the Prosody process itself (the one holding the client port): no shutdown, no flush. */
   async kill9(): Promise<void> {
     const pid = listenerPid(PORTS.c2s);
