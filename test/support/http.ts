@@ -20,6 +20,8 @@ export interface RequestOptions {
   rawPath?: string;
   /** send only this many bytes of `body`, then cut the connection */
   cutAfter?: number;
+  /** send only `bytes` of `body`, wait for `until` (a fault the test injects meanwhile), then send the rest */
+  pauseAfter?: { bytes: number; until: Promise<unknown> };
 }
 
 export function fetchLoopback(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
@@ -45,7 +47,13 @@ export function fetchLoopback(url: string, options: RequestOptions = {}): Promis
       },
     );
     req.on("error", reject);
-    const { body, cutAfter } = options;
+    const { body, cutAfter, pauseAfter } = options;
+    if (pauseAfter && Buffer.isBuffer(body)) {
+      req.setHeader("content-length", body.length);
+      req.write(body.subarray(0, pauseAfter.bytes));
+      void pauseAfter.until.then(() => req.end(body.subarray(pauseAfter.bytes)));
+      return;
+    }
     if (cutAfter !== undefined && Buffer.isBuffer(body)) {
       req.setHeader("content-length", body.length);
       req.write(body.subarray(0, cutAfter), () => setTimeout(() => req.destroy(new Error("cut by the test")), 50));
