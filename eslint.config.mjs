@@ -39,7 +39,7 @@ export default tseslint.config(
   },
   // Plain Node scripts that run before anything is built: CommonJS.
   {
-    files: ["scripts/*.js", "bin/*.js"],
+    files: ["scripts/*.js", "bin/*.js", "policy/*.js"],
     languageOptions: { globals: { module: "readonly" } },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

@@ -106,6 +106,9 @@ describe("installing the package", function () {
       "package/image/Dockerfile",
       "package/gateway/dist/gateway.js",
       "package/bin/prosody-stack",
+      "package/policy/PulumiPolicy.yaml",
+      "package/policy/index.js",
+      "package/dist/components/policy/pack.js",
     ]) {
       assert.ok(listing.includes(shipped), `the tarball lacks ${shipped}`);
     }
