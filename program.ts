@@ -39,8 +39,25 @@ const STACK_OUTPUTS: readonly (keyof ProsodyStackOutputs)[] = [
   "logGroup",
 ];
 
+/**
+ * The config keys Pulumi's CLI says are `secure:` (its language host sets
+ * PULUMI_CONFIG_SECRET_KEYS for the program); undefined when it says nothing,
+ * and then a secret in plain text cannot be told apart and is not refused.
+ */
+function secureConfigKeys(): Set<string> | undefined {
+  const listed = process.env.PULUMI_CONFIG_SECRET_KEYS;
+  if (listed === undefined) return undefined;
+  try {
+    const keys: unknown = JSON.parse(listed);
+    return Array.isArray(keys) ? new Set(keys.filter((key): key is string => typeof key === "string")) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function program(): Record<string, pulumi.Output<unknown>> {
-  const decoded = readProgramConfig(pulumi.runtime.allConfig());
+  const secure = secureConfigKeys();
+  const decoded = readProgramConfig(pulumi.runtime.allConfig(), secure, "", secure !== undefined);
   const spec = parseDeploymentSpec(decoded.spec, `${PROJECT}:`);
   const secrets: GivenSecrets = {};
   // Read as text, so the component checks them at once; it keeps every one a Pulumi secret.

@@ -60,11 +60,15 @@ const looksLikeOurs = (namespace: string): boolean =>
  * Every key of a stack's config (all namespaces, as Pulumi hands them over:
  * strings), into the spec input, the secret key names and `existing`.
  * `encrypted` names the keys whose values were `secure:` and are not known here.
+ * When `encryptedIsComplete` (a stack file read here, or the list Pulumi's CLI
+ * hands its program), a secret written in plain text is refused: it would sit
+ * readable in Pulumi.<stack>.yaml, in the repository.
  */
 export function readProgramConfig(
   raw: Readonly<Record<string, string>>,
   encrypted: ReadonlySet<string> = new Set(),
   fieldPrefix = "",
+  encryptedIsComplete = false,
 ): ProgramConfig {
   const shape = deploymentSpecSchema.shape as Record<string, z.ZodType>;
   const spec: Record<string, unknown> = {};
@@ -88,6 +92,14 @@ export function readProgramConfig(
     }
     if (isSecretKey(key)) {
       secrets.push(key);
+      if (encryptedIsComplete && !encrypted.has(fullKey)) {
+        problems.push({
+          field,
+          value: "[hidden]",
+          message: "is a secret, but it is written in plain text: anyone who can read the stack file can read it",
+          fix: `encrypt it: \`pulumi config set --secret ${fullKey}\` (it replaces the plain value)`,
+        });
+      }
     } else if (encrypted.has(fullKey)) {
       problems.push({
         field,

@@ -90,6 +90,6 @@ export function stackSpec({
   values,
   secretKeys = [],
 }: Pick<StackConfig, "file" | "values"> & Partial<StackConfig>) {
-  const decoded = readProgramConfig(encodeProgramConfig(values), new Set(secretKeys), `${file}: `);
+  const decoded = readProgramConfig(encodeProgramConfig(values), new Set(secretKeys), `${file}: `, true);
   return parseDeploymentSpec(decoded.spec, `${file}: ${PROJECT}:`);
 }

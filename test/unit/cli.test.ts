@@ -281,7 +281,7 @@ describe("prosody-stack CLI", () => {
       }
     });
 
-    it("plans a stack whose secrets are encrypted, and refuses a given secret it cannot use, naming it", async () => {
+    it("plans a stack whose secrets are encrypted, and refuses a secret written in plain text, naming it but not its value", async () => {
       const folder = mkdtempSync(join(tmpdir(), "prosody-stack-cli-"));
       const stack = (password: string) =>
         [
@@ -310,7 +310,7 @@ describe("prosody-stack CLI", () => {
         assert.equal(short.code, 1);
         assert.match(
           short.stderr,
-          /secrets\.databasePassword \(given \[secret\]\): not a usable secret\. Fix: give 16/,
+          /prosody:databasePassword \(given \[hidden\]\): is a secret, but it is written in plain text.*Fix: encrypt it: `pulumi config set --secret prosody:databasePassword`/,
         );
         assert.ok(!short.stderr.includes("short\n") && !/\n\s+at /.test(short.stderr), "no secret, no stack trace");
       } finally {

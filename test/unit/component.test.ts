@@ -23,6 +23,7 @@ import {
   expectResourceError,
   runComponents,
   runProgram,
+  stackWith,
 } from "../support/mock-stack";
 
 const ROOT = join(__dirname, "..", "..");
@@ -355,6 +356,32 @@ describe("ProsodyStack under Pulumi mocks", function () {
       assert.match(resource.provider ?? "", /::platform::/, `${resource.name} ignores the example's provider`);
     }
     assert.equal(clusterRun.outputs.databaseHost, "chat-test-postgres-rw.chat.svc");
+  });
+});
+
+describe("the program and Pulumi's list of secure config keys", function () {
+  this.timeout(60000);
+  const config = stackWith("dev", { "prosody:turnSecret": "a-plain-turn-secret-0123456789" });
+  afterEach(() => delete process.env.PULUMI_CONFIG_SECRET_KEYS);
+
+  it("refuses a secret the stack file holds in plain text when Pulumi's CLI lists the secure keys", async () => {
+    // The CLI's language host sets this for the program: the keys whose values were `secure:`.
+    process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify([]);
+    await assert.rejects(runProgram(config), (error: Error) => {
+      assert.match(
+        error.message,
+        /prosody:turnSecret \(given \[hidden\]\): is a secret, but it is written in plain text/,
+      );
+      assert.ok(!error.message.includes("a-plain-turn-secret"), "the refusal shows the secret");
+      return true;
+    });
+  });
+
+  it("takes it when the CLI lists it as secure, or lists nothing (an older CLI)", async () => {
+    process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(["prosody:turnSecret"]);
+    await runProgram(config);
+    delete process.env.PULUMI_CONFIG_SECRET_KEYS;
+    await runProgram(config);
   });
 });
 

@@ -183,6 +183,24 @@ describe("spec validation", () => {
     assert.deepEqual(decoded.secrets, ["turnSecret"]);
   });
 
+  it("refuses a secret written in plain text when the secure keys are known, never showing it", () => {
+    const raw = { "prosody:domain": "example.org", "prosody:turnSecret": "plain-turn-secret-0123456789" };
+    const [plain, ...more] = problemsOf(() => readProgramConfig(raw, new Set(), "", true));
+    assert.deepEqual(more, []);
+    assert.deepEqual([plain?.field, plain?.value], ["prosody:turnSecret", "[hidden]"]);
+    assert.equal(
+      plain?.fix,
+      "encrypt it: `pulumi config set --secret prosody:turnSecret` (it replaces the plain value)",
+    );
+    assert.deepEqual(readProgramConfig(raw, new Set(["prosody:turnSecret"]), "", true).secrets, ["turnSecret"]);
+    // Without the list (an older CLI, or a plain-text reader), a plain secret cannot be told apart.
+    assert.deepEqual(readProgramConfig(raw).secrets, ["turnSecret"]);
+    const [inStackFile] = problemsOf(() =>
+      stackSpec({ file: "Pulumi.x.yaml", values: { "prosody:domain": "example.org", "prosody:turnSecret": "plain" } }),
+    );
+    assert.equal(inStackFile?.field, "Pulumi.x.yaml: prosody:turnSecret");
+  });
+
   it("names the config key whose structured value is neither JSON nor what the schema wants", () => {
     const [broken] = problemsOf(() => readProgramConfig({ "prosody:dns": "{ttl: 300" }));
     assert.equal(broken?.field, "prosody:dns");

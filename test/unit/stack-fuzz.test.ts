@@ -17,7 +17,7 @@ describe("10,000 generated stack files", function () {
 
   it("are each read and rendered, or refused naming the field and the fix: no other exception", () => {
     const counts = { accepted: 0, refused: 0 };
-    const refusedFor = { yaml: 0, namespace: 0, encrypted: 0 };
+    const refusedFor = { yaml: 0, namespace: 0, encrypted: 0, plainSecret: 0 };
     fc.assert(
       fc.property(generatedStackFile(), ({ text }) => {
         folder.write(text);
@@ -30,6 +30,7 @@ describe("10,000 generated stack files", function () {
           if (/YAML|not a map/.test(messages)) refusedFor.yaml += 1;
           if (/not the project's namespace/.test(messages)) refusedFor.namespace += 1;
           if (/is encrypted, but it is not a secret/.test(messages)) refusedFor.encrypted += 1;
+          if (/is a secret, but it is written in plain text/.test(messages)) refusedFor.plainSecret += 1;
         }
         counts[result.kind] += 1;
       }),
@@ -46,6 +47,7 @@ describe("10,000 generated stack files", function () {
         "refused for YAML": refusedFor.yaml,
         "refused for namespace": refusedFor.namespace,
         "refused for an encrypted plain value": refusedFor.encrypted,
+        "refused for a secret in plain text": refusedFor.plainSecret,
         "other exceptions": 0,
       },
     });
