@@ -1,12 +1,15 @@
 /**
  * Faults on our image's Prosody 13 while a client with stream management
  * (XEP-0198) sends: a SIGKILL (with SQLite and with real PostgreSQL), a
- * PostgreSQL that is down when Prosody starts, and one restarted under it.
+ * PostgreSQL that is down when Prosody starts, one restarted under it, and a
+ * full disk under SQLite.
  * What the server acknowledged and did not bounce must be in the recipient's
  * archive afterwards.
  */
 import { strict as assert } from "node:assert";
+import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { PROSODY_HEALTH_COMMAND, PROSODY_VARIABLES } from "../../src/containers/images";
 import { recordFigure } from "../support/figures";
 import { ChatSender, SEND_INTERVAL_MS, STREAM_MANAGEMENT } from "./harness/chat-sender";
@@ -18,6 +21,8 @@ import { archivedBodies, login, type Session } from "./harness/xmpp";
 const DOMAIN = "chat.e2e.test";
 const POSTGRES_PORT = 25433;
 const ACKED_BEFORE_KILL = 1000;
+/** the size of the data volume in the disk-full fault: room for the database, then filled up */
+const SMALL_VOLUME = "32m";
 /** how long PostgreSQL stays away in the database faults */
 const DATABASE_AWAY_MS = 30_000;
 
@@ -65,13 +70,19 @@ describe("faults on Prosody 13 (our image)", function () {
     server = undefined;
   });
 
-  async function serve(storage: "sqlite" | "postgresql", start = true): Promise<ServerUnderTest> {
+  /** `prepare` runs before the accounts are made (e.g. to mount the data folder) */
+  async function serve(
+    storage: "sqlite" | "postgresql",
+    start = true,
+    prepare: (server: ServerUnderTest) => void = () => undefined,
+  ): Promise<ServerUnderTest> {
     if (storage === "postgresql") postgres.query("DROP OWNED BY prosody");
     server = new ServerUnderTest(
       runtime,
       { domain: DOMAIN, tier: "community", storage },
       storage === "postgresql" ? postgres : undefined,
     );
+    prepare(server);
     server.register("alice", "alice-password");
     server.register("bob", "bob-password");
     if (start) await server.start();
@@ -191,5 +202,70 @@ describe("faults on Prosody 13 (our image)", function () {
       },
     });
     assert.deepEqual(lost.slice(0, 10), [], `${lost.length} acknowledged messages are neither archived nor bounced`);
+  });
+
+  it("SQLite on a full disk: writes fail with errors in the log, the database stays sound, and works once there is room", async () => {
+    let data = "";
+    try {
+      const running = await serve("sqlite", false, (fresh) => {
+        data = fresh.workspace.data;
+        const [uid, gid] = fresh.workspace.owner.split(":");
+        execFileSync("mount", [
+          "-t",
+          "tmpfs",
+          "-o",
+          `size=${SMALL_VOLUME},mode=0755,uid=${uid},gid=${gid}`,
+          "tmpfs",
+          data,
+        ]);
+      });
+      await running.start();
+      const filler = join(data, "filler");
+      // dd stops with "No space left on device": that is the point.
+      spawnSync("dd", ["if=/dev/zero", `of=${filler}`, "bs=64k"], { stdio: "ignore" });
+      const whileFull = await aliceSending(randomBytes(4).toString("hex"));
+      await whileFull.ackedAtLeast(200);
+      await whileFull.stop();
+      const errors = running
+        .log()
+        .split("\n")
+        .filter((line) => /\berror\b/.test(line) && /disk is full|database or disk is full|No space left/i.test(line));
+      assert.ok(errors.length > 0, `no error about the full disk in Prosody's log:\n${running.log().slice(-3000)}`);
+
+      execFileSync("rm", ["-f", filler]);
+      const integrity = runInContainer(running.workspace, [
+        "lua5.4",
+        "-e",
+        'local DBI = require "DBI"; local db = assert(DBI.Connect("SQLite3", "/var/lib/prosody/prosody.sqlite")); local st = assert(db:prepare("PRAGMA integrity_check")); assert(st:execute()); for row in st:rows() do print(row[1]) end',
+      ]);
+      assert.equal(integrity.stdout.trim(), "ok", integrity.stdout + integrity.stderr);
+      const afterwards = await aliceSending(randomBytes(4).toString("hex"));
+      await afterwards.ackedAtLeast(100);
+      await afterwards.stop();
+      const archived = await archiveOf("bob", "alice");
+      const lostAfterwards = afterwards.lostFrom(archived);
+      const lostWhileFull = whileFull.lostFrom(archived);
+      recordFigure("disk-full", {
+        title: "SQLite on a full disk",
+        done: `Prosody runs on SQLite with its data folder on a ${SMALL_VOLUME.replace("m", " MiB")} tmpfs, which dd then fills; a client with stream management sends to an offline user. Then the filler is removed, SQLite's integrity check runs and the client sends again.`,
+        test: __filename,
+        figures: {
+          "errors in the log while full": "yes (SQLite: database or disk is full)",
+          "PRAGMA integrity_check after freeing": integrity.stdout.trim(),
+          "acknowledged messages lost once there is room again": lostAfterwards.length,
+        },
+        observed: {
+          "while full: sent": whileFull.sent,
+          acknowledged: whileFull.acked.size,
+          "returned as errors": whileFull.bounced.size,
+          "acknowledged, not returned and not archived": lostWhileFull.length,
+          "error lines": errors.length,
+        },
+      });
+      assert.deepEqual(lostAfterwards, []);
+    } finally {
+      await server?.stop();
+      if (data) spawnSync("umount", ["-l", data], { stdio: "ignore" });
+    }
   });
 });
