@@ -65,7 +65,8 @@ describe("faults on Prosody 13 (our image)", function () {
   });
   after(() => postgres?.stop());
   afterEach(async () => {
-    for (const session of sessions.splice(0)) await session.close();
+    // A session the fault cut is left alone: xmpp.js's stop() on a dead socket throws outside any promise.
+    for (const session of sessions.splice(0)) if (session.xmpp.status === "online") await session.close();
     await server?.dispose();
     server = undefined;
   });
