@@ -14,11 +14,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordFigure } from "../support/figures";
 import { type TestedRun, runTested } from "../support/mock-stack";
+import { PROSODY_VARIABLES } from "../../src/containers/images";
 import { GATEWAY_CONTAINER_PORT } from "../../src/containers/ports";
 import { planDeployment } from "../../src/plan";
 import { type StackConfig, stackSpec } from "../../src/schema/stack-file";
 import { fetchLoopback } from "../support/http";
-import { programShowingAdminPasswords, stackWith } from "../support/mock-stack";
+import { byName, programShowingAdminPasswords, stackWith } from "../support/mock-stack";
 import { S3_CREDENTIALS, startS3Server, type S3TestServer } from "../support/s3";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
 import { GATEWAY_IMAGE, ReplayedContainer } from "./harness/docker-replay";
@@ -26,6 +27,7 @@ import { ecsContainerInputs } from "./harness/ecs-replay";
 import { type Postgres, startPostgres } from "./harness/postgres";
 import { listenerPid } from "./harness/prosody";
 import { PORTS } from "./harness/server";
+import { reconnects, serialOf, verifiedSerial } from "./harness/renewal";
 import { archivedBodies, login, sendChat } from "./harness/xmpp";
 
 const DATABASE_PORT = 25432;
@@ -61,8 +63,13 @@ describe("the AWS platform's Fargate tasks, started from their task definitions 
     const folder = join(root, "tls");
     mkdirSync(folder);
     tls = suiteTls(folder, planDeployment(stackSpec(stack)).certificateNames);
-    const certificates = suiteTlsOutputs(tls);
-    run = await runTested("prod", stack, programShowingAdminPasswords, {
+    run = await deploy(tls);
+  });
+
+  /** The prod stack under mocks, with RDS, the database password, the bucket and the certificate of the suite's own. */
+  const deploy = (certificate: SuiteTls): Promise<TestedRun> => {
+    const certificates = suiteTlsOutputs(certificate);
+    return runTested("prod", awsStack(), programShowingAdminPasswords, {
       outputs: (type, name) => {
         if (type === "aws:rds/instance:Instance") return { address: postgres.host };
         if (name === "prosody-database-password") return { result: postgres.password };
@@ -70,7 +77,7 @@ describe("the AWS platform's Fargate tasks, started from their task definitions 
         return certificates(type, name);
       },
     });
-  });
+  };
 
   after(async () => {
     for (const container of [gateway, prosody]) await container?.remove().catch(() => undefined);
@@ -157,5 +164,78 @@ describe("the AWS platform's Fargate tasks, started from their task definitions 
     // The container port; on AWS the load balancer maps ports.uploadGateway (443) to it.
     const response = await fetchLoopback(`https://share.localhost:${GATEWAY_CONTAINER_PORT}/health`);
     assert.equal(response.status, 200, response.body.toString());
+  });
+
+  it("rolls the Prosody task over to a renewed certificate: a connected client comes back by itself on the new one, and nothing is lost", async () => {
+    const alice = await login("localhost", "alice", "alice-password-1");
+    assert.equal(verifiedSerial(alice), serialOf(tls.cert));
+    await sendChat(alice, "bob@localhost", "before the renewal");
+
+    const folder = join(root, "tls-renewed");
+    mkdirSync(folder);
+    const renewed = suiteTls(folder, planDeployment(stackSpec(awsStack())).certificateNames);
+    const next = await deploy(renewed);
+    // The TLS secret gets a new value, which AWS's provider writes as a new secret version (secretString
+    // cannot be updated in place); the task definition pins that version, so the service rolls over.
+    const tlsVersion = (of: TestedRun) => byName(of, "prosody-tls-secret-version").clearInputs.secretString;
+    assert.notEqual(tlsVersion(next), tlsVersion(run));
+    const served = ecsContainerInputs(next, "prosody-server-task").envs?.find((entry) =>
+      entry.startsWith(`${PROSODY_VARIABLES.certificate}=`),
+    );
+    assert.equal(
+      serialOf(served?.slice(served.indexOf("=") + 1) ?? ""),
+      serialOf(renewed.cert),
+      "the task reads the renewed chain",
+    );
+    // Prosody's service stops its old task before the new one starts: never two servers on one database.
+    const service = byName(next, "prosody-server-service").inputs;
+    assert.equal(service.deploymentMinimumHealthyPercent, 0);
+    assert.equal(service.deploymentMaximumPercent, 100);
+
+    const { online } = reconnects(alice, 90_000);
+    const replacedAt = Date.now();
+    await prosody.remove();
+    prosody = new ReplayedContainer(
+      ecsContainerInputs(next, "prosody-server-task"),
+      join(root, "volumes"),
+      join(root, "files-renewed"),
+    );
+    await prosody.start([PORTS.c2s, PORTS.c2sDirectTls, PORTS.s2s]);
+    const backAfter = await online;
+    try {
+      assert.equal(
+        verifiedSerial(alice),
+        serialOf(renewed.cert),
+        "the reconnected session verified the new certificate",
+      );
+      await sendChat(alice, "bob@localhost", "after the renewal");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const bob = await login("localhost", "bob", "bob-password-1");
+      const archived = await archivedBodies(bob, "alice@localhost");
+      await bob.close();
+      assert.ok(
+        archived.includes("before the renewal") && archived.includes("after the renewal"),
+        archived.join(" | "),
+      );
+      const health = await prosody.healthcheck();
+      assert.equal(health.code, 0, health.output);
+      recordFigure("certificate-renewed-aws", {
+        title: "Certificate replaced while Prosody runs (AWS)",
+        done: "The prod stack is deployed again with a renewed certificate (same CA, same names) while a client with xmpp.js's reconnection is logged in; the TLS secret gets a new version, the task definition pins it, and the task is rolled over as the service's deployment settings say (the old task stopped first, the new one started from its task definition with buildah).",
+        test: __filename,
+        figures: {
+          "what changes": "the TLS secret's version, so the task definition",
+          rollout: "old task stopped before the new one starts (minimum healthy 0%, maximum 100%)",
+          "the connected client": "reconnects by itself and verifies the renewed certificate",
+          "messages lost across the rollover": 0,
+        },
+        observed: {
+          "seconds from the old task's stop to the client online again": Math.round((Date.now() - replacedAt) / 1000),
+          "ms from the disconnect to online": backAfter,
+        },
+      });
+    } finally {
+      await alice.close();
+    }
   });
 });

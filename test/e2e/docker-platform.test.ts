@@ -20,6 +20,7 @@ import { recordFigure } from "../support/figures";
 import { fetchLoopback } from "../support/http";
 import { byName, programShowingAdminPasswords, stackWith } from "../support/mock-stack";
 import { PORTS } from "./harness/server";
+import { reconnects, serialOf, verifiedSerial } from "./harness/renewal";
 import { archivedBodies, changePassword, login, requestSlot, sendChat } from "./harness/xmpp";
 
 /** The dev stack as committed, on the suite's loopback ports. */
@@ -56,8 +57,8 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
     rmSync(root, { recursive: true, force: true });
   });
 
-  const deploy = (tier: "personal" | "enterprise", more: Record<string, unknown> = {}) =>
-    runTested("dev", devStack(tier, more), programShowingAdminPasswords, { outputs: suiteTlsOutputs(tls) });
+  const deploy = (tier: "personal" | "enterprise", more: Record<string, unknown> = {}, certificate = tls) =>
+    runTested("dev", devStack(tier, more), programShowingAdminPasswords, { outputs: suiteTlsOutputs(certificate) });
 
   const replay = (run: TestedRun): ReplayedContainer => {
     const container = new ReplayedContainer(
@@ -166,5 +167,76 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
     await assert.rejects(login("localhost", "first", password), /login of first@localhost failed/);
     assert.ok(!second.log().includes(password), "the log never shows the password");
     await second.remove();
+  });
+
+  it("replaces the container for a renewed certificate: a connected client comes back by itself on the new one, and nothing is lost", async () => {
+    const current = await deploy("personal");
+    const first = replay(current);
+    await first.start();
+    const alice = await login("localhost", "alice", "alice-password-1");
+    assert.equal(verifiedSerial(alice), serialOf(tls.cert));
+    await sendChat(alice, "bob@localhost", "before the renewal");
+
+    const folder = join(root, "tls-renewed");
+    mkdirSync(folder);
+    const renewed = suiteTls(folder, planDeployment(stackSpec(devStack("personal"))).certificateNames);
+    const next = await deploy("personal", {}, renewed);
+    // The renewal changes the certificate files the container carries and nothing else. Docker's
+    // provider replaces a container whose uploads change; deleteBeforeReplace stops the old one first.
+    type Upload = { file: string; content: string };
+    const inputsOf = (run: TestedRun) =>
+      serverOf(run).clearInputs as unknown as ContainerInputs & { uploads: Upload[] };
+    const certificateFile = (upload: Upload) => /\.(crt|key)$/.test(upload.file);
+    const changed = inputsOf(next).uploads.filter(
+      (upload) => inputsOf(current).uploads.find((old) => old.file === upload.file)?.content !== upload.content,
+    );
+    assert.ok(changed.length >= 2 && changed.every(certificateFile), changed.map((upload) => upload.file).join(", "));
+    const withoutCertificates = (run: TestedRun) => ({
+      ...inputsOf(run),
+      uploads: inputsOf(run).uploads.filter((upload) => !certificateFile(upload)),
+    });
+    assert.deepEqual(withoutCertificates(next), withoutCertificates(current));
+
+    const { online } = reconnects(alice, 90_000);
+    const replacedAt = Date.now();
+    await first.remove();
+    const second = replay(next);
+    await second.start();
+    const backAfter = await online;
+    try {
+      assert.equal(
+        verifiedSerial(alice),
+        serialOf(renewed.cert),
+        "the reconnected session verified the new certificate",
+      );
+      await sendChat(alice, "bob@localhost", "after the renewal");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const bob = await login("localhost", "bob", "bob-password-1");
+      const archived = await archivedBodies(bob, "alice@localhost");
+      await bob.close();
+      assert.ok(
+        archived.includes("before the renewal") && archived.includes("after the renewal"),
+        archived.join(" | "),
+      );
+      assert.equal((await second.healthcheck()).code, 0);
+      recordFigure("certificate-renewed-docker", {
+        title: "Certificate replaced while Prosody runs (Docker)",
+        done: "The dev stack is deployed again with a renewed certificate (same CA, same names) while a client with xmpp.js's reconnection is logged in; the new docker.Container inputs differ in the certificate files alone, and the container is replaced as Docker's provider replaces it (the old one stopped first, a new one on the same volumes).",
+        test: __filename,
+        figures: {
+          "inputs that change": "the certificate and key files only",
+          "the connected client": "reconnects by itself and verifies the renewed certificate",
+          "messages lost across the replacement": 0,
+        },
+        observed: {
+          "seconds from the old container's stop to the client online again": Math.round(
+            (Date.now() - replacedAt) / 1000,
+          ),
+          "ms from the disconnect to online": backAfter,
+        },
+      });
+    } finally {
+      await alice.close();
+    }
   });
 });

@@ -1,0 +1,44 @@
+/**
+ * A certificate renewal as a connected client lives it: its session stays
+ * open while the server is replaced, xmpp.js reconnects by itself, and the
+ * certificate it then verifies is the one the server was given.
+ */
+import { strict as assert } from "node:assert";
+import { X509Certificate } from "node:crypto";
+import type { TLSSocket } from "node:tls";
+import type { Session } from "./xmpp";
+
+export const serialOf = (pem: string): string => new X509Certificate(pem).serialNumber;
+
+/** The serial of the certificate the session's STARTTLS socket verified (xmpp.js wraps Node's TLSSocket in its own). */
+export function verifiedSerial(session: Session): string {
+  const wrapper = (session.xmpp as unknown as { socket?: { socket?: TLSSocket } }).socket;
+  const socket = wrapper?.socket;
+  assert.ok(socket?.authorized, "the session is not on a verified TLS socket");
+  return socket.getPeerCertificate().serialNumber;
+}
+
+/**
+ * Turns on xmpp.js's own reconnection (the suite's sessions start with it off) and resolves
+ * with the ms until the session is online again after the next disconnect.
+ */
+export function reconnects(session: Session, timeoutMs: number): { online: Promise<number> } {
+  const { xmpp } = session;
+  xmpp.reconnect.start();
+  let cutAt = 0;
+  xmpp.once("disconnect", () => (cutAt = Date.now()));
+  const online = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the session was not online again within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    xmpp.on("online", () => {
+      if (cutAt === 0) return;
+      clearTimeout(timer);
+      resolve(Date.now() - cutAt);
+    });
+  });
+  // A rejection nobody awaits yet must not crash the test run before the test reads it.
+  online.catch(() => undefined);
+  return { online };
+}
