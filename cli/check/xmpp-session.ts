@@ -113,8 +113,11 @@ export async function sendChat(session: Session, to: string, body: string): Prom
   await session.xmpp.send(xml("message", { type: "chat", to }, xml("body", {}, body)));
 }
 
-/** Every body in the caller's archive exchanged with `withJid`, oldest first (XEP-0313), page by page (XEP-0059). */
-export async function archivedBodies(session: Session, withJid: string): Promise<string[]> {
+/**
+ * Every body in an archive, oldest first (XEP-0313), page by page (XEP-0059): the caller's own exchanged
+ * with `withJid`, or, with `archive` (a room's JID) and no `withJid`, everything that archive holds.
+ */
+export async function archivedBodies(session: Session, withJid?: string, archive?: string): Promise<string[]> {
   const bodies: string[] = [];
   let after: string | undefined;
   for (let page = 0; ; page += 1) {
@@ -131,7 +134,7 @@ export async function archivedBodies(session: Session, withJid: string): Promise
       const answer = await session.xmpp.iqCaller.request(
         xml(
           "iq",
-          { type: "set" },
+          { type: "set", ...(archive ? { to: archive } : {}) },
           xml(
             "query",
             { xmlns: "urn:xmpp:mam:2", queryid },
@@ -139,7 +142,7 @@ export async function archivedBodies(session: Session, withJid: string): Promise
               "x",
               { xmlns: "jabber:x:data", type: "submit" },
               xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, "urn:xmpp:mam:2")),
-              xml("field", { var: "with" }, xml("value", {}, withJid)),
+              ...(withJid ? [xml("field", { var: "with" }, xml("value", {}, withJid))] : []),
             ),
             xml(
               "set",

@@ -28,6 +28,12 @@ export interface ContainerDescription<T = string> {
   volumes: ContainerVolume[];
   ports: ContainerPort[];
   health: HealthCheck;
+  /**
+   * A one-shot step that must finish before the program starts (Prosody's storage step, which moves
+   * the data when storage changes). The image's entrypoint runs it too; a platform with init
+   * containers runs it as one, where no health probe cuts a long step short.
+   */
+  preparation?: { command: readonly string[] };
   /** the program writes nothing outside its volumes, so the root filesystem may be read-only */
   readOnlyRootFilesystem: boolean;
 }

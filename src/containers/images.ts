@@ -14,6 +14,8 @@ import type { DeploymentPlan } from "../plan/plan-deployment";
 export const PROSODY_USER = { uid: 100, gid: 102 } as const;
 /** Where the image's entrypoint reads the configuration when it is mounted as a file. */
 export const PROSODY_CONFIG_FILE = "/etc/prosody/prosody.cfg.lua";
+/** image/prosody-entrypoint with "prepare": writes the files, checks the config and runs the storage step, then exits. */
+export const PROSODY_PREPARE_COMMAND = ["/usr/local/bin/prosody-entrypoint", "prepare"] as const;
 /** image/prosody-healthcheck: opens an XMPP stream on the client port and expects Prosody to answer. */
 export const PROSODY_HEALTH_COMMAND = ["/usr/local/bin/prosody-healthcheck"] as const;
 

@@ -3,7 +3,14 @@ import type { DeploymentPlan } from "../plan/plan-deployment";
 import { ENV } from "../plan/plan-deployment";
 import { renderProsodyConfig } from "../render/prosody-config";
 import type { CertificatePair, ContainerDescription, ContainerVolume, HealthCheck } from "./description";
-import { imageBuild, PROSODY_CONFIG_FILE, PROSODY_HEALTH_COMMAND, PROSODY_USER, PROSODY_VARIABLES } from "./images";
+import {
+  imageBuild,
+  PROSODY_CONFIG_FILE,
+  PROSODY_HEALTH_COMMAND,
+  PROSODY_PREPARE_COMMAND,
+  PROSODY_USER,
+  PROSODY_VARIABLES,
+} from "./images";
 import { prosodyPorts } from "./ports";
 import { prosodySecretEnvironment } from "./secrets";
 
@@ -74,6 +81,7 @@ export function describeProsody<T>(plan: DeploymentPlan, inputs: ProsodyInputs<T
     volumes: prosodyVolumes(plan),
     ports: prosodyPorts(plan),
     health: PROSODY_HEALTH,
+    preparation: { command: PROSODY_PREPARE_COMMAND },
     // The entrypoint writes the configuration and the certificate where platforms cannot mount them.
     readOnlyRootFilesystem: false,
   };

@@ -15,11 +15,17 @@ export const ENV = {
 export function planEnvironment(spec: DeploymentSpec): EnvironmentVariable[] {
   const environment: EnvironmentVariable[] = [];
   if (spec.storage === "postgresql") {
-    environment.push(
-      { name: ENV.databaseHost, secret: false, purpose: "PostgreSQL host name or address" },
-      { name: ENV.databasePassword, secret: true, purpose: `password of the PostgreSQL role ${spec.database.user}` },
-    );
+    environment.push({ name: ENV.databaseHost, secret: false, purpose: "PostgreSQL host name or address" });
   }
+  // With SQLite too: when storage switches back from PostgreSQL, the image's storage step reads the old database with it.
+  environment.push({
+    name: ENV.databasePassword,
+    secret: true,
+    purpose:
+      spec.storage === "postgresql"
+        ? `password of the PostgreSQL role ${spec.database.user}`
+        : `password of the PostgreSQL role ${spec.database.user}, kept so that a switch of storage can move data back from PostgreSQL`,
+  });
   if (spec.uploads === "s3") {
     environment.push({
       name: ENV.uploadSecret,

@@ -64,7 +64,7 @@ describe("the Kubernetes platform's Prosody pod, started from its manifests as t
 
   const startPod = async (name: string): Promise<KubeletReplay> => {
     const started = new KubeletReplay(pod, objects, join(root, "node"), name);
-    started.start();
+    await started.start();
     await waitForPort(PORTS.c2s, 60_000, () => started.log());
     return started;
   };

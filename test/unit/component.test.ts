@@ -43,6 +43,8 @@ describe("ProsodyStack under Pulumi mocks", function () {
       "docker:index/volume:Volume prosody-uploads",
       "prosodystack:index:ProsodyStack prosody",
       "random:index/randomPassword:RandomPassword prosody-admin-password-admin@localhost",
+      // Kept with SQLite too: a later switch of storage back from PostgreSQL reads the old database with it.
+      "random:index/randomPassword:RandomPassword prosody-database-password",
       "tls:index/certRequest:CertRequest prosody-tls-request",
       "tls:index/locallySignedCert:LocallySignedCert prosody-tls-certificate",
       "tls:index/privateKey:PrivateKey prosody-ca-key",

@@ -121,7 +121,8 @@ describe("container descriptions", () => {
     );
     const minio = plan({ domain: "localhost", uploads: "s3", docker: { minio: true } });
     assert.deepEqual(neededSecrets(minio).get("s3AccessKeyId"), { generate: true });
-    assert.deepEqual([...neededSecrets(plan({ domain: "localhost" })).keys()], []);
+    // Every stack keeps a database password: the storage step reads an old PostgreSQL with it after a switch to SQLite.
+    assert.deepEqual([...neededSecrets(plan({ domain: "localhost" })).keys()], ["databasePassword"]);
   });
 
   it("publishes every public listener and the gateway's public port, never the private HTTP port", () => {

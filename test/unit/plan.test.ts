@@ -9,7 +9,7 @@ const root = join(__dirname, "..", "..");
 const plan = (input: DeploymentSpecInput) => planDeployment(parseDeploymentSpec(input));
 
 describe("planDeployment", () => {
-  it("plans the dev stack: one host, MUC and upload components, no secrets", () => {
+  it("plans the dev stack: one host, MUC and upload components, only the kept database password", () => {
     const dev = planDeployment(readStackSpec("dev", root));
     assert.deepEqual(dev.domains, ["localhost"]);
     assert.deepEqual(
@@ -22,7 +22,11 @@ describe("planDeployment", () => {
     assert.deepEqual(dev.certificateNames, ["localhost", "groups.localhost", "share.localhost"]);
     assert.deepEqual(dev.storage, { kind: "sqlite", file: "prosody.sqlite" });
     assert.equal(dev.uploads?.mode, "volume");
-    assert.deepEqual(dev.environment, []);
+    assert.deepEqual(
+      dev.environment.map((variable) => [variable.name, variable.secret]),
+      [["PROSODY_DB_PASSWORD", true]],
+      "read by the storage step alone, after a switch back from PostgreSQL",
+    );
     assert.deepEqual(
       dev.listeners.map((l) => [l.name, l.port, l.public]),
       [

@@ -7,7 +7,8 @@
  *   from a ConfigMap, the TLS pair from a `kubernetes.io/tls` Secret mounted as
  *   a folder (no `subPath`, so a renewed certificate reaches the pod);
  * - the root filesystem is read-only, with emptyDirs where programs write;
- * - the health command becomes the startup, readiness and liveness probes.
+ * - the health command becomes the startup, readiness and liveness probes;
+ * - a preparation (Prosody's storage step) runs first as an init container, which no probe cuts short.
  */
 import { basename, dirname } from "node:path";
 import type { types } from "@pulumi/kubernetes";
@@ -39,6 +40,8 @@ export interface PodPlacement {
 
 export interface PodParts {
   container: Container;
+  /** the description's preparation, run to completion before the container starts (no probes apply) */
+  initContainers: Container[];
   volumes: Volume[];
   /** the pod's security context: the image's user, and the volumes' group */
   securityContext: PodSecurityContext;
@@ -144,32 +147,38 @@ export function podParts(description: ContainerDescription<Value>, placement: Po
     })),
   ];
   const { uid, gid } = description.user;
+  const shared: Container = {
+    name: description.name,
+    image: placement.image,
+    env,
+    resources: {
+      requests: { cpu: placement.resources.cpu, memory: placement.resources.memory },
+      limits: { memory: placement.resources.memory },
+    },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: uid,
+      runAsGroup: gid,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    volumeMounts: mounts,
+  };
   return {
     container: {
-      name: description.name,
-      image: placement.image,
-      env,
+      ...shared,
       ports: description.ports.map((port) => ({
         name: portName(port.name),
         containerPort: port.port,
         protocol: "TCP",
       })),
-      resources: {
-        requests: { cpu: placement.resources.cpu, memory: placement.resources.memory },
-        limits: { memory: placement.resources.memory },
-      },
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: uid,
-        runAsGroup: gid,
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ["ALL"] },
-        seccompProfile: { type: "RuntimeDefault" },
-      },
-      volumeMounts: mounts,
       ...probes(description.health),
     },
+    initContainers: description.preparation
+      ? [{ ...shared, name: `${description.name}-prepare`, command: [...description.preparation.command] }]
+      : [],
     volumes,
     securityContext: {
       runAsNonRoot: true,

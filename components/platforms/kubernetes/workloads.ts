@@ -143,6 +143,7 @@ export function workload(context: ChildContext, cluster: Cluster, inputs: Worklo
             ...(imagePullSecrets.length > 0
               ? { imagePullSecrets: imagePullSecrets.map((secret) => ({ name: secret })) }
               : {}),
+            ...(pod.initContainers.length > 0 ? { initContainers: pod.initContainers } : {}),
             containers: [pod.container],
             volumes: pod.volumes,
           },

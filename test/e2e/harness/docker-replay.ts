@@ -13,7 +13,16 @@ import { connect, createServer, type Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { GATEWAY_COMMAND, GATEWAY_USER } from "../../../gateway/src/contract";
 import { PROSODY_USER } from "../../../src/containers/images";
-import { buildahRunArgs, IMAGE, STORAGE, listenerPid, waitForExit, waitForPort, waitForPortClosed } from "./prosody";
+import {
+  buildahRunArgs,
+  IMAGE,
+  listenerPid,
+  processGone,
+  STORAGE,
+  waitForExit,
+  waitForPort,
+  waitForPortClosed,
+} from "./prosody";
 
 export interface ContainerInputs {
   envs?: string[];
@@ -96,8 +105,13 @@ export class ReplayedContainer {
     return buildahRunArgs(this.container, this.mounts, env, command, this.image.user);
   }
 
-  exec(command: readonly string[]): { code: number; output: string } {
-    const result = spawnSync("buildah", this.runArgs(command), { encoding: "utf8" });
+  /** Runs a command to its end (at most `timeoutMs`, then SIGKILL: a command that never ends fails the test, not the suite). */
+  exec(command: readonly string[], timeoutMs = 180_000): { code: number; output: string } {
+    const result = spawnSync("buildah", this.runArgs(command), {
+      encoding: "utf8",
+      timeout: timeoutMs,
+      killSignal: "SIGKILL",
+    });
     return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
   }
 
@@ -112,15 +126,23 @@ export class ReplayedContainer {
     return new Promise((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, output })));
   }
 
-  /** Starts the entrypoint and waits for the given ports (default: every published port). */
-  async start(ports: readonly number[] = (this.inputs.ports ?? []).map((port) => port.internal)): Promise<void> {
+  /** Starts the entrypoint and waits for the given ports (default: every published port), each at most `timeoutMs`. */
+  async start(
+    ports: readonly number[] = (this.inputs.ports ?? []).map((port) => port.internal),
+    timeoutMs = 30_000,
+  ): Promise<void> {
     const child = spawn("buildah", this.runArgs(this.image.entrypoint), {
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
     this.child = child;
-    for (const port of ports) await waitForPort(port, 30_000, () => this.output);
+    // A container that exits (a refused start) fails at once, with its output, instead of after the wait.
+    const exited = new Promise<never>((_, reject) =>
+      child.once("exit", (code) => reject(new Error(`the container exited with ${code}:\n${this.output}`))),
+    );
+    exited.catch(() => undefined);
+    for (const port of ports) await Promise.race([waitForPort(port, timeoutMs, () => this.output), exited]);
     for (const { internal, external } of this.inputs.ports ?? []) {
       if (internal !== external) this.forwarders.push(await forward(external, internal));
     }
@@ -143,13 +165,20 @@ export class ReplayedContainer {
     }
   }
 
-  /** SIGTERM to the server, then waits until every published port is free and removes the container. */
+  /**
+   * SIGTERM to the server, then waits until every published port is free and removes the container.
+   * A server still running 15 s later gets SIGKILL, as Docker's stop timeout gives it: Prosody sometimes
+   * closes its listeners on SIGTERM and then waits on, and would outlive the suite.
+   */
   async remove(): Promise<void> {
     for (const stop of this.forwarders.splice(0)) await stop();
     const ports = (this.inputs.ports ?? []).map((port) => port.internal);
     const [first] = ports;
     const pid = first === undefined ? undefined : listenerPid(first);
-    if (pid !== undefined) process.kill(pid, "SIGTERM");
+    if (pid !== undefined) {
+      process.kill(pid, "SIGTERM");
+      if (!(await processGone(pid, 15_000))) process.kill(pid, "SIGKILL");
+    }
     if (this.child) await waitForExit(this.child, 15_000).catch(() => this.child?.kill("SIGKILL"));
     for (const port of ports) {
       if (!(await waitForPortClosed(port, 15_000))) throw new Error(`port ${port} is still taken`);

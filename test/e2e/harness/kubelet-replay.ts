@@ -52,14 +52,16 @@ interface Mount {
   readOnly?: boolean;
 }
 interface Container {
+  name: string;
   command?: string[];
   env: { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }[];
   volumeMounts: Mount[];
   securityContext: { runAsUser: number; runAsGroup: number; readOnlyRootFilesystem: boolean };
-  readinessProbe: { exec: { command: string[] } };
+  readinessProbe?: { exec: { command: string[] } };
 }
 export interface PodTemplate {
   securityContext: { fsGroup: number };
+  initContainers?: Container[];
   containers: Container[];
   volumes: Volume[];
 }
@@ -187,8 +189,8 @@ export class KubeletReplay {
     return container;
   }
 
-  /** The shell script that sets up the container's mounts in a new mount namespace, then runs `command` as its user. */
-  private script(command: readonly string[]): string {
+  /** The shell script that sets up a container's mounts in a new mount namespace, then runs `command` as its user. */
+  private script(command: readonly string[], spec: Container): string {
     const root = this.rootfs;
     const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
     const lines = [
@@ -198,7 +200,7 @@ export class KubeletReplay {
       `mount -t proc proc ${quote(`${root}/proc`)}`,
     ];
     // Shorter paths first: a mount inside another volume lands on top of it.
-    const mounts = [...this.spec.volumeMounts].sort((a, b) => a.mountPath.length - b.mountPath.length);
+    const mounts = [...spec.volumeMounts].sort((a, b) => a.mountPath.length - b.mountPath.length);
     for (const mount of mounts) {
       const folder = this.folders.get(mount.name);
       if (!folder) throw new Error(`mount of unknown volume ${mount.name}`);
@@ -211,8 +213,8 @@ export class KubeletReplay {
       );
       if (mount.readOnly) lines.push(`mount -o remount,ro,bind ${quote(target)}`);
     }
-    if (this.spec.securityContext.readOnlyRootFilesystem) lines.push(`mount -o remount,ro,bind ${quote(root)}`);
-    const { runAsUser, runAsGroup } = this.spec.securityContext;
+    if (spec.securityContext.readOnlyRootFilesystem) lines.push(`mount -o remount,ro,bind ${quote(root)}`);
+    const { runAsUser, runAsGroup } = spec.securityContext;
     const groups = [...new Set([runAsGroup, this.pod.securityContext.fsGroup])].join(",");
     lines.push(
       `exec chroot --userspec=${runAsUser}:${runAsGroup} --groups=${groups} ${quote(root)} ${command.map(quote).join(" ")}`,
@@ -220,10 +222,10 @@ export class KubeletReplay {
     return lines.join("\n");
   }
 
-  /** The container's environment: the image's PATH, then each variable from its value or its Secret. */
-  environment(): Record<string, string> {
+  /** A container's environment: the image's PATH, then each variable from its value or its Secret. */
+  environment(spec: Container = this.spec): Record<string, string> {
     const env: Record<string, string> = { PATH: IMAGE_PATH, HOME: "/" };
-    for (const variable of this.spec.env) {
+    for (const variable of spec.env) {
       const reference = variable.valueFrom?.secretKeyRef;
       const value = reference ? this.objects.get(reference.name)[reference.key] : variable.value;
       if (value === undefined) throw new Error(`no value for ${variable.name}`);
@@ -232,10 +234,10 @@ export class KubeletReplay {
     return env;
   }
 
-  private spawnInContainer(command: readonly string[]): ChildProcess {
+  private spawnInContainer(command: readonly string[], spec: Container = this.spec): ChildProcess {
     // A process group of its own: stopping the pod ends whatever the container started, as a runtime does.
-    return spawn("unshare", ["--mount", "--propagation", "private", "sh", "-c", this.script(command)], {
-      env: this.environment(),
+    return spawn("unshare", ["--mount", "--propagation", "private", "sh", "-c", this.script(command, spec)], {
+      env: this.environment(spec),
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -252,10 +254,22 @@ export class KubeletReplay {
 
   /** The readiness probe, as the kubelet runs it. */
   probe(): Promise<{ code: number; output: string }> {
-    return this.exec(this.spec.readinessProbe.exec.command);
+    const probe = this.spec.readinessProbe;
+    if (!probe) throw new Error("the container has no readiness probe");
+    return this.exec(probe.exec.command);
   }
 
-  start(): void {
+  /** Runs the init containers one after the other, each to a zero exit (or throws with its output), then the container. */
+  async start(): Promise<void> {
+    for (const init of this.pod.initContainers ?? []) {
+      const child = this.spawnInContainer(init.command ?? IMAGE_ENTRYPOINT, init);
+      let output = "";
+      child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      this.output += output;
+      if (code !== 0) throw new Error(`init container ${init.name} exited with ${code}:\n${output}`);
+    }
     const child = this.spawnInContainer(this.spec.command ?? IMAGE_ENTRYPOINT);
     child.stdout?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));

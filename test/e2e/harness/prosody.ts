@@ -5,7 +5,7 @@
  * with SIGKILL and started again on the same data.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:net";
@@ -182,6 +182,16 @@ export function listenerPid(port: number): number | undefined {
   const out = execFileSync("ss", ["-Hltnp", `sport = :${port}`], { encoding: "utf8" });
   const match = /pid=(\d+)/.exec(out);
   return match ? Number(match[1]) : undefined;
+}
+
+/** Waits until the process is gone; false when it still runs after `timeoutMs`. */
+export async function processGone(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!existsSync(`/proc/${pid}`)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
 }
 
 /** Waits until nothing listens on `port` any more (the process is gone, not just closing). */

@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { type DeploymentPlan, ENV, planDeployment } from "../../../src/plan";
 import { renderProsodyConfig } from "../../../src/render/prosody-config";
 import { type DeploymentSpecInput, parseDeploymentSpec } from "../../../src/schema";
@@ -14,6 +14,7 @@ import type { Postgres } from "./postgres";
 import {
   type CommandResult,
   listenerPid,
+  processGone,
   type Runtime,
   waitForExit,
   waitForPort,
@@ -29,16 +30,6 @@ export function processCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-
-/** Waits until the process is gone; false when it still runs after `timeoutMs`. */
-async function processGone(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!existsSync(`/proc/${pid}`)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
 }
 
 export const PORTS = { c2s: 25222, c2sDirectTls: 25223, s2s: 25269, https: 25281, http: 25280, proxy65: 25000 };
