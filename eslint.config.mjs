@@ -26,7 +26,7 @@ const ENTRY = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "gateway/dist/", ".cache/", ".scratch/"] },
+  { ignores: ["node_modules/", "dist/", "gateway/dist/", "backup/dist/", ".cache/", ".scratch/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -53,6 +53,10 @@ export default tseslint.config(
         "(^|/)gateway/src/(?!contract$)",
         "of the upload gateway the core imports only its contract (gateway/src/contract.ts)",
       ],
+      [
+        "(^|/)backup/src/(?!contract$)",
+        "of the backup runner the core imports only its contract (backup/src/contract.ts)",
+      ],
     ],
   ),
   layer(
@@ -62,6 +66,10 @@ export default tseslint.config(
   layer(
     ["gateway/src/**/*.ts"],
     [["(^|/)src/(?!common/)", "the upload gateway imports only src/common of the product"], PULUMI, COMPONENTS, ENTRY],
+  ),
+  layer(
+    ["backup/src/**/*.ts"],
+    [["(^|/)src/(?!common/)", "the backup runner imports only src/common of the product"], PULUMI, COMPONENTS, ENTRY],
   ),
   layer(["components/**/*.ts"], [ENTRY]),
 );

@@ -37,6 +37,9 @@ const STACK_OUTPUTS: readonly (keyof ProsodyStackOutputs)[] = [
   "loadBalancer",
   "uploadBucket",
   "logGroup",
+  "backupDestination",
+  "backupRecipient",
+  "backupIdentity",
 ];
 
 /**

@@ -11,7 +11,11 @@ import type { ImageBuild } from "../src/containers/images";
 import { type ChildContext, child } from "./naming";
 
 /** Each container's image as a child: `${name}-<part>` (renaming one rebuilds and re-pushes it). */
-export const IMAGE_PARTS: Record<ContainerName, string> = { prosody: "image", "upload-gateway": "gateway-image" };
+export const IMAGE_PARTS: Record<ContainerName, string> = {
+  prosody: "image",
+  "upload-gateway": "gateway-image",
+  backup: "backup-image",
+};
 
 export interface ImageOptions {
   /** load into the local Docker engine (the Docker platform runs it from there) */

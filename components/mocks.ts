@@ -10,6 +10,8 @@ export const componentMocks: ProviderMocks = {
     "tls:index/privateKey:PrivateKey": (name) => ({
       privateKeyPem: fakePem("PRIVATE KEY", name),
       publicKeyPem: fakePem("PUBLIC KEY", name),
+      privateKeyOpenssh: fakePem("OPENSSH PRIVATE KEY", name),
+      publicKeyOpenssh: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${Buffer.from(fakeDigest(name)).toString("base64").slice(0, 43)}\n`,
     }),
     "tls:index/selfSignedCert:SelfSignedCert": (name) => ({ certPem: fakePem("CERTIFICATE", name) }),
     "tls:index/certRequest:CertRequest": (name) => ({ certRequestPem: fakePem("CERTIFICATE REQUEST", name) }),

@@ -2,11 +2,13 @@
  * The flat outputs of a ProsodyStack, declared once: their types and docs
  * (ProsodyStackOutputs, which the class takes as its own properties), and how
  * each is computed from the plan, the certificate and what the platform made.
- * One output is a secret, and says so: the first admins' initial passwords.
+ * Two outputs are secrets, and say so: the first admins' initial passwords and
+ * the key that decrypts the backups.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DeploymentPlan } from "../src/plan/plan-deployment";
 import type { DnsRecord } from "../src/plan/dns";
+import type { BackupKey } from "./backup-key";
 import type { StackCertificate } from "./certificates";
 import type { PlatformOutputs } from "./platforms/contract";
 
@@ -76,6 +78,16 @@ export interface ProsodyStackOutputs {
   serverSecurityGroupId: pulumi.Output<string | undefined>;
   /** Where the containers' logs go, on AWS (a CloudWatch log group). */
   logGroup: pulumi.Output<string | undefined>;
+  /** Where backups go, with backup.enabled: e.g. "volume prosody-dev-backups" or "s3://bucket". */
+  backupDestination: pulumi.Output<string | undefined>;
+  /** The stack's own backup recipient (an ssh-ed25519 public key), with backup.enabled. */
+  backupRecipient: pulumi.Output<string | undefined>;
+  /**
+   * Secret: the private key that decrypts the backups, with backup.enabled
+   * (`pulumi stack output --show-secrets backupIdentity`). Keep a copy outside the stack:
+   * without it, and without a recipient of your own in backup.recipients, no backup can be read.
+   */
+  backupIdentity: pulumi.Output<string | undefined>;
 }
 
 export function stackOutputs(
@@ -84,6 +96,7 @@ export function stackOutputs(
   certificate: StackCertificate | undefined,
   deployed: PlatformOutputs,
   adminPasswords: Readonly<Record<string, pulumi.Output<string>>>,
+  backups?: BackupKey,
 ): ProsodyStackOutputs {
   const { spec, dns } = plan;
   const uploadUrl =
@@ -126,6 +139,9 @@ export function stackOutputs(
     uploadBucket: plain(deployed.uploadBucket),
     serverSecurityGroupId: plain(deployed.serverSecurityGroupId),
     logGroup: plain(deployed.logGroup),
+    backupDestination: plain(deployed.backupDestination),
+    backupRecipient: plain(backups?.recipient),
+    backupIdentity: pulumi.secret(pulumi.output(backups?.identity)),
   };
 }
 

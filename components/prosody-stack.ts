@@ -2,8 +2,8 @@
  * ProsodyStack: one Prosody server from one typed spec. The class is thin:
  * it validates and plans (src/), refuses what the chosen platform, DNS
  * provider and certificate mode cannot do, creates what every platform
- * shares (the certificate by tls.mode, the secrets, the DNS records by
- * dns.provider), hands the containers to the one platform module the spec
+ * shares (the certificate by tls.mode, the secrets, the backup key, the DNS
+ * records by dns.provider), hands the containers to the one platform module the spec
  * names, and registers its outputs (outputs.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -15,6 +15,7 @@ import { renderArtifacts } from "../src/render";
 import { type DeploymentSpecInput, parseDeploymentSpec } from "../src/schema";
 import { foreignPlatformFields } from "../src/schema/platform-sections";
 import type { SecretKey } from "../src/schema/pulumi-config";
+import { backupKey } from "./backup-key";
 import { certificateProblems, stackCertificate } from "./certificates";
 import { dnsProvider } from "./dns";
 import { COMPONENT_NAME } from "./naming";
@@ -58,16 +59,18 @@ export class ProsodyStack extends pulumi.ComponentResource {
       ...(zone ? { challenge: zone.acmeChallenge } : {}),
     });
     const secrets = stackSecrets(context, givenSecrets);
+    const backups = backupKey(context);
     const deployed = platform.module.deploy({
       ...context,
       providers: providersOf(opts),
       secrets: secrets.values,
       certificate,
       existing: platform.existing(existing),
+      ...(backups ? { backupKey: backups } : {}),
     });
     zone?.publish(deployed.addressTarget);
 
-    const outputs = stackOutputs(plan, renderArtifacts(plan), certificate, deployed, secrets.adminPasswords);
+    const outputs = stackOutputs(plan, renderArtifacts(plan), certificate, deployed, secrets.adminPasswords, backups);
     Object.assign(this, outputs);
     this.registerOutputs(outputs);
   }

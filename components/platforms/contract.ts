@@ -8,6 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Problem } from "../../src/common/problems";
 import type { DeploymentPlan } from "../../src/plan/plan-deployment";
 import type { SecretKey } from "../../src/schema/pulumi-config";
+import type { BackupKey } from "../backup-key";
 import type { StackCertificate } from "../certificates";
 import type { AddressTarget } from "../dns";
 import type { ChildContext } from "../naming";
@@ -21,6 +22,8 @@ export interface PlatformInput<Existing> extends ChildContext {
   certificate: StackCertificate | undefined;
   /** the caller's resources for this platform, already checked by its `support.check` */
   existing: Existing;
+  /** with backups: the recipients every backup is encrypted to */
+  backupKey?: BackupKey;
 }
 
 export interface PlatformOutputs {
@@ -47,6 +50,8 @@ export interface PlatformOutputs {
   addressTarget: AddressTarget;
   /** when the served certificate expires, where the platform has it issued (tls.mode "cert-manager") */
   certificateExpires?: pulumi.Output<string>;
+  /** with backups: where they go, e.g. "volume prosody-dev-backups" or "s3://bucket" */
+  backupDestination?: pulumi.Output<string>;
 }
 
 /** What the platform's rules look at beyond the plan. */

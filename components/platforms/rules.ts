@@ -33,3 +33,11 @@ export const yourDatabasePassword = <Existing extends { database?: unknown }>(pl
       fix: "`pulumi config set --secret prosody:databasePassword ...` (or pass secrets.databasePassword)",
     },
   );
+
+/** Backups to S3 go to a bucket of the caller's where the platform makes none (everywhere but AWS). */
+export const backupBucketNamed = <Existing>(platform: string): Rule<Existing> =>
+  refuseWhen((plan) => plan.backup?.destination.kind === "s3" && plan.backup.destination.bucket === undefined, {
+    field: "backup.s3.bucket",
+    message: `backups go to S3, and the ${platform} platform makes no bucket`,
+    fix: 'name a bucket of yours (with backup.s3.endpoint for an S3-compatible server, and the secrets backupS3AccessKeyId and backupS3SecretAccessKey), or set backup.destination: "volume"',
+  });

@@ -10,7 +10,7 @@
 import type { ImageBuild } from "./images";
 import type { ContainerSecret } from "./secrets";
 
-export type ContainerName = "prosody" | "upload-gateway";
+export type ContainerName = "prosody" | "upload-gateway" | "backup";
 
 export interface ContainerDescription<T = string> {
   name: ContainerName;
@@ -34,6 +34,13 @@ export interface ContainerDescription<T = string> {
    * containers runs it as one, where no health probe cuts a long step short.
    */
   preparation?: { command: readonly string[] };
+  /**
+   * A container that does its work at times: `command` does it once and exits. A platform with a
+   * scheduler of its own (a Kubernetes CronJob, an EventBridge schedule) starts it at each time of
+   * `cron` (five fields, UTC); a platform without one runs the image's default command, which keeps
+   * the schedule itself.
+   */
+  schedule?: { cron: string; command: readonly string[] };
   /** the program writes nothing outside its volumes, so the root filesystem may be read-only */
   readOnlyRootFilesystem: boolean;
 }
@@ -56,7 +63,7 @@ export interface ContainerFile<T = string> {
 
 export interface ContainerVolume {
   /** the volume's part in child names: renaming it replaces the volume */
-  name: "data" | "uploads" | "certificates";
+  name: "data" | "uploads" | "certificates" | "backups";
   path: string;
   /** holds what must survive the container (accounts, archives, uploads): protected and never replaced */
   holdsData: boolean;

@@ -41,10 +41,12 @@ export const BASE_IMAGES: Record<DeploymentPlan["spec"]["prosodyVersion"], strin
   "0.12": "debian:bookworm-slim",
 };
 
-/** The gateway's Node.js comes from this Debian release whatever the Prosody version. */
-const GATEWAY_BASE_IMAGE = "debian:trixie-slim";
+/** The gateway's and the backup runner's Node.js (and the runner's tools) come from this Debian release, whatever the Prosody version. */
+const HELPER_BASE_IMAGE = "debian:trixie-slim";
 /** The gateway bundle `npm run build:gateway` writes (its Dockerfile copies it). */
 export const GATEWAY_BUNDLE = join("dist", "gateway.js");
+/** The backup runner's bundle `npm run build:backup` writes. */
+export const BACKUP_BUNDLE = join("dist", "backup.js");
 
 /** Folder of the package's own files (`image/` sits at its root), from source or from dist/. */
 export function packageRoot(from = __dirname): string {
@@ -91,8 +93,26 @@ export function gatewayImageBuild(plan: DeploymentPlan, folder = join(packageRoo
         `Fix: run \`npm run build:gateway\` in ${dirname(folder)}`,
     );
   }
-  const buildArgs = { BASE_IMAGE: GATEWAY_BASE_IMAGE };
+  const buildArgs = { BASE_IMAGE: HELPER_BASE_IMAGE };
   return contentTagged(folder, ["Dockerfile", GATEWAY_BUNDLE], buildArgs, gatewayRepository(plan), "gateway");
+}
+
+/** The backup runner's build; it needs the bundle, which `npm run build` (and npm's prepare) writes. */
+export function backupImageBuild(plan: DeploymentPlan, folder = join(packageRoot(), "backup")): ImageBuild {
+  if (!existsSync(join(folder, BACKUP_BUNDLE))) {
+    throw new Error(
+      `prosody-stack: the backup runner's bundle ${join(folder, BACKUP_BUNDLE)} is missing. ` +
+        `Fix: run \`npm run build:backup\` in ${dirname(folder)}`,
+    );
+  }
+  const buildArgs = { BASE_IMAGE: HELPER_BASE_IMAGE };
+  return contentTagged(
+    folder,
+    ["Dockerfile", BACKUP_BUNDLE],
+    buildArgs,
+    `${plan.spec.image.repository}-backup`,
+    "backup",
+  );
 }
 
 /** The gateway's repository sits beside Prosody's, in the same registry. */

@@ -1,3 +1,4 @@
+export * from "./backup";
 export * from "./description";
 export * from "./gateway";
 export * from "./images";

@@ -22,13 +22,16 @@ export const gatewayPorts = (plan: DeploymentPlan): ContainerPort[] => {
   return gateway ? [{ name: "upload-gateway", port: GATEWAY_CONTAINER_PORT, publicPort: gateway.port }] : [];
 };
 
+/** The containers that serve clients (the backup runner opens no port). */
+export type ServingContainer = Exclude<ContainerName, "backup">;
+
 export interface PublicPort extends Required<ContainerPort> {
-  container: ContainerName;
+  container: ServingContainer;
 }
 
 /** Every port clients reach, Prosody's first. */
 export function publicPorts(plan: DeploymentPlan): PublicPort[] {
-  const of = (container: ContainerName, ports: ContainerPort[]): PublicPort[] =>
+  const of = (container: ServingContainer, ports: ContainerPort[]): PublicPort[] =>
     ports.flatMap(({ name, port, publicPort }) =>
       publicPort === undefined ? [] : [{ container, name, port, publicPort }],
     );

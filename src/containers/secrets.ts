@@ -9,6 +9,7 @@ import type { Problem } from "../common/problems";
 import { ENV, type DeploymentPlan } from "../plan/plan-deployment";
 import { SECRET_KEYS, type SecretKey } from "../schema/pulumi-config";
 import { ENCRYPTED_STAND_IN } from "../schema/stack-file";
+import { BACKUP_VARIABLES } from "../../backup/src/contract";
 import { GATEWAY_VARIABLES } from "../../gateway/src/contract";
 import { PROSODY_VARIABLES } from "./images";
 
@@ -89,6 +90,20 @@ export const SECRET_RULES: Record<SecretKey, SecretRule> = {
     generatable: ownS3Server,
     whyGiven: S3_KEYS_WHY,
   },
+  backupS3AccessKeyId: {
+    purpose: 'The access key the backup runner writes with, for backup.destination "s3" outside AWS.',
+    part: "backup-s3-access-key",
+    format: token(3),
+    generatable: never,
+    whyGiven: "backup.s3 names a bucket whose keys only its owner can issue",
+  },
+  backupS3SecretAccessKey: {
+    purpose: "The secret of that access key.",
+    part: "backup-s3-secret-key",
+    format: token(8),
+    generatable: never,
+    whyGiven: "backup.s3 names a bucket whose keys only its owner can issue",
+  },
   tlsCertificate: {
     purpose:
       'With tls.mode "provided": the PEM certificate chain Prosody serves, leaf first, covering every host name of the stack.',
@@ -151,6 +166,21 @@ export function gatewaySecretEnvironment(plan: DeploymentPlan): Record<string, S
   };
 }
 
+/** Variable → stack secret, for every secret the backup runner reads; empty without backups. */
+export function backupSecretEnvironment(plan: DeploymentPlan): Record<string, SecretKey> {
+  const { backup } = plan;
+  if (!backup) return {};
+  return {
+    ...(backup.database === "postgresql" ? { [BACKUP_VARIABLES.pgPassword]: "databasePassword" as const } : {}),
+    ...(backup.destination.kind === "s3" && backup.destination.credentials === "keys"
+      ? {
+          [BACKUP_VARIABLES.accessKeyId]: "backupS3AccessKeyId" as const,
+          [BACKUP_VARIABLES.secretAccessKey]: "backupS3SecretAccessKey" as const,
+        }
+      : {}),
+  };
+}
+
 /** A container secret's part in child names (its secret store entry). */
 export const containerSecretPart = (name: ContainerSecret): string =>
   name === ADMIN_ACCOUNTS ? "admin-accounts" : SECRET_RULES[name].part;
@@ -160,6 +190,7 @@ export function containerSecretKeys(plan: DeploymentPlan): SecretKey[] {
   const read = new Set<ContainerSecret>([
     ...Object.values(prosodySecretEnvironment(plan)),
     ...Object.values(gatewaySecretEnvironment(plan)),
+    ...Object.values(backupSecretEnvironment(plan)),
   ]);
   return SECRET_KEYS.filter((key) => read.has(key));
 }

@@ -13,6 +13,7 @@ import { LISTENER_FIELDS, planListeners } from "./listeners";
 import { optionProblems } from "./options";
 import { type Resolution, resolveModules } from "./resolve";
 import type { DeploymentPlan, Listener, PlannedComponent, StoragePlan, UploadPlan } from "./types";
+import { planBackup } from "./backup";
 import { planUploads } from "./uploads";
 
 export type * from "./types";
@@ -54,6 +55,7 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
     components,
     storage,
     uploads,
+    backup: planBackup(spec, storage, uploads),
     listeners,
     certificateNames: [...domains, ...components.map((component) => component.host)],
     dns: planDns(spec, domains, components),

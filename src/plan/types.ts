@@ -69,6 +69,32 @@ export interface BucketPlan {
   expiryDays: number;
 }
 
+export interface BackupPlan {
+  /** five cron fields, UTC */
+  schedule: string;
+  keep: number;
+  destination:
+    | { kind: "volume" }
+    | {
+        kind: "s3";
+        /** undefined: the platform creates a bucket (AWS) */
+        bucket?: string;
+        endpoint?: string;
+        region: string;
+        forcePathStyle: boolean;
+        /** "keys": the secrets backupS3AccessKeyId and backupS3SecretAccessKey; "platform": a role (AWS) */
+        credentials: "keys" | "platform";
+      };
+  database: StoragePlan["kind"];
+  /** with SQLite: the live database file, as the containers see it */
+  sqliteFile?: string;
+  /** with uploads on a volume: the folder http_file_share keeps them in */
+  uploadsFolder?: string;
+  /** recipients besides the stack's own key */
+  recipients: string[];
+  specHash: string;
+}
+
 export interface DeploymentPlan {
   spec: DeploymentSpec;
   /** the virtual hosts, the primary domain first */
@@ -83,6 +109,7 @@ export interface DeploymentPlan {
   components: PlannedComponent[];
   storage: StoragePlan;
   uploads?: UploadPlan;
+  backup?: BackupPlan;
   listeners: Listener[];
   /** every host name a certificate must cover, the primary domain first */
   certificateNames: string[];

@@ -42,11 +42,11 @@ const taskSize = (cpu: 256 | 512, mib: number) =>
     .strictObject({
       cpu: fargateCpu.default(cpu).meta({
         description: "CPU units of the task (1024 = one vCPU).",
-        defaultText: "512 for the server, 256 for the gateway",
+        defaultText: "512 for the server, 256 for the gateway and the backup task",
       }),
       memory: memory.default(mib).meta({
         description: "Memory of the task in MiB; Fargate allows only certain sizes per CPU size.",
-        defaultText: "1024 for the server, 512 for the gateway",
+        defaultText: "1024 for the server, 512 for the gateway and the backup task",
       }),
     })
     .prefault({});
@@ -74,6 +74,10 @@ export const awsSpecSchema = z
     }),
     gateway: taskSize(256, 512).meta({
       description: "The upload gateway's task size.",
+      defaultText: "256 CPU units, 512 MiB",
+    }),
+    backup: taskSize(256, 512).meta({
+      description: "The backup task's size, with backup.enabled.",
       defaultText: "256 CPU units, 512 MiB",
     }),
     logRetentionDays: z

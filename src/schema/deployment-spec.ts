@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { rule } from "../common/problems";
+import { ageRecipient, cronSchedule } from "../common/backup-rules";
 import { bucketName } from "../common/s3-rules";
 import { awsSpecSchema } from "./aws-spec";
 import { dnsSubdomain, kubernetesSpecSchema } from "./kubernetes-spec";
@@ -169,6 +170,57 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
     })
     .prefault({})
     .meta({ description: "Message archives (MAM), users' and rooms'." }),
+  backup: z
+    .strictObject({
+      enabled: z.boolean().default(false).meta({
+        description:
+          "Scheduled backups of the database and the uploads volume, encrypted with age before they leave the machine.",
+        defaultText: "false",
+      }),
+      schedule: cronSchedule.default("17 3 * * *").meta({
+        description: "When backups run: five cron fields (minute hour day month weekday) of numbers, in UTC.",
+        defaultText: '"17 3 * * *" (03:17 UTC every day)',
+      }),
+      keep: z.number().int().min(1).max(1000).default(14).meta({
+        description: "Backups kept (1 to 1000); older ones are deleted after each success.",
+        defaultText: "14",
+      }),
+      destination: z.enum(["volume", "s3"]).optional().meta({
+        description:
+          'Where backups go: "volume" (a volume or claim of the stack\'s own, on Docker and Kubernetes) or "s3" (a bucket).',
+        defaultText: '"s3" on AWS, "volume" elsewhere',
+      }),
+      s3: z
+        .strictObject({
+          bucket: bucketName.optional().meta({
+            description: "Bucket name.",
+            defaultText: "on AWS a created one with a unique name; elsewhere required",
+          }),
+          endpoint: httpUrl.optional().meta({
+            description:
+              "Endpoint of an S3-compatible server; its keys are the secrets backupS3AccessKeyId and backupS3SecretAccessKey.",
+            defaultText: "none (AWS S3)",
+          }),
+          region: z
+            .string()
+            .regex(/^[a-z0-9-]{2,32}$/, { error: rule("not a region name", 'write e.g. "eu-central-1"') })
+            .default("us-east-1")
+            .meta({ description: "Region of the bucket.", defaultText: '"us-east-1"' }),
+          forcePathStyle: z.boolean().default(false).meta({
+            description: "Path-style addressing (endpoint/bucket/key), which most S3-compatible servers need.",
+            defaultText: "false",
+          }),
+        })
+        .prefault({})
+        .meta({ description: 'Where backups "s3" go.' }),
+      recipients: z.array(ageRecipient).max(16).default([]).meta({
+        description:
+          "More public keys (age1… or ssh-ed25519 …) that can decrypt every backup, e.g. an admin's offline key.",
+        defaultText: "none: the stack's own key (output backupIdentity)",
+      }),
+    })
+    .prefault({})
+    .meta({ description: "Scheduled backups, encrypted with age." }),
   interfaces: z.array(listenAddress).min(1).default(["*", "::"]).meta({
     description: "Listening addresses for every port.",
     defaultText: '["*", "::"]: all IPv4 and IPv6 addresses',

@@ -90,6 +90,10 @@ export const kubernetesSpecSchema = z
       description: 'Size of the uploads volume, with uploads "volume".',
       defaultText: '"20Gi"',
     }),
+    backupsSize: quantity("20Gi").default("20Gi").meta({
+      description: 'Size of the backups volume, with backup.destination "volume".',
+      defaultText: '"20Gi"',
+    }),
     service: z
       .strictObject({
         type: z.enum(["LoadBalancer", "NodePort"]).default("LoadBalancer").meta({
@@ -143,6 +147,10 @@ export const kubernetesSpecSchema = z
     }),
     gateway: resources("100m", "256Mi").meta({
       description: "The upload gateway container's resources.",
+      defaultText: '"100m", "256Mi"',
+    }),
+    backup: resources("100m", "256Mi").meta({
+      description: "The backup runner's resources, with backup.enabled.",
       defaultText: '"100m", "256Mi"',
     }),
     postgres: z

@@ -24,6 +24,8 @@ export const SECRET_KEYS = [
   "turnSecret",
   "s3AccessKeyId",
   "s3SecretAccessKey",
+  "backupS3AccessKeyId",
+  "backupS3SecretAccessKey",
   "tlsCertificate",
   "tlsPrivateKey",
   "cloudflareApiToken",

@@ -103,6 +103,12 @@ export interface DeploymentSpecInput {
    */
   archive?: ArchiveInput;
   /**
+   * Scheduled backups, encrypted with age.
+   *
+   * @default each field's own default
+   */
+  backup?: BackupInput;
+  /**
    * Listening addresses for every port.
    *
    * @default ["*", "::"]: all IPv4 and IPv6 addresses
@@ -375,6 +381,72 @@ export interface ArchiveInput {
    * @default "1w"
    */
   expiresAfter?: string;
+}
+
+export interface BackupInput {
+  /**
+   * Scheduled backups of the database and the uploads volume, encrypted with age before they leave the machine.
+   *
+   * @default false
+   */
+  enabled?: boolean;
+  /**
+   * When backups run: five cron fields (minute hour day month weekday) of numbers, in UTC.
+   *
+   * @default "17 3 * * *" (03:17 UTC every day)
+   */
+  schedule?: string;
+  /**
+   * Backups kept (1 to 1000); older ones are deleted after each success.
+   *
+   * @default 14
+   */
+  keep?: number;
+  /**
+   * Where backups go: "volume" (a volume or claim of the stack's own, on Docker and Kubernetes) or "s3" (a bucket).
+   *
+   * @default "s3" on AWS, "volume" elsewhere
+   */
+  destination?: "volume" | "s3";
+  /**
+   * Where backups "s3" go.
+   *
+   * @default each field's own default
+   */
+  s3?: BackupS3Input;
+  /**
+   * More public keys (age1… or ssh-ed25519 …) that can decrypt every backup, e.g. an admin's offline key.
+   *
+   * @default none: the stack's own key (output backupIdentity)
+   */
+  recipients?: string[];
+}
+
+export interface BackupS3Input {
+  /**
+   * Bucket name.
+   *
+   * @default on AWS a created one with a unique name; elsewhere required
+   */
+  bucket?: string;
+  /**
+   * Endpoint of an S3-compatible server; its keys are the secrets backupS3AccessKeyId and backupS3SecretAccessKey.
+   *
+   * @default none (AWS S3)
+   */
+  endpoint?: string;
+  /**
+   * Region of the bucket.
+   *
+   * @default "us-east-1"
+   */
+  region?: string;
+  /**
+   * Path-style addressing (endpoint/bucket/key), which most S3-compatible servers need.
+   *
+   * @default false
+   */
+  forcePathStyle?: boolean;
 }
 
 export interface PortsInput {
@@ -658,6 +730,12 @@ export interface AwsInput {
    */
   gateway?: AwsGatewayInput;
   /**
+   * The backup task's size, with backup.enabled.
+   *
+   * @default 256 CPU units, 512 MiB
+   */
+  backup?: AwsBackupInput;
+  /**
    * Days CloudWatch keeps the containers' logs.
    *
    * @default 30
@@ -675,13 +753,13 @@ export interface AwsServerInput {
   /**
    * CPU units of the task (1024 = one vCPU).
    *
-   * @default 512 for the server, 256 for the gateway
+   * @default 512 for the server, 256 for the gateway and the backup task
    */
   cpu?: 256 | 512 | 1024 | 2048 | 4096;
   /**
    * Memory of the task in MiB; Fargate allows only certain sizes per CPU size.
    *
-   * @default 1024 for the server, 512 for the gateway
+   * @default 1024 for the server, 512 for the gateway and the backup task
    */
   memory?: number;
 }
@@ -690,13 +768,28 @@ export interface AwsGatewayInput {
   /**
    * CPU units of the task (1024 = one vCPU).
    *
-   * @default 512 for the server, 256 for the gateway
+   * @default 512 for the server, 256 for the gateway and the backup task
    */
   cpu?: 256 | 512 | 1024 | 2048 | 4096;
   /**
    * Memory of the task in MiB; Fargate allows only certain sizes per CPU size.
    *
-   * @default 1024 for the server, 512 for the gateway
+   * @default 1024 for the server, 512 for the gateway and the backup task
+   */
+  memory?: number;
+}
+
+export interface AwsBackupInput {
+  /**
+   * CPU units of the task (1024 = one vCPU).
+   *
+   * @default 512 for the server, 256 for the gateway and the backup task
+   */
+  cpu?: 256 | 512 | 1024 | 2048 | 4096;
+  /**
+   * Memory of the task in MiB; Fargate allows only certain sizes per CPU size.
+   *
+   * @default 1024 for the server, 512 for the gateway and the backup task
    */
   memory?: number;
 }
@@ -778,6 +871,12 @@ export interface KubernetesInput {
    */
   uploadsSize?: string;
   /**
+   * Size of the backups volume, with backup.destination "volume".
+   *
+   * @default "20Gi"
+   */
+  backupsSize?: string;
+  /**
    * The public Services of Prosody and the upload gateway.
    *
    * @default each field's own default
@@ -807,6 +906,12 @@ export interface KubernetesInput {
    * @default "100m", "256Mi"
    */
   gateway?: KubernetesGatewayInput;
+  /**
+   * The backup runner's resources, with backup.enabled.
+   *
+   * @default "100m", "256Mi"
+   */
+  backup?: KubernetesBackupInput;
   /**
    * With storage "postgresql" and no existing.kubernetes.database: a CloudNativePG Cluster (the operator must be installed).
    *
@@ -885,6 +990,21 @@ export interface KubernetesServerInput {
 }
 
 export interface KubernetesGatewayInput {
+  /**
+   * CPU the container is guaranteed (its request); it may use more when the node has it.
+   *
+   * @default "250m" for the server, "100m" for the gateway
+   */
+  cpu?: string;
+  /**
+   * Memory the container requests and may not exceed (its request and limit).
+   *
+   * @default "512Mi" for the server, "256Mi" for the gateway
+   */
+  memory?: string;
+}
+
+export interface KubernetesBackupInput {
   /**
    * CPU the container is guaranteed (its request); it may use more when the node has it.
    *

@@ -1,6 +1,6 @@
 /**
- * No secret in either image: every layer of the Prosody and upload-gateway
- * images (pushed to an OCI layout, each layer's tarball read in full, so a file
+ * No secret in any of our images: every layer of the Prosody, upload-gateway
+ * and backup runner images (pushed to an OCI layout, each layer's tarball read in full, so a file
  * a later layer deletes still counts) holds no private key, and the images'
  * configuration and history carry no secret-looking variable.
  */
@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordFigure } from "../support/figures";
-import { GATEWAY_IMAGE } from "./harness/docker-replay";
+import { BACKUP_IMAGE, GATEWAY_IMAGE } from "./harness/docker-replay";
 import { IMAGE, STORAGE } from "./harness/prosody";
 
 /** What a private key or a credential looks like in a file. */
@@ -67,10 +67,10 @@ describe("no secret in our images", function () {
   const figures: Record<string, string> = {};
 
   after(() => {
-    if (Object.keys(figures).length !== 2) return;
+    if (Object.keys(figures).length !== 3) return;
     recordFigure("image-secrets", {
       title: "Secrets in the images",
-      done: "Both images are pushed to an OCI layout with buildah and every file of every layer is searched for a private key; the images' environment and build history are searched for secret-looking variables.",
+      done: "Each of our three images is pushed to an OCI layout with buildah and every file of every layer is searched for a private key; the images' environment and build history are searched for secret-looking variables.",
       test: __filename,
       figures,
     });
@@ -79,6 +79,7 @@ describe("no secret in our images", function () {
   for (const [name, image] of [
     ["Prosody", IMAGE],
     ["upload gateway", GATEWAY_IMAGE.name],
+    ["backup runner", BACKUP_IMAGE.name],
   ] as const) {
     it(`${name}: no private key in any layer, no secret in its configuration`, () => {
       const { layers, found } = keysInLayers(image);

@@ -27,6 +27,9 @@ image/build.sh >/dev/null
 echo "test:e2e: building the upload gateway image" >&2
 npm run --silent build:gateway
 image/build.sh prosody-stack/upload-gateway gateway >/dev/null
+echo "test:e2e: building the backup runner's image" >&2
+npm run --silent build:backup
+image/build.sh prosody-stack/backup backup >/dev/null
 
 . test/e2e/suite-ca.sh e2e
 

@@ -6,7 +6,9 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readBackupConfig } from "../../backup/src/config";
 import { readGatewayConfig } from "../../gateway/src/config";
+import { BACKUP_HEALTH, describeBackup } from "../../src/containers/backup";
 import type { ContainerDescription, HealthCheck } from "../../src/containers/description";
 import { describeGateway, GATEWAY_HEALTH } from "../../src/containers/gateway";
 import { PROSODY_USER } from "../../src/containers/images";
@@ -49,6 +51,7 @@ describe("container descriptions", () => {
   it("health checks every platform runs are the ones our images declare", () => {
     assert.deepEqual(PROSODY_HEALTH, dockerfileHealth("image"));
     assert.deepEqual(GATEWAY_HEALTH, dockerfileHealth("gateway"));
+    assert.deepEqual(BACKUP_HEALTH, dockerfileHealth("backup"));
   });
 
   it("gives Prosody its rendered config, its certificate pair (the key its own and 0600) and secrets only by name", () => {
@@ -123,6 +126,65 @@ describe("container descriptions", () => {
     assert.deepEqual(neededSecrets(minio).get("s3AccessKeyId"), { generate: true });
     // Every stack keeps a database password: the storage step reads an old PostgreSQL with it after a switch to SQLite.
     assert.deepEqual([...neededSecrets(plan({ domain: "localhost" })).keys()], ["databasePassword"]);
+  });
+
+  it("configures the backup runner so that the runner itself accepts every setting, secrets only by name", () => {
+    const recipients = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvh3k9RVxwg7RjJZb1zZ6rV0mYm0HjFf7w1s4wHq1xQ";
+    const sqlite = plan({ domain: "chat.example.org", backup: { enabled: true, schedule: "0 */6 * * *", keep: 5 } });
+    const onVolume = describeBackup(sqlite, { recipients });
+    const settings = readBackupConfig({
+      ...onVolume.environment,
+      ...Object.fromEntries(Object.keys(onVolume.secretEnvironment).map((variable) => [variable, "secret-value"])),
+    });
+    assert.deepEqual(settings.database, { kind: "sqlite", file: "/var/lib/prosody/prosody.sqlite" });
+    assert.equal(settings.uploads, "/var/lib/prosody/share%2echat%2eexample%2eorg/http_file_share");
+    assert.deepEqual(settings.destination, { kind: "folder", path: "/var/backups/prosody" });
+    assert.equal(settings.schedule, "0 */6 * * *");
+    assert.equal(settings.keep, 5);
+    assert.deepEqual(settings.recipients, [recipients]);
+    assert.deepEqual(
+      onVolume.volumes.map((volume) => [volume.name, volume.path]),
+      [
+        ["data", "/var/lib/prosody"],
+        ["uploads", "/var/lib/prosody/share%2echat%2eexample%2eorg/http_file_share"],
+        ["backups", "/var/backups/prosody"],
+      ],
+    );
+    assert.deepEqual(onVolume.secretEnvironment, {}, "SQLite to a volume needs no secret");
+    assert.deepEqual(onVolume.schedule, {
+      cron: "0 */6 * * *",
+      command: ["node", "/opt/prosody-backup/backup.js", "once"],
+    });
+
+    const postgres = plan({
+      domain: "chat.example.org",
+      storage: "postgresql",
+      uploads: "s3",
+      upload: { s3: { endpoint: "http://s3.internal:9000", bucket: "chat-files" } },
+      backup: { enabled: true, destination: "s3", s3: { bucket: "chat-backups", endpoint: "http://s3.internal:9000" } },
+    });
+    const toS3 = describeBackup(postgres, {
+      recipients,
+      databaseHost: "db.internal",
+      bucket: { name: "chat-backups", region: "us-east-1" },
+    });
+    const secret = Object.fromEntries(Object.keys(toS3.secretEnvironment).map((variable) => [variable, "secret"]));
+    const fromS3 = readBackupConfig({ ...toS3.environment, ...secret });
+    assert.deepEqual(fromS3.destination, {
+      kind: "s3",
+      bucket: "chat-backups",
+      region: "us-east-1",
+      endpoint: "http://s3.internal:9000",
+      forcePathStyle: false,
+    });
+    assert.equal(fromS3.uploads, undefined, "uploads in S3 are the bucket's to keep");
+    assert.deepEqual(toS3.volumes, [], "nothing to mount: the database is reached, the backups go to S3");
+    assert.deepEqual(toS3.secretEnvironment, {
+      PGPASSWORD: "databasePassword",
+      AWS_ACCESS_KEY_ID: "backupS3AccessKeyId",
+      AWS_SECRET_ACCESS_KEY: "backupS3SecretAccessKey",
+    });
+    assert.equal(toS3.environment.PGHOST, "db.internal");
   });
 
   it("publishes every public listener and the gateway's public port, never the private HTTP port", () => {

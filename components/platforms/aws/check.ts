@@ -1,4 +1,6 @@
 /** What the AWS platform refuses up front, each refusal naming the field and the fix. */
+import type { Problem } from "../../../src/common/problems";
+import { eventBridgeSchedule } from "../../../src/plan/backup";
 import { fargateMemoryFits, FARGATE_SIZES } from "../../../src/schema/aws-spec";
 import { noCoturn as noCoturnOn, type Rule as AwsRule, yourDatabasePassword as yourDatabasePasswordOn } from "../rules";
 import { checkExisting, type ExistingAwsResources } from "./existing";
@@ -46,7 +48,7 @@ const s3Itself: Rule = ({ spec }) =>
 const noCoturn = noCoturnOn<ExistingAwsResources>("the AWS platform does not run coturn");
 
 const fargateSizes: Rule = ({ spec }) =>
-  (["server", "gateway"] as const).flatMap((task) => {
+  (["server", "gateway", "backup"] as const).flatMap((task) => {
     const { cpu, memory } = spec.aws[task];
     return fargateMemoryFits(cpu, memory)
       ? []
@@ -74,6 +76,40 @@ const storageLimit: Rule = ({ spec }) =>
 
 const yourDatabasePassword = yourDatabasePasswordOn<ExistingAwsResources>("aws");
 
+/** The backup image's pg_dump (Debian trixie's PostgreSQL 17 client) reads servers up to 17. */
+const NEWEST_DUMPABLE = 17;
+
+const backups: Rule = ({ backup, spec }) => {
+  if (!backup) return [];
+  const problems: Problem[] = [];
+  if (backup.destination.kind === "volume") {
+    problems.push({
+      field: "backup.destination",
+      value: '"volume"',
+      message: "a Fargate task has no lasting disk to keep backups on",
+      fix: 'set backup.destination: "s3" (a bucket of the stack\'s own, or backup.s3.bucket)',
+    });
+  }
+  if (eventBridgeSchedule(backup.schedule) === undefined) {
+    problems.push({
+      field: "backup.schedule",
+      value: JSON.stringify(backup.schedule),
+      message: "restricts both the day of the month and the weekday, which EventBridge Scheduler cannot say",
+      fix: "restrict one of the two and leave the other *",
+    });
+  }
+  const version = Number(spec.aws.database.engineVersion);
+  if (spec.storage === "postgresql" && version > NEWEST_DUMPABLE) {
+    problems.push({
+      field: "aws.database.engineVersion",
+      value: JSON.stringify(spec.aws.database.engineVersion),
+      message: `the backup task's pg_dump is PostgreSQL ${NEWEST_DUMPABLE}'s, which cannot read a newer server`,
+      fix: `use ${NEWEST_DUMPABLE} or older, or turn backup.enabled off`,
+    });
+  }
+  return problems;
+};
+
 const RULES: readonly Rule[] = [
   (_plan, { existing }) => checkExisting(existing),
   lastingStorage,
@@ -83,6 +119,7 @@ const RULES: readonly Rule[] = [
   fargateSizes,
   storageLimit,
   yourDatabasePassword,
+  backups,
 ];
 
 export const checkAwsPlan: Rule = (plan, context) => RULES.flatMap((rule) => rule(plan, context));

@@ -10,13 +10,15 @@
  * secret) travels in the task definition and the certificate through Secrets
  * Manager; our image's entrypoint writes both to files before Prosody starts.
  * One image per Prosody version thus serves every stack, and a config change
- * is a new task definition revision, not a new image.
+ * is a new task definition revision, not a new image. With backups, a
+ * scheduled task (backups.ts) keeps them in S3.
  */
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
 import { certificatePair, givenCertificate } from "../../certificates";
 import type { PlatformInput, PlatformModule, PlatformOutputs } from "../contract";
+import { backups } from "./backups";
 import { checkAwsPlan } from "./check";
 import { database } from "./database";
 import type { ExistingAwsResources } from "./existing";
@@ -42,22 +44,35 @@ function deployAws(input: PlatformInput<ExistingAwsResources>): PlatformOutputs 
       ? describeGateway(plan, { certificate: pair, bucket: { name: bucket.name, region: bucket.region } })
       : undefined;
   const prosodyImage = pushImage(context, prosody);
+  const store = secretStore(context, secrets, certificate);
   const running = services(context, {
     network,
     traffic: entry,
-    store: secretStore(context, secrets, certificate),
+    store,
     prosody: { description: prosody, image: prosodyImage },
     ...(gateway && bucket ? { gateway: { description: gateway, image: pushImage(context, gateway), bucket } } : {}),
     existing,
   });
+  const backupDestination = input.backupKey
+    ? backups(context, {
+        key: input.backupKey,
+        network,
+        store,
+        clusterArn: running.clusterArn,
+        logGroup: running.logGroup,
+        serverGroup: entry.securityGroups.server,
+        ...(db ? { databaseHost: db.host } : {}),
+      })
+    : undefined;
   return {
     image: prosodyImage.ref,
     ...(db ? { databaseHost: db.host } : {}),
     loadBalancer: entry.dnsName,
     ...(bucket ? { uploadBucket: bucket.name } : {}),
     serverSecurityGroupId: entry.securityGroups.server.id,
-    logGroup: running.logGroupName,
+    logGroup: running.logGroup.name,
     addressTarget: { alias: { dnsName: entry.dnsName, zoneId: entry.zoneId } },
+    ...(backupDestination ? { backupDestination } : {}),
   };
 }
 

@@ -32,6 +32,11 @@ export const awsMocks: ProviderMocks = {
     }),
     "aws:s3/bucket:Bucket": (name, _inputs, context) => ({ bucket: autoName(name), region: regionOf(context) }),
     "aws:secretsmanager/secretVersion:SecretVersion": (name) => ({ versionId: fakeUuid(name) }),
+    "aws:ecs/taskDefinition:TaskDefinition": (name, inputs, context) => {
+      const family = String(inputs.family ?? name);
+      const withoutRevision = `arn:aws:ecs:${regionOf(context)}:${MOCK_ACCOUNT}:task-definition/${family}`;
+      return { arn: `${withoutRevision}:1`, arnWithoutRevision: withoutRevision, revision: 1 };
+    },
     "aws:cloudwatch/logGroup:LogGroup": (name) => ({ name: autoName(name) }),
     "aws:rds/subnetGroup:SubnetGroup": (name) => ({ name: autoName(name) }),
   },

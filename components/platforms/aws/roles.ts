@@ -1,8 +1,9 @@
 /**
  * IAM, least privilege: each task has an execution role that may pull its
- * one image, write to its one log group and read its own secrets; only the
- * upload gateway has a task role, which may put and get objects in the
- * uploads bucket. Prosody's task has no AWS permissions at all.
+ * one image, write to its one log group and read its own secrets; the upload
+ * gateway's task role may put and get objects in the uploads bucket, the
+ * backup task's may keep backups in the backups bucket, and EventBridge
+ * Scheduler may start the backup task. Prosody's task has no AWS permissions.
  */
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
@@ -70,4 +71,59 @@ export function gatewayTaskRole(context: AwsContext, bucketArn: pulumi.Output<st
     // "is this slot already used" check and its health check (HeadBucket) need that answer.
     { Sid: "Bucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
   ]);
+}
+
+/** The backup task's own identity: backups in one bucket, written, listed, read back and pruned. */
+export function backupTaskRole(context: AwsContext, bucketArn: pulumi.Output<string>): iam.Role {
+  return role(context, "backup-task-role", [
+    {
+      Sid: "Objects",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+      Resource: pulumi.interpolate`${bucketArn}/*`,
+    },
+    { Sid: "Bucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
+  ]);
+}
+
+/** EventBridge Scheduler's identity: run one task definition's tasks, handing them their two roles. */
+export function schedulerRole(
+  context: AwsContext,
+  taskDefinitionArn: pulumi.Output<string>,
+  taskRoles: pulumi.Output<string>[],
+): iam.Role {
+  const { parent } = context;
+  const part = "backup-scheduler-role";
+  const created = new iam.Role(
+    child(context, part),
+    {
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+      tags: tags(context, part),
+    },
+    { parent },
+  );
+  new iam.RolePolicy(
+    child(context, `${part}-policy`),
+    {
+      role: created.id,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          // Any revision of the one family: a new revision must not wait for the policy to follow.
+          {
+            Sid: "RunTask",
+            Effect: "Allow",
+            Action: "ecs:RunTask",
+            Resource: pulumi.interpolate`${taskDefinitionArn}:*`,
+          },
+          { Sid: "PassRoles", Effect: "Allow", Action: "iam:PassRole", Resource: taskRoles },
+        ],
+      }),
+    },
+    { parent },
+  );
+  return created;
 }

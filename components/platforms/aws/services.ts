@@ -38,7 +38,7 @@ export interface ServicesInput {
 
 export interface Services {
   clusterArn: pulumi.Output<string>;
-  logGroupName: pulumi.Output<string>;
+  logGroup: cloudwatch.LogGroup;
 }
 
 /** How a service replaces its task: Prosody stops the old one first, the stateless gateway overlaps. */
@@ -121,5 +121,5 @@ export function services(context: AwsContext, input: ServicesInput): Services {
 
   service("server", input.prosody);
   if (input.gateway) service("gateway", input.gateway, gatewayTaskRole(context, input.gateway.bucket.arn).arn);
-  return { clusterArn, logGroupName: logGroup.name };
+  return { clusterArn, logGroup };
 }

@@ -18,6 +18,8 @@ export function containerDefinitions(
   image: pulumi.Output<string>,
   store: SecretStore,
   logGroup: cloudwatch.LogGroup,
+  /** the whole command line instead of the image's entrypoint (a scheduled one-shot run) */
+  command?: readonly string[],
 ): pulumi.Output<string> {
   const inlineFiles = description.files.filter((file) => file.tls === undefined);
   const secretFile = inlineFiles.find((file) => file.secret);
@@ -32,6 +34,7 @@ export function containerDefinitions(
     {
       name: description.name,
       image,
+      ...(command ? { entryPoint: [...command] } : {}),
       essential: true,
       portMappings: description.ports
         .filter((port) => port.publicPort !== undefined)

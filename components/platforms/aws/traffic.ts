@@ -7,15 +7,14 @@
 import * as ec2 from "@pulumi/aws/ec2";
 import * as lb from "@pulumi/aws/lb";
 import * as pulumi from "@pulumi/pulumi";
-import type { ContainerName } from "../../../src/containers/description";
-import { publicPorts } from "../../../src/containers/ports";
+import { publicPorts, type ServingContainer } from "../../../src/containers/ports";
 import type { AwsNetwork } from "./network";
 import { type AwsContext, child, tags } from "./context";
 
 export type Service = "server" | "gateway";
 
 /** The service each container runs as. */
-const SERVICE_OF: Record<ContainerName, Service> = { prosody: "server", "upload-gateway": "gateway" };
+const SERVICE_OF: Record<ServingContainer, Service> = { prosody: "server", "upload-gateway": "gateway" };
 
 export interface Traffic {
   dnsName: pulumi.Output<string>;

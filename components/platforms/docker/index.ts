@@ -11,6 +11,7 @@ import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import type { Problem } from "../../../src/common/problems";
 import type { ContainerDescription, ContainerVolume } from "../../../src/containers/description";
+import { describeBackup } from "../../../src/containers/backup";
 import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
 import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
@@ -18,6 +19,7 @@ import { certificatePair, givenCertificate } from "../../certificates";
 import { buildImage, IMAGE_PARTS } from "../../build-image";
 import { child, physicalName } from "../../naming";
 import type { PlatformInput, PlatformModule, PlatformOutputs, PlatformSupport } from "../contract";
+import { backupBucketNamed } from "../rules";
 import { containerArgs, type Value } from "./container";
 import { DATABASE_ALIAS, deployCoturn, deployMinio, deployPostgres, MINIO_ENDPOINT } from "./sidecars";
 
@@ -42,6 +44,9 @@ function checkDockerPlan(plan: DeploymentPlan): Problem[] {
       fix: "give the endpoint of an S3-compatible server (with secrets s3AccessKeyId and s3SecretAccessKey), or set docker.minio: true",
     });
   }
+  problems.push(
+    ...backupBucketNamed<NoExisting>("Docker")(plan, { existing: {}, givenSecrets: new Set(), providers: [] }),
+  );
   const { dns } = plan.spec;
   if (dns.provider !== "none" && dns.ipv4.length === 0 && dns.ipv6.length === 0) {
     problems.push({
@@ -60,6 +65,7 @@ export const platform: PlatformModule<NoExisting> = { support, deploy: deployDoc
 const CONTAINER_PARTS: Record<ContainerDescription["name"], string> = {
   prosody: "server",
   "upload-gateway": "upload-gateway",
+  backup: "backup",
 };
 
 /** The shared parts of a container of ours: its image, name, network alias and restart policy; Docker waits for it. */
@@ -168,6 +174,8 @@ function deployDocker(input: Input): PlatformOutputs {
     ourContainer(input, gateway, network, volumes, builder, { dependsOn: minio ? [minio] : [] });
   }
 
+  const backupVolume = plan.backup ? deployBackup(input, { network, volumes, volume, builder, postgres }) : undefined;
+
   const named = (part: ContainerVolume["name"]) => volumes.get(part)?.name;
   const always = (part: ContainerVolume["name"]) => named(part) ?? internal(`Prosody has no ${part} volume`);
   return {
@@ -180,5 +188,46 @@ function deployDocker(input: Input): PlatformOutputs {
     },
     databaseHost: postgres ? pulumi.output(DATABASE_ALIAS) : undefined,
     addressTarget: {},
+    ...(plan.backup ? { backupDestination: backupVolume ?? s3Destination(plan) } : {}),
   };
 }
+
+/**
+ * The backup runner next to Prosody, keeping its schedule itself (Docker has no scheduler): on the
+ * private network (PostgreSQL), with the data and uploads volumes it backs up, and with backups to a
+ * volume, a protected volume of its own. Returns that volume's description when there is one.
+ */
+function deployBackup(
+  input: Input,
+  parts: {
+    network: docker.Network;
+    volumes: Map<ContainerVolume["name"], docker.Volume>;
+    volume: (part: string, holdsData: boolean) => docker.Volume;
+    builder: dockerBuild.Provider | undefined;
+    postgres: docker.Container | undefined;
+  },
+): pulumi.Output<string> | undefined {
+  const { plan, backupKey } = input;
+  const destination = plan.backup?.destination;
+  if (!backupKey || !destination) throw new Error("the Docker platform's backups need the stack's backup key");
+  const description = describeBackup<Value>(plan, {
+    recipients: backupKey.recipients,
+    ...(parts.postgres ? { databaseHost: DATABASE_ALIAS } : {}),
+    ...(destination.kind === "s3" && destination.bucket !== undefined
+      ? { bucket: { name: destination.bucket, region: destination.region } }
+      : {}),
+  });
+  for (const entry of description.volumes) {
+    if (!parts.volumes.has(entry.name)) parts.volumes.set(entry.name, parts.volume(entry.name, entry.holdsData));
+  }
+  ourContainer(input, description, parts.network, parts.volumes, parts.builder, {
+    dependsOn: parts.postgres ? [parts.postgres] : [],
+  });
+  const backups = parts.volumes.get("backups");
+  return backups ? pulumi.interpolate`volume ${backups.name}` : undefined;
+}
+
+const s3Destination = (plan: DeploymentPlan): pulumi.Output<string> => {
+  const destination = plan.backup?.destination;
+  return pulumi.output(destination?.kind === "s3" ? `s3://${destination.bucket ?? ""}` : "");
+};

@@ -4,6 +4,7 @@ import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
 import type { PlatformContext } from "../contract";
 import { clusterProblems } from "./cluster";
 import {
+  backupBucketNamed,
   noCoturn as noCoturnOn,
   refuseWhen,
   type Rule as SharedRule,
@@ -119,6 +120,7 @@ const RULES: readonly Rule[] = [
   cnpgPort,
   yourDatabasePassword,
   s3Server,
+  backupBucketNamed<ExistingKubernetesResources>("Kubernetes"),
   ingress,
   addresses,
 ];

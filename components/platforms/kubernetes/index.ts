@@ -6,13 +6,16 @@
  * - postgres.ts: a CloudNativePG cluster, or the caller's server;
  * - workloads.ts and pod.ts: claims, ConfigMaps, env Secrets and Deployments,
  *   from the container descriptions;
- * - traffic.ts: Services, the optional Ingress and the NetworkPolicies.
+ * - traffic.ts: Services, the optional Ingress and the NetworkPolicies;
+ * - backups as a CronJob next to Prosody (workloads.ts' scheduledJob).
  * Certificates by other modes and DNS records are the component's
  * (components/certificates, components/dns): the public Services' addresses
  * are what the DNS provider points the host names at.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CertificatePair } from "../../../src/containers/description";
+import { describeBackup } from "../../../src/containers/backup";
 import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
 import { buildImage, IMAGE_PARTS } from "../../build-image";
@@ -23,7 +26,7 @@ import type { ExistingKubernetesResources } from "./existing";
 import { database } from "./postgres";
 import { type ClusterCertificate, clusterCertificate } from "./tls";
 import { ingress, networkPolicy, privateService, type PublicService, publicService } from "./traffic";
-import { claim, prosodyPlatformEnvironment, workload } from "./workloads";
+import { claim, prosodyPlatformEnvironment, scheduledJob, workload } from "./workloads";
 
 /** The pods mount the TLS Secret: the descriptions' TLS files never carry their content here. */
 const MOUNTED: CertificatePair<pulumi.Output<string>> = {
@@ -34,6 +37,8 @@ const MOUNTED: CertificatePair<pulumi.Output<string>> = {
 /** Where Prosody and the gateway write outside their volumes (the root filesystem is read-only). */
 const PROSODY_SCRATCH = ["/run/prosody", "/tmp"] as const;
 const GATEWAY_SCRATCH = ["/tmp"] as const;
+/** The backup runner's working copies: as large as the database, so no size limit. */
+const BACKUP_SCRATCH = ["/tmp"] as const;
 
 function deployKubernetes(input: PlatformInput<ExistingKubernetesResources>): PlatformOutputs {
   const { name, parent, plan, secrets, existing } = input;
@@ -70,6 +75,8 @@ function deployKubernetes(input: PlatformInput<ExistingKubernetesResources>): Pl
       ? deployGateway(input, where, tls, { name: bucket.name, region: bucket.region, endpoint: bucket.endpoint })
       : undefined;
 
+  const backupClaim = plan.backup ? deployBackups(input, where, tls, { data, uploads, db }) : undefined;
+
   const fixedAddresses = spec.dns.ipv4.length > 0 || spec.dns.ipv6.length > 0;
   const shareHost = plan.uploads?.host;
   return {
@@ -90,7 +97,62 @@ function deployKubernetes(input: PlatformInput<ExistingKubernetesResources>): Pl
           },
         },
     ...(tls.expires ? { certificateExpires: tls.expires } : {}),
+    ...(plan.backup
+      ? {
+          backupDestination: backupClaim
+            ? pulumi.interpolate`claim ${backupClaim.metadata.name}`
+            : pulumi.output(
+                `s3://${plan.backup.destination.kind === "s3" ? (plan.backup.destination.bucket ?? "") : ""}`,
+              ),
+        }
+      : {}),
   };
+}
+
+/**
+ * Backups as a CronJob in UTC, next to Prosody: its pods go to Prosody's node, whose ReadWriteOnce
+ * claims (the data, the uploads) they mount too, and with backups to a volume, a claim of their own.
+ */
+function deployBackups(
+  input: PlatformInput<ExistingKubernetesResources>,
+  where: Cluster,
+  tls: ClusterCertificate,
+  stateful: {
+    data: k8s.core.v1.PersistentVolumeClaim;
+    uploads: k8s.core.v1.PersistentVolumeClaim | undefined;
+    db: { host: pulumi.Output<string> } | undefined;
+  },
+): k8s.core.v1.PersistentVolumeClaim | undefined {
+  const { name, parent, plan, backupKey } = input;
+  const destination = plan.backup?.destination;
+  if (!backupKey || !destination) throw new Error("the Kubernetes platform's backups need the stack's backup key");
+  const context = { name, parent, plan };
+  const description = describeBackup(plan, {
+    recipients: backupKey.recipients,
+    ...(stateful.db ? { databaseHost: stateful.db.host } : {}),
+    ...(destination.kind === "s3" && destination.bucket !== undefined
+      ? { bucket: { name: destination.bucket, region: destination.region } }
+      : {}),
+  });
+  const backups =
+    destination.kind === "volume" ? claim(context, where, "backups", plan.spec.kubernetes.backupsSize) : undefined;
+  const image = buildImage(context, description.image, IMAGE_PARTS.backup, { load: false });
+  scheduledJob(context, where, {
+    description,
+    part: "backup",
+    image: image.ref,
+    secrets: input.secrets,
+    tlsSecretName: tls.secretName,
+    claims: {
+      data: stateful.data.metadata.name,
+      ...(stateful.uploads ? { uploads: stateful.uploads.metadata.name } : {}),
+      ...(backups ? { backups: backups.metadata.name } : {}),
+    },
+    resources: plan.spec.kubernetes.backup,
+    scratch: BACKUP_SCRATCH,
+    besides: "prosody",
+  });
+  return backups;
 }
 
 /** The upload gateway: stateless, so a rolling Deployment, behind a public Service of its own. */

@@ -36,6 +36,8 @@ export interface PodPlacement {
   resources: { cpu: string; memory: string };
   /** folders the program writes to outside its volumes (read-only root filesystem) */
   scratch: readonly string[];
+  /** how much each scratch folder may hold; none: as much as the node gives (the backup runner's copies) */
+  scratchSizeLimit?: string;
 }
 
 export interface PodParts {
@@ -130,7 +132,7 @@ export function podParts(description: ContainerDescription<Value>, placement: Po
   }
   placement.scratch.forEach((path, index) => {
     const name = `scratch-${index}`;
-    volumes.push({ name, emptyDir: { sizeLimit: "64Mi" } });
+    volumes.push({ name, emptyDir: placement.scratchSizeLimit ? { sizeLimit: placement.scratchSizeLimit } : {} });
     mounts.push({ name, mountPath: path });
   });
 

@@ -17,7 +17,7 @@ import { type ChildContext, child } from "../../naming";
 import { clusterName } from "./names";
 import { secretValue, type StackSecrets } from "../../stack-secrets";
 import type { Cluster } from "./cluster";
-import { configFiles, configKey, podParts, type Value } from "./pod";
+import { configFiles, configKey, podParts, type PodParts, type Value } from "./pod";
 
 /** How long Prosody has after SIGTERM to close every stream and flush its storage. */
 const GRACE_SECONDS = 60;
@@ -56,7 +56,7 @@ export function claim(
   );
 }
 
-export interface WorkloadInputs {
+export interface PodInputs {
   description: ContainerDescription<Value>;
   /** the child-name part of the workload and its objects */
   part: string;
@@ -66,15 +66,22 @@ export interface WorkloadInputs {
   claims: Partial<Record<ContainerDescription["volumes"][number]["name"], pulumi.Input<string>>>;
   resources: { cpu: string; memory: string };
   scratch: readonly string[];
+  scratchSizeLimit?: string;
   /** variables of this platform's own, beyond the description's */
   environment?: Record<string, string>;
+}
+
+export interface WorkloadInputs extends PodInputs {
   /** "Recreate" for a server that must never run twice, "RollingUpdate" for a stateless one */
   strategy: "Recreate" | "RollingUpdate";
   dependsOn: pulumi.Resource[];
 }
 
-export function workload(context: ChildContext, cluster: Cluster, inputs: WorkloadInputs): k8s.apps.v1.Deployment {
-  const { name, plan } = context;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+
+/** A description's pod: its ConfigMap and env Secret (generated names, so a change rolls the pod) and the pod spec. */
+function podOf(context: ChildContext, cluster: Cluster, inputs: PodInputs): { parts: PodParts; spec: PodSpec } {
+  const { plan } = context;
   const { description, part } = inputs;
   const files = configFiles(description);
   const configMap =
@@ -107,7 +114,7 @@ export function workload(context: ChildContext, cluster: Cluster, inputs: Worklo
     ...description,
     environment: { ...description.environment, ...inputs.environment },
   };
-  const pod = podParts(described, {
+  const parts = podParts(described, {
     image: inputs.image,
     ...(envSecret ? { secretName: envSecret.metadata.name } : {}),
     ...(configMap ? { configMapName: configMap.metadata.name } : {}),
@@ -115,9 +122,31 @@ export function workload(context: ChildContext, cluster: Cluster, inputs: Worklo
     claims: inputs.claims,
     resources: inputs.resources,
     scratch: inputs.scratch,
+    ...(inputs.scratchSizeLimit ? { scratchSizeLimit: inputs.scratchSizeLimit } : {}),
   });
-  const labels = podLabels(context, description.name);
   const { imagePullSecrets } = plan.spec.kubernetes;
+  return {
+    parts,
+    spec: {
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: parts.securityContext,
+      terminationGracePeriodSeconds: GRACE_SECONDS,
+      ...(imagePullSecrets.length > 0
+        ? { imagePullSecrets: imagePullSecrets.map((secret) => ({ name: secret })) }
+        : {}),
+      ...(parts.initContainers.length > 0 ? { initContainers: parts.initContainers } : {}),
+      containers: [parts.container],
+      volumes: parts.volumes,
+    },
+  };
+}
+
+export function workload(context: ChildContext, cluster: Cluster, inputs: WorkloadInputs): k8s.apps.v1.Deployment {
+  const { name } = context;
+  const { description, part } = inputs;
+  const { spec } = podOf(context, cluster, inputs);
+  const labels = podLabels(context, description.name);
   return new k8s.apps.v1.Deployment(
     child(context, part),
     {
@@ -133,24 +162,83 @@ export function workload(context: ChildContext, cluster: Cluster, inputs: Worklo
           inputs.strategy === "Recreate"
             ? { type: "Recreate" }
             : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-        template: {
-          metadata: { labels },
+        template: { metadata: { labels }, spec },
+      },
+    },
+    { ...cluster.opts, dependsOn: inputs.dependsOn },
+  );
+}
+
+/** Failed runs of a scheduled job retried before the job counts as failed (and shows so in `kubectl get jobs`). */
+const JOB_RETRIES = 2;
+
+/**
+ * A description with a schedule, as a CronJob in UTC: its one-shot command at each time, one run at a
+ * time, no probes (it is not a server). With `besides`, its pods go to the node of that component's
+ * pod, whose ReadWriteOnce claims they mount too.
+ */
+export function scheduledJob(
+  context: ChildContext,
+  cluster: Cluster,
+  inputs: PodInputs & { besides?: string },
+): k8s.batch.v1.CronJob {
+  const { name } = context;
+  const { description, part } = inputs;
+  const schedule = description.schedule;
+  if (!schedule) throw new Error(`${description.name} has no schedule`);
+  const { parts, spec } = podOf(context, cluster, inputs);
+  // A job is not a server: no probe, and its one-shot command instead of the image's default.
+  const container = { ...parts.container, command: [...schedule.command] };
+  delete container.startupProbe;
+  delete container.readinessProbe;
+  delete container.livenessProbe;
+  const labels = podLabels(context, description.name);
+  return new k8s.batch.v1.CronJob(
+    child(context, part),
+    {
+      metadata: {
+        name: clusterName(name, part),
+        namespace: cluster.namespace,
+        labels: { ...labels, ...LABELS_OF_OURS },
+      },
+      spec: {
+        schedule: schedule.cron,
+        timeZone: "Etc/UTC",
+        concurrencyPolicy: "Forbid",
+        // A run missed by more than an hour (the cluster was down) waits for the next time.
+        startingDeadlineSeconds: 3600,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
           spec: {
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: pod.securityContext,
-            terminationGracePeriodSeconds: GRACE_SECONDS,
-            ...(imagePullSecrets.length > 0
-              ? { imagePullSecrets: imagePullSecrets.map((secret) => ({ name: secret })) }
-              : {}),
-            ...(pod.initContainers.length > 0 ? { initContainers: pod.initContainers } : {}),
-            containers: [pod.container],
-            volumes: pod.volumes,
+            backoffLimit: JOB_RETRIES,
+            template: {
+              metadata: { labels },
+              spec: {
+                ...spec,
+                restartPolicy: "Never",
+                containers: [container],
+                ...(inputs.besides
+                  ? {
+                      affinity: {
+                        podAffinity: {
+                          requiredDuringSchedulingIgnoredDuringExecution: [
+                            {
+                              labelSelector: { matchLabels: podLabels(context, inputs.besides) },
+                              topologyKey: "kubernetes.io/hostname",
+                            },
+                          ],
+                        },
+                      },
+                    }
+                  : {}),
+              },
+            },
           },
         },
       },
     },
-    { ...cluster.opts, dependsOn: inputs.dependsOn },
+    cluster.opts,
   );
 }
 

@@ -11,6 +11,7 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_pr
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { dirname, join } from "node:path";
+import { BACKUP_ENTRYPOINT, BACKUP_USER } from "../../../backup/src/contract";
 import { GATEWAY_COMMAND, GATEWAY_USER } from "../../../gateway/src/contract";
 import { PROSODY_USER } from "../../../src/containers/images";
 import {
@@ -46,6 +47,13 @@ export const PROSODY_IMAGE: ReplayedImage = {
   user: "prosody",
   entrypoint: ["/usr/local/bin/prosody-entrypoint"],
   owner: PROSODY_USER,
+};
+
+export const BACKUP_IMAGE: ReplayedImage = {
+  name: process.env.E2E_BACKUP_IMAGE ?? "localhost/prosody-stack/backup:latest",
+  user: `${BACKUP_USER.uid}:${BACKUP_USER.gid}`,
+  entrypoint: BACKUP_ENTRYPOINT,
+  owner: BACKUP_USER,
 };
 
 export const GATEWAY_IMAGE: ReplayedImage = {
@@ -119,6 +127,11 @@ export class ReplayedContainer {
   healthcheck(): Promise<{ code: number; output: string }> {
     const [kind, ...command] = this.inputs.healthcheck?.tests ?? [];
     if (kind !== "CMD") throw new Error(`unsupported health check ${kind}`);
+    return this.run(command);
+  }
+
+  /** Runs a command to its end without blocking this process, which may hold a server it talks to (s3rver). */
+  run(command: readonly string[]): Promise<{ code: number; output: string }> {
     const child = spawn("buildah", this.runArgs(command), { stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));

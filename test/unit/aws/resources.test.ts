@@ -7,7 +7,7 @@ describe("AWS platform: what the prod stack creates", function () {
   this.timeout(60000);
   const stack = prodStack();
 
-  it("creates exactly the network, registry, compute, traffic, database, uploads, DNS and TLS resources", () => {
+  it("creates exactly the network, registry, compute, traffic, database, uploads, backups, DNS and TLS resources", () => {
     const types = new Map<string, number>();
     for (const resource of stack.run.resources) types.set(resource.type, (types.get(resource.type) ?? 0) + 1);
     assert.deepEqual(Object.fromEntries([...types].sort()), {
@@ -23,13 +23,16 @@ describe("AWS platform: what the prod stack creates", function () {
       "aws:ec2/subnet:Subnet": 4,
       "aws:ec2/vpc:Vpc": 1,
       "aws:ec2/vpcEndpoint:VpcEndpoint": 1,
-      "aws:ecr/lifecyclePolicy:LifecyclePolicy": 2,
-      "aws:ecr/repository:Repository": 2,
+      // Prosody's, the gateway's and the backup runner's images
+      "aws:ecr/lifecyclePolicy:LifecyclePolicy": 3,
+      "aws:ecr/repository:Repository": 3,
       "aws:ecs/cluster:Cluster": 1,
       "aws:ecs/service:Service": 2,
-      "aws:ecs/taskDefinition:TaskDefinition": 2,
-      "aws:iam/role:Role": 3,
-      "aws:iam/rolePolicy:RolePolicy": 3,
+      // Prosody's and the gateway's services, and the scheduled backup task
+      "aws:ecs/taskDefinition:TaskDefinition": 3,
+      // three execution roles, the gateway's and the backup task's roles, EventBridge Scheduler's
+      "aws:iam/role:Role": 6,
+      "aws:iam/rolePolicy:RolePolicy": 6,
       // c2s, c2s direct TLS, s2s, HTTPS, proxy65 (the enterprise tier's file-transfer proxy) and the gateway
       "aws:lb/listener:Listener": 6,
       "aws:lb/loadBalancer:LoadBalancer": 1,
@@ -38,20 +41,23 @@ describe("AWS platform: what the prod stack creates", function () {
       "aws:rds/subnetGroup:SubnetGroup": 1,
       // 4 host aliases, 4 SRV records
       "aws:route53/record:Record": 8,
-      "aws:s3/bucket:Bucket": 1,
+      // the uploads bucket and the backups bucket
+      "aws:s3/bucket:Bucket": 2,
       "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": 1,
-      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 1,
-      "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
-      "aws:s3/bucketPolicy:BucketPolicy": 1,
-      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
-      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 2,
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
+      "aws:s3/bucketPolicy:BucketPolicy": 2,
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
+      "aws:scheduler/schedule:Schedule": 1,
       "aws:secretsmanager/secret:Secret": 4,
       "aws:secretsmanager/secretVersion:SecretVersion": 4,
-      "docker-build:index:Image": 2,
+      "docker-build:index:Image": 3,
       "prosodystack:index:ProsodyStack": 1,
       "pulumi:providers:acme": 1,
       "random:index/randomPassword:RandomPassword": 3,
-      "tls:index/privateKey:PrivateKey": 1,
+      // the ACME account's key and the backup key
+      "tls:index/privateKey:PrivateKey": 2,
     });
     for (const resource of stack.run.resources.filter((entry) => entry.type !== "prosodystack:index:ProsodyStack")) {
       assert.equal(resource.parent, "prosody", `${resource.name} is not a child of the component`);

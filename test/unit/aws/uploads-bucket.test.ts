@@ -35,14 +35,20 @@ describe("AWS platform: the uploads bucket", function () {
 describe("AWS platform: a bucket of yours", function () {
   this.timeout(60000);
 
-  it("uses a bucket of yours by name, scoping the gateway's role to it, and creates none", async () => {
+  it("uses buckets of yours by name, scoping the gateway's and the backup task's roles to them, and creates none", async () => {
     const run = await runProgram(
-      stackWith("prod", { "prosody:upload": { s3: { bucket: "acme-chat-files" } } }),
+      stackWith("prod", {
+        "prosody:upload": { s3: { bucket: "acme-chat-files" } },
+        "prosody:backup": { enabled: true, s3: { bucket: "acme-chat-backups" } },
+      }),
       "prod",
     );
     assert.ok(!run.resources.some((resource) => resource.type.startsWith("aws:s3/")));
     const policy = JSON.parse(String(byName(run, "prosody-gateway-task-role-policy").clearInputs.policy));
     assert.deepEqual(policy.Statement[0].Resource, "arn:aws:s3:::acme-chat-files/*");
     assert.equal(run.outputs.uploadBucket, "acme-chat-files");
+    const backup = JSON.parse(String(byName(run, "prosody-backup-task-role-policy").clearInputs.policy));
+    assert.deepEqual(backup.Statement[0].Resource, "arn:aws:s3:::acme-chat-backups/*");
+    assert.equal(run.outputs.backupDestination, "s3://acme-chat-backups");
   });
 });

@@ -2,23 +2,34 @@
 import { strict as assert } from "node:assert";
 import { PROSODY_HEALTH_COMMAND, PROSODY_USER } from "../../../src/containers/images";
 import { byName } from "../../support/mock-stack";
-import { k8sStack, kubernetesResources, manifest, manifestProblems, onlyContainer, podSpec } from "./support";
+import {
+  k8sStack,
+  kubernetesResources,
+  manifest,
+  manifestProblems,
+  onlyContainer,
+  podSpec,
+  type PodSpec,
+} from "./support";
 
 describe("Kubernetes platform: the k8s stack's resources", function () {
   this.timeout(60000);
   const stack = k8sStack();
 
-  it("creates the namespace, claims, config, secrets, certificate, PostgreSQL, workload, Services and policy, each a child of the component through the stack's own provider", () => {
+  it("creates the namespace, claims, config, secrets, certificate, PostgreSQL, workload, backups, Services and policy, each a child of the component through the stack's own provider", () => {
     const kinds = kubernetesResources(stack.run)
       .map((resource) => `${resource.type} ${resource.name}`)
       .sort();
     assert.deepEqual(kinds, [
       "kubernetes:apps/v1:Deployment prosody-server",
+      "kubernetes:batch/v1:CronJob prosody-backup",
       "kubernetes:cert-manager.io/v1:Certificate prosody-certificate",
       "kubernetes:core/v1:ConfigMap prosody-server-config",
       "kubernetes:core/v1:Namespace prosody-namespace",
+      "kubernetes:core/v1:PersistentVolumeClaim prosody-backups",
       "kubernetes:core/v1:PersistentVolumeClaim prosody-data",
       "kubernetes:core/v1:PersistentVolumeClaim prosody-uploads",
+      "kubernetes:core/v1:Secret prosody-backup-env",
       "kubernetes:core/v1:Secret prosody-postgres-credentials",
       "kubernetes:core/v1:Secret prosody-server-env",
       "kubernetes:core/v1:Service prosody-server-private",
@@ -209,5 +220,52 @@ describe("Kubernetes platform: the k8s stack's resources", function () {
   it("validates every manifest offline: the Kubernetes, cert-manager and CloudNativePG schemas, names, ports and labels", () => {
     const problems = kubernetesResources(stack.run).flatMap((resource) => manifestProblems(resource));
     assert.deepEqual(problems, []);
+  });
+
+  it("backs up on a CronJob in UTC, one run at a time, next to Prosody's pod, with its one-shot command and no probe", () => {
+    const cron = manifest(stack.run, "prosody-backup").spec as {
+      schedule: string;
+      timeZone: string;
+      concurrencyPolicy: string;
+      jobTemplate: { spec: { backoffLimit: number; template: { spec: PodSpec & Record<string, unknown> } } };
+    };
+    assert.equal(cron.schedule, "17 3 * * *");
+    assert.equal(cron.timeZone, "Etc/UTC");
+    assert.equal(cron.concurrencyPolicy, "Forbid");
+    const pod = cron.jobTemplate.spec.template.spec;
+    assert.equal(pod.restartPolicy, "Never");
+    assert.deepEqual(pod.affinity, {
+      podAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          {
+            labelSelector: {
+              matchLabels: (
+                manifest(stack.run, "prosody-server").spec as { selector: { matchLabels: Record<string, string> } }
+              ).selector.matchLabels,
+            },
+            topologyKey: "kubernetes.io/hostname",
+          },
+        ],
+      },
+    });
+    const container = onlyContainer(pod) as ReturnType<typeof onlyContainer> & { command: string[] };
+    assert.deepEqual(container.command, ["node", "/opt/prosody-backup/backup.js", "once"]);
+    assert.equal(container.startupProbe ?? container.readinessProbe ?? container.livenessProbe, undefined);
+    const password = container.env.find((variable) => variable.name === "PGPASSWORD");
+    assert.equal(password?.value, undefined, "the password only by secretKeyRef");
+    assert.equal(password?.valueFrom?.secretKeyRef.key, "PGPASSWORD");
+    assert.equal(
+      container.env.find((variable) => variable.name === "PGHOST")?.value,
+      "prosody-k8s-postgres-rw.chat.svc",
+    );
+    assert.deepEqual(
+      container.volumeMounts.filter((mount) => !mount.mountPath.startsWith("/tmp")).map((mount) => mount.mountPath),
+      ["/var/lib/prosody/share%2eexample%2eorg/http_file_share", "/var/backups/prosody"],
+      "the uploads and its own backups claim; the database is reached over the network",
+    );
+    const scratch = pod.volumes.find((volume) => volume.emptyDir !== undefined);
+    assert.deepEqual(scratch?.emptyDir, {}, "working copies as large as the database: no size limit");
+    assert.equal(byName(stack.run, "prosody-backups").protect, true);
+    assert.equal(stack.run.outputs.backupDestination, "claim prosody-k8s-backups");
   });
 });

@@ -94,6 +94,7 @@ const MODELS: Record<string, [string, string]> = {
   "v1/Service": ["kubernetes-models/v1", "Service"],
   "v1/PersistentVolumeClaim": ["kubernetes-models/v1", "PersistentVolumeClaim"],
   "apps/v1/Deployment": ["kubernetes-models/apps/v1", "Deployment"],
+  "batch/v1/CronJob": ["kubernetes-models/batch/v1", "CronJob"],
   "networking.k8s.io/v1/NetworkPolicy": ["kubernetes-models/networking.k8s.io/v1", "NetworkPolicy"],
   "networking.k8s.io/v1/Ingress": ["kubernetes-models/networking.k8s.io/v1", "Ingress"],
   "cert-manager.io/v1/Certificate": ["@kubernetes-models/cert-manager/cert-manager.io/v1", "Certificate"],

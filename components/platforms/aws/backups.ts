@@ -1,0 +1,146 @@
+/**
+ * Backups on AWS, on top of RDS's automated backups (which stay): a Fargate
+ * task that runs the backup runner's one-shot command, started by an
+ * EventBridge Scheduler schedule in UTC, in Prosody's security group (it
+ * reaches what Prosody reaches: the database) with a role of its own that may
+ * only keep backups in the backups bucket: one of the stack's own (private,
+ * encrypted, TLS only, protected) or the caller's (backup.s3.bucket).
+ */
+import type * as cloudwatch from "@pulumi/aws/cloudwatch";
+import type * as ec2 from "@pulumi/aws/ec2";
+import * as ecs from "@pulumi/aws/ecs";
+import * as s3 from "@pulumi/aws/s3";
+import * as scheduler from "@pulumi/aws/scheduler";
+import * as pulumi from "@pulumi/pulumi";
+import { describeBackup } from "../../../src/containers/backup";
+import { eventBridgeSchedule } from "../../../src/plan/backup";
+import type { BackupKey } from "../../backup-key";
+import { physicalName } from "../../naming";
+import { type AwsContext, child, tags } from "./context";
+import type { AwsNetwork } from "./network";
+import { privateBucket } from "./private-bucket";
+import { pushImage } from "./registry";
+import { backupTaskRole, executionRole, schedulerRole } from "./roles";
+import type { SecretStore } from "./secret-store";
+import { containerDefinitions } from "./task-definition";
+
+export interface BackupInputs {
+  key: BackupKey;
+  network: AwsNetwork;
+  store: SecretStore;
+  clusterArn: pulumi.Output<string>;
+  logGroup: cloudwatch.LogGroup;
+  serverGroup: ec2.SecurityGroup;
+  databaseHost?: pulumi.Output<string>;
+}
+
+/** A scheduled run that fails is tried again this often before EventBridge gives up on it. */
+const RETRIES = 2;
+
+function backupsBucket(context: AwsContext): {
+  name: pulumi.Output<string>;
+  arn: pulumi.Output<string>;
+  region: pulumi.Output<string>;
+} {
+  const { parent, plan } = context;
+  const destination = plan.backup?.destination;
+  if (destination?.kind !== "s3") throw new Error("backups on AWS go to S3 (refused earlier)");
+  if (destination.bucket !== undefined) {
+    const given = s3.getBucketOutput({ bucket: destination.bucket }, { parent });
+    return { name: pulumi.output(destination.bucket), arn: given.arn, region: given.region };
+  }
+  const bucket = privateBucket(context, "backups");
+  // A cut upload's parts would otherwise be kept, and billed, forever.
+  new s3.BucketLifecycleConfiguration(
+    child(context, "backups-cleanup"),
+    {
+      bucket: bucket.id,
+      rules: [
+        {
+          id: "abort-cut-uploads",
+          status: "Enabled",
+          filter: {},
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+        },
+      ],
+    },
+    { parent },
+  );
+  return { name: bucket.bucket, arn: bucket.arn, region: bucket.region };
+}
+
+/** Returns where the backups go, as people read it. */
+export function backups(context: AwsContext, inputs: BackupInputs): pulumi.Output<string> {
+  const { parent, plan, name } = context;
+  const backup = plan.backup;
+  if (!backup) throw new Error("backups: the plan has none");
+  const expression = eventBridgeSchedule(backup.schedule);
+  if (!expression) throw new Error("backup.schedule has no EventBridge form (refused earlier)");
+  const bucket = backupsBucket(context);
+  const description = describeBackup(plan, {
+    recipients: inputs.key.recipients,
+    ...(inputs.databaseHost ? { databaseHost: inputs.databaseHost } : {}),
+    bucket: { name: bucket.name, region: bucket.region },
+  });
+  const schedule = description.schedule;
+  if (!schedule) throw new Error("the backup runner's description has no schedule");
+  const image = pushImage(context, description);
+  const execution = executionRole(context, "backup-execution-role", {
+    repositoryArn: image.repositoryArn,
+    logGroupArn: inputs.logGroup.arn,
+    secretArns: inputs.store.arnsFor(description),
+  });
+  const taskRole = backupTaskRole(context, bucket.arn);
+  const size = plan.spec.aws.backup;
+  const task = new ecs.TaskDefinition(
+    child(context, "backup-task"),
+    {
+      family: physicalName(name, "backup"),
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(size.cpu),
+      memory: String(size.memory),
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: execution.arn,
+      taskRoleArn: taskRole.arn,
+      containerDefinitions: containerDefinitions(
+        context,
+        description,
+        image.ref,
+        inputs.store,
+        inputs.logGroup,
+        schedule.command,
+      ),
+      tags: tags(context, "backup-task"),
+    },
+    { parent },
+  );
+  const role = schedulerRole(context, task.arnWithoutRevision, [execution.arn, taskRole.arn]);
+  new scheduler.Schedule(
+    child(context, "backup-schedule"),
+    {
+      description: `ProsodyStack ${plan.spec.domain}: backups at ${backup.schedule} (UTC)`,
+      scheduleExpression: expression,
+      scheduleExpressionTimezone: "UTC",
+      flexibleTimeWindow: { mode: "OFF" },
+      target: {
+        arn: inputs.clusterArn,
+        roleArn: role.arn,
+        ecsParameters: {
+          taskDefinitionArn: task.arnWithoutRevision,
+          launchType: "FARGATE",
+          platformVersion: "LATEST",
+          taskCount: 1,
+          networkConfiguration: {
+            subnets: inputs.network.privateSubnetIds,
+            securityGroups: [inputs.serverGroup.id],
+            assignPublicIp: false,
+          },
+        },
+        retryPolicy: { maximumRetryAttempts: RETRIES, maximumEventAgeInSeconds: 3600 },
+      },
+    },
+    { parent },
+  );
+  return pulumi.interpolate`s3://${bucket.name}`;
+}
