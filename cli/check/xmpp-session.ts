@@ -41,6 +41,7 @@ export async function openSession({
   const factory = (xmpp as unknown as { saslFactory: { _mechs: { name: string }[] } }).saslFactory;
   factory._mechs = factory._mechs.filter((mechanism) => mechanism.name.startsWith("SCRAM-"));
   xmpp.reconnect.stop();
+  ignoreDataAfterStreamClose(xmpp);
   const streamFeatures = new Set<string>();
   let mechanism: string | undefined;
   xmpp.on("element", (element: Element) => {
@@ -204,4 +205,17 @@ export async function changePassword(session: Session, password: string): Promis
       xml("query", { xmlns: "jabber:iq:register" }, xml("username", {}, username), xml("password", {}, password)),
     ),
   );
+}
+
+/**
+ * xmpp.js 0.14 drops its XML parser when closing the stream times out but keeps
+ * the socket; bytes a slow server sends after that threw from the socket's data
+ * handler, outside any promise (a CI run met it after a PostgreSQL restart).
+ */
+function ignoreDataAfterStreamClose(xmpp: Client): void {
+  const connection = xmpp as unknown as { parser: unknown; _onData(data: Buffer): void };
+  const onData = connection._onData.bind(connection);
+  connection._onData = (data) => {
+    if (connection.parser) onData(data);
+  };
 }
