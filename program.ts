@@ -40,6 +40,7 @@ const STACK_OUTPUTS: readonly (keyof ProsodyStackOutputs)[] = [
   "backupDestination",
   "backupRecipient",
   "backupIdentity",
+  "backupTask",
 ];
 
 /**

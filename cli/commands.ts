@@ -20,6 +20,7 @@ import {
 } from "./options";
 import { planJson, planStack, planText } from "./plan";
 import { checkCommand } from "./check/command";
+import { restoreCommand } from "./restore";
 
 export interface Io {
   stdout: (text: string) => void;
@@ -157,6 +158,7 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   check: checkCommand,
+  restore: restoreCommand,
 };
 
 /** The flags each command takes. */

@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DeploymentPlan } from "../src/plan/plan-deployment";
+import { physicalNameFor } from "../src/plan/physical-names";
 
 export const COMPONENT_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 
@@ -22,10 +23,4 @@ export const childName = (name: string, part: string): string => `${name}-${part
 /** `${name}-<part>`: the logical name of a child. */
 export const child = (context: Pick<ChildContext, "name">, part: string): string => childName(context.name, part);
 
-export function physicalName(name: string, part: string): string {
-  const stack = pulumi
-    .getStack()
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-");
-  return `${name}-${stack}-${part}`;
-}
+export const physicalName = (name: string, part: string): string => physicalNameFor(name, pulumi.getStack(), part);

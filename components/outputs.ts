@@ -10,7 +10,7 @@ import type { DeploymentPlan } from "../src/plan/plan-deployment";
 import type { DnsRecord } from "../src/plan/dns";
 import type { BackupKey } from "./backup-key";
 import type { StackCertificate } from "./certificates";
-import type { PlatformOutputs } from "./platforms/contract";
+import type { BackupTask, PlatformOutputs } from "./platforms/contract";
 
 export interface SuiteSummary {
   suite: string;
@@ -88,6 +88,8 @@ export interface ProsodyStackOutputs {
    * without it, and without a recipient of your own in backup.recipients, no backup can be read.
    */
   backupIdentity: pulumi.Output<string | undefined>;
+  /** With backups on AWS: the ECS cluster, the backup task's family, its subnets and security groups, and Prosody's service, for a restore by hand (`prosody-stack restore --task`). */
+  backupTask: pulumi.Output<BackupTask | undefined>;
 }
 
 export function stackOutputs(
@@ -142,6 +144,7 @@ export function stackOutputs(
     backupDestination: plain(deployed.backupDestination),
     backupRecipient: plain(backups?.recipient),
     backupIdentity: pulumi.secret(pulumi.output(backups?.identity)),
+    backupTask: plain(deployed.backupTask),
   };
 }
 

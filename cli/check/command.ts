@@ -29,12 +29,14 @@ const readCa = (file: string): string => {
 
 export const checkCommand: Command = {
   summary: "check a deployed server against its plan: DNS, ports, certificates, features, and optionally a login",
-  flags: ["stack", "spec", "resolver", "ca", "jid", "json"],
+  flags: ["stack", "spec", "resolver", "ca", "jid", "backups", "backups-bucket", "json"],
   options: [
     ["--stack NAME | --spec FILE", "the spec the server was deployed from"],
     ["--resolver HOST:PORT", "ask this DNS server instead of the system's (tests, split-horizon DNS)"],
     ["--ca FILE", "trust this CA besides the system's (a self-signed stack's caCertificate output)"],
     ["--jid JID", "log in as JID (its password on standard input): disco#info, archive and upload"],
+    ["--backups DIR", "with backups to a volume: its folder, to read the latest backup's note"],
+    ["--backups-bucket NAME", "with backups to a bucket the stack created: its name (the backupDestination output)"],
     ["--json", "machine-readable report"],
   ],
   async run(positionals, values, io) {
@@ -64,6 +66,10 @@ export const checkCommand: Command = {
       ...(values.resolver === undefined ? {} : { resolver: values.resolver as string }),
       ...(ca === undefined ? {} : { ca }),
       ...(jid === undefined || password === undefined ? {} : { login: { jid, password } }),
+      backups: {
+        ...(typeof values.backups === "string" ? { folder: values.backups } : {}),
+        ...(typeof values["backups-bucket"] === "string" ? { bucket: values["backups-bucket"] } : {}),
+      },
     });
     io.stdout(values.json ? JSON.stringify(report, null, 2) : checkText(report));
     return report.summary.fail > 0 ? EXIT.checkFailed : EXIT.ok;

@@ -3,12 +3,14 @@
  * machine. DNS records resolve to what the plan publishes, every public port
  * answers, STARTTLS and direct TLS present a trusted chain naming every
  * planned host (with the days left, and no TLS below 1.2), and with an
- * account, what the server advertises, its archive and its uploads. It never
+ * account, what the server advertises, its archive and its uploads; with
+ * backups, whether the latest one is as recent as the schedule says. It never
  * prints a secret: the password comes in on standard input and goes only to
  * the server.
  */
 import { publicPorts } from "../../src/containers/ports";
 import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import { backupChecks } from "./backups";
 import { addressesOf, dnsChecks, resolverFor } from "./dns";
 import { type CheckReport, type CheckResult, checkReport } from "./report";
 import { certificateChecks, directTls, type Endpoint, legacyTlsAccepted, openTcp, startTls } from "./tls-probe";
@@ -20,6 +22,8 @@ export interface CheckOptions {
   ca?: string;
   /** an account to log in with */
   login?: { jid: string; password: string };
+  /** where the backups are, when the plan alone cannot say (a volume's folder, a created bucket's name) */
+  backups?: { folder?: string; bucket?: string };
   now?: Date;
 }
 
@@ -164,5 +168,6 @@ export async function checkServer(plan: DeploymentPlan, options: CheckOptions = 
       detail: "give --jid (the password on standard input) to check disco#info, the archive and uploads",
     });
   }
+  checks.push(...(await backupChecks(plan, { ...options.backups, ...(options.now ? { now: options.now } : {}) })));
   return checkReport(plan.spec.domain, address, checks);
 }

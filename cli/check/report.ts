@@ -1,6 +1,6 @@
 /** What `prosody-stack check` found: one line per check, as text for people and JSON for scripts. */
 
-export type CheckGroup = "dns" | "ports" | "tls" | "features" | "login";
+export type CheckGroup = "dns" | "ports" | "tls" | "features" | "login" | "backups";
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
 
 export interface CheckResult {
@@ -26,6 +26,7 @@ const GROUP_TITLES: Record<CheckGroup, string> = {
   tls: "TLS",
   features: "Stream features and disco#info",
   login: "Login, archive and upload",
+  backups: "Backups",
 };
 
 const MARKS: Record<CheckStatus, string> = { pass: "ok  ", warn: "WARN", fail: "FAIL", skip: "skip" };

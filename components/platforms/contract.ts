@@ -52,6 +52,19 @@ export interface PlatformOutputs {
   certificateExpires?: pulumi.Output<string>;
   /** with backups: where they go, e.g. "volume prosody-dev-backups" or "s3://bucket" */
   backupDestination?: pulumi.Output<string>;
+  /** with backups on AWS: how to run the backup task by hand (a restore) */
+  backupTask?: pulumi.Output<BackupTask>;
+}
+
+/** How to run the AWS backup task by hand, for a restore (`prosody-stack restore --task`). */
+export interface BackupTask {
+  cluster: string;
+  /** the task definition's family: its latest revision runs */
+  taskDefinition: string;
+  subnets: string[];
+  securityGroups: string[];
+  /** Prosody's ECS service, which a restore scales to 0 and back to 1 */
+  service: string;
 }
 
 /** What the platform's rules look at beyond the plan. */

@@ -79,7 +79,7 @@ export function describeBackup<T>(plan: DeploymentPlan, inputs: BackupInputs<T>)
     volumes,
     ports: [],
     health: BACKUP_HEALTH,
-    schedule: { cron: backup.schedule, command: [...BACKUP_ENTRYPOINT, BACKUP_COMMANDS.once] },
+    schedule: { cron: backup.schedule, arguments: [BACKUP_COMMANDS.once] },
     // It writes its working copies and its status under /tmp only.
     readOnlyRootFilesystem: true,
   };

@@ -35,12 +35,12 @@ export interface ContainerDescription<T = string> {
    */
   preparation?: { command: readonly string[] };
   /**
-   * A container that does its work at times: `command` does it once and exits. A platform with a
-   * scheduler of its own (a Kubernetes CronJob, an EventBridge schedule) starts it at each time of
-   * `cron` (five fields, UTC); a platform without one runs the image's default command, which keeps
-   * the schedule itself.
+   * A container that does its work at times: its image's entrypoint with `arguments` does it once and
+   * exits. A platform with a scheduler of its own (a Kubernetes CronJob, an EventBridge schedule)
+   * starts it so at each time of `cron` (five fields, UTC); a platform without one runs the image's
+   * default command, which keeps the schedule itself.
    */
-  schedule?: { cron: string; command: readonly string[] };
+  schedule?: { cron: string; arguments: readonly string[] };
   /** the program writes nothing outside its volumes, so the root filesystem may be read-only */
   readOnlyRootFilesystem: boolean;
 }

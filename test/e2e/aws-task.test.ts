@@ -9,6 +9,7 @@
  * an S3 endpoint and keys (s3rver) in place of the task role and AWS S3.
  */
 import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +23,8 @@ import { fetchLoopback } from "../support/http";
 import { byName, programShowingAdminPasswords, stackWith } from "../support/mock-stack";
 import { S3_CREDENTIALS, startS3Server, type S3TestServer } from "../support/s3";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
-import { GATEWAY_IMAGE, ReplayedContainer } from "./harness/docker-replay";
+import { BACKUP_ENTRYPOINT } from "../../backup/src/contract";
+import { BACKUP_IMAGE, GATEWAY_IMAGE, ReplayedContainer } from "./harness/docker-replay";
 import { ecsContainerInputs } from "./harness/ecs-replay";
 import { type Postgres, startPostgres } from "./harness/postgres";
 import { listenerPid } from "./harness/prosody";
@@ -53,10 +55,15 @@ describe("the AWS platform's Fargate tasks, started from their task definitions 
   let run: TestedRun;
   let prosody: ReplayedContainer;
   let gateway: ReplayedContainer;
+  const backupKey = { private: "", public: "" };
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), "prosody-aws-"));
     chmodSync(root, 0o755);
+    // The stack's backup key as @pulumi/tls makes it: an OpenSSH Ed25519 pair.
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", join(root, "backup-key")]);
+    backupKey.private = readFileSync(join(root, "backup-key"), "utf8");
+    backupKey.public = readFileSync(join(root, "backup-key.pub"), "utf8");
     postgres = startPostgres(DATABASE_PORT);
     s3 = await startS3Server("prosody-uploads");
     const stack = awsStack();
@@ -74,6 +81,8 @@ describe("the AWS platform's Fargate tasks, started from their task definitions 
         if (type === "aws:rds/instance:Instance") return { address: postgres.host };
         if (name === "prosody-database-password") return { result: postgres.password };
         if (type === "aws:s3/bucket:Bucket") return { bucket: s3.bucket, region: "us-east-1" };
+        if (name === "prosody-backup-key")
+          return { privateKeyOpenssh: backupKey.private, publicKeyOpenssh: backupKey.public };
         return certificates(type, name);
       },
     });
@@ -236,6 +245,46 @@ describe("the AWS platform's Fargate tasks, started from their task definitions 
       });
     } finally {
       await alice.close();
+    }
+  });
+
+  it("runs the scheduled backup task from its task definition: the live database dumped, encrypted, in S3", async () => {
+    const inputs = ecsContainerInputs(run, "prosody-backup-task");
+    const [definition] = JSON.parse(String(byName(run, "prosody-backup-task").clearInputs.containerDefinitions)) as {
+      command: string[];
+    }[];
+    const task = new ReplayedContainer(
+      {
+        ...inputs,
+        envs: [
+          ...(inputs.envs ?? []),
+          // Stand in for the task role and AWS S3.
+          `BACKUP_S3_ENDPOINT=${s3.endpoint}`,
+          "BACKUP_S3_FORCE_PATH_STYLE=true",
+          `AWS_ACCESS_KEY_ID=${S3_CREDENTIALS.accessKeyId}`,
+          `AWS_SECRET_ACCESS_KEY=${S3_CREDENTIALS.secretAccessKey}`,
+        ],
+      },
+      join(root, "volumes"),
+      join(root, "backup-files"),
+      BACKUP_IMAGE,
+    );
+    try {
+      // What EventBridge Scheduler starts: the image's entrypoint with the task definition's command.
+      const done = await task.run([...BACKUP_ENTRYPOINT, ...(definition?.command ?? [])]);
+      assert.equal(done.code, 0, done.output);
+      assert.match(
+        done.output,
+        /prosody-backup: backup localhost-\d{8}T\d{6}Z\.tar\.age done: \d+ bytes \(database\.pgdump\)/,
+      );
+      const objects = [...(await s3.objects()).keys()];
+      assert.ok(objects.includes("latest.json"), objects.join(", "));
+      assert.ok(
+        objects.some((key) => /^localhost-\d{8}T\d{6}Z\.tar\.age$/.test(key)),
+        objects.join(", "),
+      );
+    } finally {
+      await task.remove();
     }
   });
 });

@@ -234,4 +234,42 @@ describe("backups and a restore drill, on the Docker platform's containers", fun
       });
     });
   }
+
+  it("keeps its own schedule on Docker: a backup at the scheduled minute, healthy, and a failure it shows", async () => {
+    volumesRoot = join(root, "sqlite");
+    const run = await deploy("sqlite");
+    const before = readdirSync(volume("backups")).filter((file) => file.endsWith(".tar.age")).length;
+    // The container's own command (the image's default), with a schedule of every minute.
+    const scheduled = runner(run, ["BACKUP_SCHEDULE=* * * * *"]);
+    await scheduled.start([]);
+    const deadline = Date.now() + 90_000;
+    while (!/prosody-backup: backup \S+ done/.test(scheduled.log()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    assert.match(scheduled.log(), /prosody-backup: next backup of localhost at \S+ \(schedule "\* \* \* \* \*", UTC\)/);
+    assert.match(scheduled.log(), /prosody-backup: backup localhost-\d{8}T\d{6}Z\.tar\.age done/);
+    assert.equal((await scheduled.healthcheck()).code, 0);
+    assert.equal(readdirSync(volume("backups")).filter((file) => file.endsWith(".tar.age")).length, before + 1);
+    await scheduled.remove();
+    assert.equal(scheduled.exitCode(), 0, "a SIGTERM between runs ends it cleanly");
+
+    // A run that fails says so on its log line, and the health check turns unhealthy until one succeeds.
+    const failing = runner(run, ["BACKUP_SQLITE_FILE=/var/lib/prosody/missing.sqlite"]);
+    const failed = await failing.run([...BACKUP_ENTRYPOINT, BACKUP_COMMANDS.once]);
+    assert.equal(failed.code, 1);
+    assert.match(failed.output, /prosody-backup: backup failed: sqlite3 failed/);
+    const unhealthy = await failing.run([...BACKUP_ENTRYPOINT, BACKUP_HEALTH_FLAG]);
+    assert.equal(unhealthy.code, 1);
+    assert.match(unhealthy.output, /the last backup failed at \S+: sqlite3 failed/);
+    recordFigure("backup-schedule", {
+      title: "The backup runner's own schedule and its failures",
+      done: "The Docker platform's backup container (replayed with buildah) runs its image's default command with a schedule of every minute, then gets SIGTERM; then a run whose database cannot be opened.",
+      test: __filename,
+      figures: {
+        "a scheduled run": "a backup at the scheduled minute; healthy",
+        "SIGTERM between runs": "exit 0",
+        "a failed run": "exit 1, a 'prosody-backup: backup failed' line, unhealthy until a run succeeds",
+      },
+    });
+  });
 });

@@ -247,7 +247,7 @@ describe("prosody-stack CLI", () => {
     it("prints the tree with protection and secrets marked", async () => {
       const { code, stdout } = await run("plan", "--stack", "dev");
       assert.equal(code, 0);
-      assert.match(stdout, /^Stack dev: 14 resources/);
+      assert.match(stdout, /^Stack dev: 18 resources/);
       assert.match(stdout, /\n {2}prosody-data {2}docker:index\/volume:Volume {2}\(protected\)\n/);
       assert.match(stdout, /content: \[secret\], file: "\/etc\/prosody\/certs\/localhost\.key"/);
       assert.match(stdout, /\nOutputs:\n {2}domain: "localhost"/);

@@ -35,9 +35,12 @@ describe("ProsodyStack under Pulumi mocks", function () {
   it("creates exactly the dev stack's resources, each parented to the component", async () => {
     const run = await runProgram(devConfig());
     assert.deepEqual(describeResources(run), [
+      "docker-build:index:Image prosody-backup-image",
       "docker-build:index:Image prosody-image",
+      "docker:index/container:Container prosody-backup",
       "docker:index/container:Container prosody-server",
       "docker:index/network:Network prosody-network",
+      "docker:index/volume:Volume prosody-backups",
       "docker:index/volume:Volume prosody-certificates",
       "docker:index/volume:Volume prosody-data",
       "docker:index/volume:Volume prosody-uploads",
@@ -47,6 +50,7 @@ describe("ProsodyStack under Pulumi mocks", function () {
       "random:index/randomPassword:RandomPassword prosody-database-password",
       "tls:index/certRequest:CertRequest prosody-tls-request",
       "tls:index/locallySignedCert:LocallySignedCert prosody-tls-certificate",
+      "tls:index/privateKey:PrivateKey prosody-backup-key",
       "tls:index/privateKey:PrivateKey prosody-ca-key",
       "tls:index/privateKey:PrivateKey prosody-tls-key",
       "tls:index/selfSignedCert:SelfSignedCert prosody-ca",
@@ -166,6 +170,7 @@ describe("ProsodyStack under Pulumi mocks", function () {
     assert.deepEqual(
       stateful(personal).map((resource) => resource.urn),
       [
+        "urn:pulumi:dev::prosody::prosodystack:index:ProsodyStack$docker:index/volume:Volume::prosody-backups",
         "urn:pulumi:dev::prosody::prosodystack:index:ProsodyStack$docker:index/volume:Volume::prosody-data",
         "urn:pulumi:dev::prosody::prosodystack:index:ProsodyStack$docker:index/volume:Volume::prosody-uploads",
       ],

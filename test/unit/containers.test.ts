@@ -151,10 +151,7 @@ describe("container descriptions", () => {
       ],
     );
     assert.deepEqual(onVolume.secretEnvironment, {}, "SQLite to a volume needs no secret");
-    assert.deepEqual(onVolume.schedule, {
-      cron: "0 */6 * * *",
-      command: ["node", "/opt/prosody-backup/backup.js", "once"],
-    });
+    assert.deepEqual(onVolume.schedule, { cron: "0 */6 * * *", arguments: ["once"] });
 
     const postgres = plan({
       domain: "chat.example.org",

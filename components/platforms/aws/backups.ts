@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describeBackup } from "../../../src/containers/backup";
 import { eventBridgeSchedule } from "../../../src/plan/backup";
 import type { BackupKey } from "../../backup-key";
+import type { BackupTask } from "../contract";
 import { physicalName } from "../../naming";
 import { type AwsContext, child, tags } from "./context";
 import type { AwsNetwork } from "./network";
@@ -69,8 +70,11 @@ function backupsBucket(context: AwsContext): {
   return { name: bucket.bucket, arn: bucket.arn, region: bucket.region };
 }
 
-/** Returns where the backups go, as people read it. */
-export function backups(context: AwsContext, inputs: BackupInputs): pulumi.Output<string> {
+/** Returns where the backups go, as people read it, and how to run the task by hand. */
+export function backups(
+  context: AwsContext,
+  inputs: BackupInputs & { serverService: pulumi.Output<string> },
+): { destination: pulumi.Output<string>; task: pulumi.Output<BackupTask> } {
   const { parent, plan, name } = context;
   const backup = plan.backup;
   if (!backup) throw new Error("backups: the plan has none");
@@ -109,7 +113,7 @@ export function backups(context: AwsContext, inputs: BackupInputs): pulumi.Outpu
         image.ref,
         inputs.store,
         inputs.logGroup,
-        schedule.command,
+        schedule.arguments,
       ),
       tags: tags(context, "backup-task"),
     },
@@ -142,5 +146,14 @@ export function backups(context: AwsContext, inputs: BackupInputs): pulumi.Outpu
     },
     { parent },
   );
-  return pulumi.interpolate`s3://${bucket.name}`;
+  return {
+    destination: pulumi.interpolate`s3://${bucket.name}`,
+    task: pulumi.output({
+      cluster: inputs.clusterArn,
+      taskDefinition: task.family,
+      subnets: inputs.network.privateSubnetIds,
+      securityGroups: [inputs.serverGroup.id],
+      service: inputs.serverService,
+    }),
+  };
 }

@@ -53,7 +53,7 @@ function deployAws(input: PlatformInput<ExistingAwsResources>): PlatformOutputs 
     ...(gateway && bucket ? { gateway: { description: gateway, image: pushImage(context, gateway), bucket } } : {}),
     existing,
   });
-  const backupDestination = input.backupKey
+  const scheduled = input.backupKey
     ? backups(context, {
         key: input.backupKey,
         network,
@@ -61,6 +61,7 @@ function deployAws(input: PlatformInput<ExistingAwsResources>): PlatformOutputs 
         clusterArn: running.clusterArn,
         logGroup: running.logGroup,
         serverGroup: entry.securityGroups.server,
+        serverService: running.serverServiceName,
         ...(db ? { databaseHost: db.host } : {}),
       })
     : undefined;
@@ -72,7 +73,7 @@ function deployAws(input: PlatformInput<ExistingAwsResources>): PlatformOutputs 
     serverSecurityGroupId: entry.securityGroups.server.id,
     logGroup: running.logGroup.name,
     addressTarget: { alias: { dnsName: entry.dnsName, zoneId: entry.zoneId } },
-    ...(backupDestination ? { backupDestination } : {}),
+    ...(scheduled ? { backupDestination: scheduled.destination, backupTask: scheduled.task } : {}),
   };
 }
 

@@ -39,6 +39,8 @@ export interface ServicesInput {
 export interface Services {
   clusterArn: pulumi.Output<string>;
   logGroup: cloudwatch.LogGroup;
+  /** Prosody's service, which a restore scales to 0 and back */
+  serverServiceName: pulumi.Output<string>;
 }
 
 /** How a service replaces its task: Prosody stops the old one first, the stateless gateway overlaps. */
@@ -119,7 +121,7 @@ export function services(context: AwsContext, input: ServicesInput): Services {
     );
   };
 
-  service("server", input.prosody);
+  const server = service("server", input.prosody);
   if (input.gateway) service("gateway", input.gateway, gatewayTaskRole(context, input.gateway.bucket.arn).arn);
-  return { clusterArn, logGroup };
+  return { clusterArn, logGroup, serverServiceName: server.name };
 }

@@ -18,7 +18,7 @@ export function containerDefinitions(
   image: pulumi.Output<string>,
   store: SecretStore,
   logGroup: cloudwatch.LogGroup,
-  /** the whole command line instead of the image's entrypoint (a scheduled one-shot run) */
+  /** arguments to the image's entrypoint instead of its default (a scheduled one-shot run); a run may override them */
   command?: readonly string[],
 ): pulumi.Output<string> {
   const inlineFiles = description.files.filter((file) => file.tls === undefined);
@@ -34,7 +34,7 @@ export function containerDefinitions(
     {
       name: description.name,
       image,
-      ...(command ? { entryPoint: [...command] } : {}),
+      ...(command ? { command: [...command] } : {}),
       essential: true,
       portMappings: description.ports
         .filter((port) => port.publicPort !== undefined)

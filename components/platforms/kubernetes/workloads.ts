@@ -187,8 +187,8 @@ export function scheduledJob(
   const schedule = description.schedule;
   if (!schedule) throw new Error(`${description.name} has no schedule`);
   const { parts, spec } = podOf(context, cluster, inputs);
-  // A job is not a server: no probe, and its one-shot command instead of the image's default.
-  const container = { ...parts.container, command: [...schedule.command] };
+  // A job is not a server: no probe, and its one-shot arguments instead of the image's default.
+  const container = { ...parts.container, args: [...schedule.arguments] };
   delete container.startupProbe;
   delete container.readinessProbe;
   delete container.livenessProbe;

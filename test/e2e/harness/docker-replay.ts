@@ -16,6 +16,7 @@ import { GATEWAY_COMMAND, GATEWAY_USER } from "../../../gateway/src/contract";
 import { PROSODY_USER } from "../../../src/containers/images";
 import {
   buildahRunArgs,
+  descendantPid,
   IMAGE,
   listenerPid,
   processGone,
@@ -165,6 +166,12 @@ export class ReplayedContainer {
     return this.output;
   }
 
+  /** The started program's exit code once it has exited; undefined while it runs. */
+  exitCode(): number | null | undefined {
+    if (!this.child || (this.child.exitCode === null && this.child.signalCode === null)) return undefined;
+    return this.child.exitCode;
+  }
+
   /** SIGKILL to the server mid-flight (no shutdown), then waits until its ports are free; start() runs it again. */
   async kill9(): Promise<void> {
     for (const stop of this.forwarders.splice(0)) await stop();
@@ -187,7 +194,15 @@ export class ReplayedContainer {
     for (const stop of this.forwarders.splice(0)) await stop();
     const ports = (this.inputs.ports ?? []).map((port) => port.internal);
     const [first] = ports;
-    const pid = first === undefined ? undefined : listenerPid(first);
+    // The program by its port, or (the backup runner has none) by its command under buildah: a SIGTERM
+    // to buildah itself would end it with SIGKILL, where docker stop gives the program SIGTERM.
+    const running = this.child?.pid === undefined ? undefined : this.child;
+    const pid =
+      first !== undefined
+        ? listenerPid(first)
+        : running?.exitCode === null && running.pid !== undefined
+          ? descendantPid(running.pid, this.image.entrypoint.at(-1) ?? "")
+          : undefined;
     if (pid !== undefined) {
       process.kill(pid, "SIGTERM");
       if (!(await processGone(pid, 15_000))) process.kill(pid, "SIGKILL");

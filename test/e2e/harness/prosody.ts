@@ -5,7 +5,16 @@
  * with SIGKILL and started again on the same data.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:net";
@@ -182,6 +191,43 @@ export function listenerPid(port: number): number | undefined {
   const out = execFileSync("ss", ["-Hltnp", `sport = :${port}`], { encoding: "utf8" });
   const match = /pid=(\d+)/.exec(out);
   return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * The deepest process under `ancestor` whose command line contains `text`, from /proc: the program
+ * itself, not the runtime processes above it that carry the same command line (buildah's chroot exec).
+ */
+export function descendantPid(ancestor: number, text: string): number | undefined {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  /** how far below `ancestor` a process is; 0 when it is not below it */
+  const depth = (pid: number): number => {
+    let steps = 0;
+    for (let parent = parents.get(pid); parent !== undefined && parent > 1; parent = parents.get(parent)) {
+      steps += 1;
+      if (parent === ancestor) return steps;
+    }
+    return 0;
+  };
+  let found: { pid: number; depth: number } | undefined;
+  for (const pid of parents.keys()) {
+    const below = depth(pid);
+    if (below === 0 || (found && found.depth >= below)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(text)) found = { pid, depth: below };
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found?.pid;
 }
 
 /** Waits until the process is gone; false when it still runs after `timeoutMs`. */

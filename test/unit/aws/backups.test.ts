@@ -40,9 +40,9 @@ describe("AWS platform: backups", function () {
     assert.deepEqual(ecs.networkConfiguration.securityGroups, service.networkConfiguration.securityGroups);
 
     const definition = container(stack.run, "prosody-backup-task") as ReturnType<typeof container> & {
-      entryPoint: string[];
+      command: string[];
     };
-    assert.deepEqual(definition.entryPoint, ["node", "/opt/prosody-backup/backup.js", "once"]);
+    assert.deepEqual(definition.command, ["once"], "the image's entrypoint, once (a restore overrides it)");
     const environment = new Map(definition.environment.map(({ name, value }) => [name, value]));
     assert.equal(environment.get("BACKUP_DATABASE"), "postgresql");
     assert.equal(environment.get("BACKUP_SCHEDULE"), "17 3 * * *");

@@ -248,8 +248,9 @@ describe("Kubernetes platform: the k8s stack's resources", function () {
         ],
       },
     });
-    const container = onlyContainer(pod) as ReturnType<typeof onlyContainer> & { command: string[] };
-    assert.deepEqual(container.command, ["node", "/opt/prosody-backup/backup.js", "once"]);
+    const container = onlyContainer(pod) as ReturnType<typeof onlyContainer> & { args: string[]; command?: string[] };
+    assert.deepEqual(container.args, ["once"], "the image's entrypoint, once");
+    assert.equal(container.command, undefined);
     assert.equal(container.startupProbe ?? container.readinessProbe ?? container.livenessProbe, undefined);
     const password = container.env.find((variable) => variable.name === "PGPASSWORD");
     assert.equal(password?.value, undefined, "the password only by secretKeyRef");
