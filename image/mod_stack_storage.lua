@@ -3,12 +3,13 @@
 -- The data folder holds a note of where this server's data lives (MARKER: the
 -- storage, without its password, and the Prosody version that last used it).
 -- When the configuration names another place (storage "sqlite" ↔ "postgresql",
--- or another database), the data moves there first, through Prosody's own
--- prosody-migrator, with every store the old place holds (by way of a staging
--- folder: see migrate); then each store's rows are counted on both sides. Only then does the note change, so a move
+-- or another database), the data moves there first: every key-value store the
+-- old place holds through Prosody's own prosody-migrator (by way of a staging
+-- folder), every archive row copied as it is (see migrate); then each store's
+-- rows are counted on both sides. Only then does the note change, so a move
 -- that fails leaves the old data as it was and the note pointing at it: the
--- next start tries again, and appends of the same keys replace rather than
--- duplicate. A place that already holds data of its own is never merged into.
+-- next start tries again: key-value writes replace, and the archive copy
+-- starts over. A place that already holds data of its own is never merged into.
 -- Exit status 0: Prosody may start; 1: it must not (the reason is on stderr).
 local function need(name)
 	local ok, library = pcall(require, "prosody." .. name); -- Prosody 13
@@ -168,8 +169,6 @@ local function lua_store(name, place, hosts)
 	else
 		table.insert(lines, '\ttype = "internal";');
 		table.insert(lines, "\tpath = " .. q(place.folder) .. ";");
-		-- The internal store caps an archive at 10,000 items by default; a user's archive may hold more.
-		table.insert(lines, "\tconfig = { storage_archive_item_limit = 9007199254740991 };");
 	end
 	table.insert(lines, "\thosts = {");
 	for host, stores in pairs(hosts) do
@@ -211,17 +210,81 @@ local function migrator_run(source, target, hosts)
 	return nil, ("prosody-migrator stopped (%s %s):\n%s"):format(tostring(how), tostring(code), log);
 end
 
---- Moves every store `counts` names from `source` to `target` with prosody-migrator. The migrator keeps one
---- driver per host and storage type, so two SQL places cannot be its input and output at once: the data goes
---- through Prosody's internal file storage in a staging folder of the data volume, removed afterwards.
+--- Archive rows are copied as they are (every driver's table has the same columns), oldest first so that
+--- the target's sort ids keep their order, in batches within one transaction of the target. Not through
+--- prosody-migrator: Prosody's internal archive store, the staging format, reads and rewrites a user's whole
+--- list for each item appended with its id, so staging took time growing with the square of an archive
+--- (10,000 messages of one user: more than 15 minutes; bench/data-moves).
+--- rows per INSERT: LuaDBI's PostgreSQL driver numbers at most 999 placeholders ($1 to $999) in a statement
+local COPY_BATCH = 120;
+local ARCHIVE_COLUMNS = '"host", "user", "store", "key", "when", "with", "type", "value"';
+
+local function copy_archives(source, target)
+	local from = assert(connect(source));
+	local to = assert(connect(target, true));
+	if source.driver == "SQLite3" then rows(from, "PRAGMA busy_timeout = 30000"); end
+	if not existing_tables(from, source)[TABLES.archive] then
+		from:close(); to:close();
+		return true;
+	end
+	if not existing_tables(to, target)[TABLES.archive] then
+		from:close(); to:close();
+		return nil, ("%s has no %s table after prosody-migrator's run"):format(describe(target), TABLES.archive);
+	end
+	local read = assert(from:prepare(('SELECT "sort_id", %s FROM "%s" WHERE "sort_id" > ? ORDER BY "sort_id" LIMIT %d')
+		:format(ARCHIVE_COLUMNS, TABLES.archive, COPY_BATCH)));
+	local inserts = {};
+	local function insert_of(count)
+		if not inserts[count] then
+			local row = "(?, ?, ?, ?, ?, ?, ?, ?)";
+			inserts[count] = assert(to:prepare(('INSERT INTO "%s" (%s) VALUES %s'):format(TABLES.archive, ARCHIVE_COLUMNS,
+				string.rep(row, count, ", "))));
+		end
+		return inserts[count];
+	end
+	-- Rows an earlier attempt of this same move left (the target held none of its own: see move).
+	local clear = assert(to:prepare(('DELETE FROM "%s"'):format(TABLES.archive)));
+	assert(clear:execute());
+	clear:close();
+	local last, batch = -1, nil;
+	repeat
+		assert(read:execute(last));
+		batch = {};
+		for row in read:rows() do batch[#batch + 1] = row; end
+		if #batch > 0 then
+			local values = {};
+			for _, row in ipairs(batch) do
+				for column = 2, 9 do values[#values + 1] = row[column]; end
+				-- SQLite keeps the fraction of a second; other drivers' column is an integer (as mod_storage_sql writes it).
+				if target.driver ~= "SQLite3" then values[#values - 3] = math.floor(tonumber(row[6])); end
+			end
+			assert(insert_of(#batch):execute(table.unpack(values)));
+			last = batch[#batch][1];
+		end
+	until #batch < COPY_BATCH
+	read:close();
+	for _, statement in pairs(inserts) do statement:close(); end
+	assert(to:commit());
+	from:close();
+	to:close();
+	return true;
+end
+
+--- Moves every store `counts` names from `source` to `target`: the key-value stores with prosody-migrator,
+--- which also makes the target's tables, then the archives (copy_archives). The migrator keeps one driver
+--- per host and storage type, so two SQL places cannot be its input and output at once: the key-value data
+--- goes through Prosody's internal file storage in a staging folder of the data volume, removed afterwards.
 local function migrate(source, target, counts)
-	local hosts = migrator_hosts(counts);
+	local hosts = migrator_hosts({ keyval = counts.keyval });
 	local staging = { folder = data_file(STAGING) };
 	os.execute("rm -rf " .. shell_quote(staging.folder));
 	local ok, err = migrator_run(source, staging, hosts);
 	if ok then ok, err = migrator_run(staging, target, hosts); end
 	os.execute("rm -rf " .. shell_quote(staging.folder));
-	return ok, err;
+	if not ok then return ok, err; end
+	local ran, copied, copy_error = pcall(copy_archives, source, target);
+	if not ran then return nil, ("copying the archives failed: %s"):format(tostring(copied)); end
+	return copied, copy_error;
 end
 
 --- The stores whose row counts differ between the two sides, as text; empty when all match.
@@ -292,7 +355,7 @@ local function move(source, target, marker)
 	else
 		note.moving_to = noted(target);
 		write_marker(note);
-		say("moving %d rows from %s to %s with prosody-migrator", have.total, describe(source), describe(target));
+		say("moving %d rows from %s to %s", have.total, describe(source), describe(target));
 		local started = os.time();
 		local ok, err = migrate(source, target, have.counts);
 		if not ok then

@@ -11,7 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(
   prosody prosody-modules lua-dbi-sqlite3 lua-dbi-postgresql lua-unbound lua5.4
   postgresql openssl ca-certificates dnsmasq sslscan
-  buildah podman debootstrap uidmap fuse-overlayfs openssh-client
+  buildah podman debootstrap uidmap fuse-overlayfs openssh-client sqlite3
 )
 missing=()
 for p in "${packages[@]}"; do
