@@ -26,7 +26,17 @@ const ENTRY = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "gateway/dist/", "backup/dist/", ".cache/", ".scratch/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "gateway/dist/",
+      "backup/dist/",
+      "image/webclient/converse/",
+      ".cache/",
+      ".scratch/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -72,4 +82,9 @@ export default tseslint.config(
     [["(^|/)src/(?!common/)", "the backup runner imports only src/common of the product"], PULUMI, COMPONENTS, ENTRY],
   ),
   layer(["components/**/*.ts"], [ENTRY]),
+  {
+    // The web client's page scripts run in the browser.
+    files: ["image/webclient/*.js"],
+    languageOptions: { globals: { customElements: "readonly", HTMLElement: "readonly" } },
+  },
 );

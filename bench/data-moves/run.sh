@@ -17,6 +17,7 @@ done
 storage="--storage-driver ${STORAGE_DRIVER:-vfs}"
 if ! buildah $storage inspect localhost/prosody-stack/prosody:13 >/dev/null 2>&1; then
   echo "bench:data-moves: building the Prosody 13 image (image/build.sh)" >&2
+  npm run --silent build:webclient
   image/build.sh >/dev/null
 fi
 if ! buildah $storage inspect localhost/prosody-stack/backup:latest >/dev/null 2>&1; then

@@ -14,6 +14,7 @@ for tool in buildah podman debootstrap openssl runuser ss; do
 done
 if ! buildah --storage-driver "${STORAGE_DRIVER:-vfs}" inspect localhost/prosody-stack/prosody:13 >/dev/null 2>&1; then
   echo "bench:served-load: building the Prosody 13 image (image/build.sh)" >&2
+  npm run --silent build:webclient
   image/build.sh >/dev/null
 fi
 . test/e2e/suite-ca.sh bench

@@ -14,6 +14,8 @@ import type { DeploymentPlan } from "../plan/plan-deployment";
 export const PROSODY_USER = { uid: 100, gid: 102 } as const;
 /** Where the image's entrypoint reads the configuration when it is mounted as a file. */
 export const PROSODY_CONFIG_FILE = "/etc/prosody/prosody.cfg.lua";
+/** The web client's settings; the image's page links to it (image/webclient/settings.js). */
+export const WEB_CLIENT_SETTINGS_FILE = "/etc/prosody/webclient/settings.js";
 /** image/prosody-entrypoint with "prepare": writes the files, checks the config and runs the storage step, then exits. */
 export const PROSODY_PREPARE_COMMAND = ["/usr/local/bin/prosody-entrypoint", "prepare"] as const;
 /** image/prosody-healthcheck: opens an XMPP stream on the client port and expects Prosody to answer. */
@@ -27,6 +29,7 @@ export const PROSODY_VARIABLES = {
   adminAccounts: "PROSODY_ADMIN_ACCOUNTS",
   /** for platforms that cannot mount files: the entrypoint writes these to files before Prosody starts */
   configText: "PROSODY_CONFIG_TEXT",
+  webClientSettings: "PROSODY_WEBCLIENT_TEXT",
   certificate: "PROSODY_TLS_CERTIFICATE",
   key: "PROSODY_TLS_KEY",
   fileStem: "PROSODY_TLS_NAME",
@@ -81,8 +84,25 @@ export function imageBuild(plan: DeploymentPlan, folder = join(packageRoot(), "i
     .map((module) => `mod_${module}=${spec.image.rocks[module] ?? ""}`)
     .join(" ");
   const buildArgs = { BASE_IMAGE: BASE_IMAGES[spec.prosodyVersion], ROCKS_MODULES: pinned };
-  const files = readdirSync(folder).sort();
-  return contentTagged(folder, files, buildArgs, spec.image.repository, spec.prosodyVersion);
+  if (!existsSync(join(folder, WEB_CLIENT_ASSETS))) {
+    throw new Error(
+      `prosody-stack: the web client's files ${join(folder, WEB_CLIENT_ASSETS)} are missing. ` +
+        `Fix: run \`npm run build:webclient\` in ${dirname(folder)}`,
+    );
+  }
+  return contentTagged(folder, filesUnder(folder), buildArgs, spec.image.repository, spec.prosodyVersion);
+}
+
+/** Converse.js's files in the image's build context, which `npm run build:webclient` copies from npm. */
+export const WEB_CLIENT_ASSETS = join("webclient", "converse");
+
+/** Every file below `folder`, as sorted relative paths: what a build context holds. */
+function filesUnder(folder: string, prefix = ""): string[] {
+  return readdirSync(join(folder, prefix), { withFileTypes: true })
+    .flatMap((entry) =>
+      entry.isDirectory() ? filesUnder(folder, join(prefix, entry.name)) : [join(prefix, entry.name)],
+    )
+    .sort();
 }
 
 /** The upload gateway's build; it needs the bundle, which `npm run build` (and npm's prepare) writes. */

@@ -2,6 +2,7 @@
 import type { DeploymentPlan } from "../plan/plan-deployment";
 import { ENV } from "../plan/plan-deployment";
 import { renderProsodyConfig } from "../render/prosody-config";
+import { renderWebClientSettings } from "../render/web-client";
 import type { CertificatePair, ContainerDescription, ContainerVolume, HealthCheck } from "./description";
 import {
   imageBuild,
@@ -10,6 +11,7 @@ import {
   PROSODY_PREPARE_COMMAND,
   PROSODY_USER,
   PROSODY_VARIABLES,
+  WEB_CLIENT_SETTINGS_FILE,
 } from "./images";
 import { prosodyPorts } from "./ports";
 import { prosodySecretEnvironment } from "./secrets";
@@ -55,6 +57,17 @@ export function describeProsody<T>(plan: DeploymentPlan, inputs: ProsodyInputs<T
         secret: false,
         inlineVariable: PROSODY_VARIABLES.configText,
       },
+      ...(plan.webClient
+        ? [
+            {
+              path: WEB_CLIENT_SETTINGS_FILE,
+              content: renderWebClientSettings(plan),
+              mode: "0644" as const,
+              secret: false,
+              inlineVariable: PROSODY_VARIABLES.webClientSettings,
+            },
+          ]
+        : []),
       {
         path: certificateFile("crt"),
         content: inputs.certificate.chain,

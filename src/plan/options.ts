@@ -60,6 +60,8 @@ export const OWNED_OPTIONS: Readonly<Record<string, string>> = {
   http_file_share_expires_after: "upload.expiresAfter",
   http_file_share_base_url: "upload.gatewayUrl",
   http_file_share_secret: "the stack secret uploadSecret",
+  http_files_dir: "web.client",
+  http_paths: "nothing: the web client is at /chat/, and the other paths are Prosody's",
   log: "logLevel",
   // Prosody runs in the foreground under the platform: these would fight it.
   daemonize: "nothing: the platform runs Prosody in the foreground",

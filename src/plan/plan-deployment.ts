@@ -15,6 +15,7 @@ import { type Resolution, resolveModules } from "./resolve";
 import type { DeploymentPlan, Listener, PlannedComponent, StoragePlan, UploadPlan } from "./types";
 import { planBackup } from "./backup";
 import { planUploads } from "./uploads";
+import { planWebClient, webClientWanted } from "./web-client";
 
 export type * from "./types";
 export { ENV } from "./environment";
@@ -34,7 +35,13 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
   );
   const uploadComponent = components.find((component) => component.kind === "upload");
   const uploads = uploadComponent ? planUploads(spec, uploadComponent.host) : undefined;
+  const web = planWebClient(
+    spec,
+    resolution.sections.filter((section) => section.id === "global" || section.id === "host").flatMap((s) => s.modules),
+    components,
+  );
   const problems = [
+    ...web.problems,
     ...planProblems(spec, domains, components, listeners, uploads),
     ...optionProblems(spec, domains, components),
   ];
@@ -62,6 +69,7 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
     environment: planEnvironment(spec),
     s2sSecureAuth: spec.tls.s2sSecureAuth ?? SECURE_S2S_TIERS.has(spec.tier),
     turn: spec.turn.host ? { host: spec.turn.host, port: spec.turn.port } : undefined,
+    ...(web.webClient ? { webClient: web.webClient } : {}),
     resolution,
     warnings: [...resolution.warnings],
   };
@@ -76,7 +84,10 @@ const resolveDeploymentModules = (spec: DeploymentSpec): Resolution =>
       externalUploads: spec.uploads === "s3",
     },
     facts: { directTls: true, turn: spec.turn.host !== undefined },
-    settingModules: spec.turn.host ? [{ name: "turn_external", reason: "turn.host is set" }] : [],
+    settingModules: [
+      ...(spec.turn.host ? [{ name: "turn_external", reason: "turn.host is set" }] : []),
+      ...(webClientWanted(spec) ? [{ name: "http_files", reason: "web.client serves Converse.js" }] : []),
+    ],
   });
 
 /** Host names and ports used twice, and uploads to S3 without an upload component. */

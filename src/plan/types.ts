@@ -117,6 +117,22 @@ export interface DeploymentPlan {
   environment: EnvironmentVariable[];
   s2sSecureAuth: boolean;
   turn?: { host: string; port: number };
+  webClient?: WebClientPlan;
   resolution: Resolution;
   warnings: string[];
+}
+
+/** The web client Prosody serves (spec web.client), and what it is set up with. */
+export interface WebClientPlan {
+  client: "conversejs";
+  /** the path on every virtual host's HTTPS port, without the trailing slash */
+  path: string;
+  /** the domain users log in to: the page asks for the name alone */
+  domain: string;
+  /** where rooms are made and looked for */
+  mucHost?: string;
+  registration: "invite-only" | "open" | "closed";
+  /** the connections the page may use: WebSocket first, BOSH when WebSocket fails */
+  websocket: boolean;
+  bosh: boolean;
 }

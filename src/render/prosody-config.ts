@@ -2,6 +2,7 @@
  * prosody.cfg.lua from a plan. Every value goes through the Lua serializer;
  * secrets appear only as ENV_ references. Same plan in, same bytes out.
  */
+import { WEB_CLIENT_FOLDER } from "../plan/web-client";
 import type { ResolvedModule } from "../plan";
 import { ENV, type DeploymentPlan, type PlannedComponent } from "../plan/plan-deployment";
 import { env, luaAssignment, luaComment, luaString, type LuaValue } from "./lua";
@@ -167,6 +168,12 @@ function globalSettings(plan: DeploymentPlan): string[] {
             ...option("turn_external_port", plan.turn.port),
             ...option("turn_external_secret", env(ENV.turnSecret)),
           ]
+        : [],
+    ),
+    ...section(
+      `The web client (Converse.js) at ${plan.webClient?.path ?? ""}/ on the HTTPS port`,
+      plan.webClient
+        ? [...option("http_files_dir", WEB_CLIENT_FOLDER), ...option("http_paths", { files: plan.webClient.path })]
         : [],
     ),
     ...section(

@@ -259,6 +259,16 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
     })
     .prefault({})
     .meta({ description: "Prosody's HTTP services behind a reverse proxy." }),
+  web: z
+    .strictObject({
+      client: z.enum(["conversejs", "none"]).optional().meta({
+        description:
+          'The web client Prosody serves at /chat/ on its HTTPS port: "conversejs" (Converse.js, from the image, nothing fetched from a CDN) or "none".',
+        defaultText: '"conversejs" wherever the tier serves BOSH and WebSocket (toggle http), "none" elsewhere',
+      }),
+    })
+    .prefault({})
+    .meta({ description: "A web client for users with only a browser." }),
   tls: z
     .strictObject({
       s2sSecureAuth: z.boolean().optional().meta({

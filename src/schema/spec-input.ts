@@ -127,6 +127,12 @@ export interface DeploymentSpecInput {
    */
   http?: HttpInput;
   /**
+   * A web client for users with only a browser.
+   *
+   * @default each field's own default
+   */
+  web?: WebInput;
+  /**
    * Certificates and how strictly federation checks them.
    *
    * @default each field's own default
@@ -507,6 +513,15 @@ export interface HttpInput {
    * @default none
    */
   trustedProxies?: string[];
+}
+
+export interface WebInput {
+  /**
+   * The web client Prosody serves at /chat/ on its HTTPS port: "conversejs" (Converse.js, from the image, nothing fetched from a CDN) or "none".
+   *
+   * @default "conversejs" wherever the tier serves BOSH and WebSocket (toggle http), "none" elsewhere
+   */
+  client?: "conversejs" | "none";
 }
 
 export interface TlsInput {

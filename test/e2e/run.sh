@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 missing=()
-for tool in buildah podman debootstrap prosody prosodyctl openssl runuser ss lua5.4 dnsmasq sslscan unshare chroot; do
+for tool in buildah podman debootstrap prosody prosodyctl openssl runuser ss lua5.4 dnsmasq sslscan unshare chroot chromium certutil; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 for package in prosody-modules lua-dbi-sqlite3 lua-dbi-postgresql postgresql; do
@@ -23,6 +23,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 echo "test:e2e: building the Prosody 13 image (image/build.sh)" >&2
+npm run --silent build:webclient
 image/build.sh >/dev/null
 echo "test:e2e: building the upload gateway image" >&2
 npm run --silent build:gateway

@@ -104,6 +104,8 @@ describe("installing the package", function () {
       "package/dist/index.js",
       "package/dist/cli/main.js",
       "package/image/Dockerfile",
+      "package/image/webclient/index.html",
+      "package/image/webclient/converse/converse.min.js",
       "package/gateway/dist/gateway.js",
       "package/bin/prosody-stack",
       "package/policy/PulumiPolicy.yaml",

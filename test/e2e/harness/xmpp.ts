@@ -10,6 +10,7 @@ export {
   archivedBodies,
   changePassword,
   discoInfo,
+  openSession,
   type DiscoInfo,
   requestSlot,
   sendChat,

@@ -17,6 +17,7 @@ modules_enabled = {
 	"csi_simple"; -- toggle modern
 	"dialback"; -- baseline of every tier
 	"disco"; -- essential
+	"http_files"; -- web.client serves Converse.js
 	"http_openmetrics"; -- toggle admin
 	"invites"; -- baseline of every tier
 	"invites_adhoc"; -- baseline of every tier
@@ -105,6 +106,12 @@ contact_info = {
 -- Metrics on the private HTTP port
 statistics = "internal"
 openmetrics_allow_cidr = "127.0.0.0/8"
+
+-- The web client (Converse.js) at /chat/ on the HTTPS port
+http_files_dir = "/usr/share/prosody-stack/webclient"
+http_paths = {
+	files = "/chat";
+}
 
 -- Logging to the console, for containers
 log = {

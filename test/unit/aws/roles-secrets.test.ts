@@ -91,6 +91,7 @@ describe("AWS platform: IAM and secrets", function () {
       "PROSODY_HEALTH_PORT",
       "PROSODY_DB_HOST",
       "PROSODY_CONFIG_TEXT",
+      "PROSODY_WEBCLIENT_TEXT",
       "PROSODY_TLS_NAME",
       "PROSODY_CERTIFICATES",
     ]);
