@@ -42,6 +42,17 @@ export const PLATFORMS = ["docker", "aws", "kubernetes"] as const;
 /** Without upload.dailyQuota, one user may upload this many files of the size limit per day. */
 export const DAILY_QUOTA_FILES = 10;
 
+/** How an S3 bucket is reached: the same for the uploads' bucket and the backups'. */
+const bucketRegion = z
+  .string()
+  .regex(/^[a-z0-9-]{2,32}$/, { error: rule("not a region name", 'write e.g. "eu-central-1"') })
+  .default("us-east-1")
+  .meta({ description: "Region of the bucket.", defaultText: '"us-east-1"' });
+const bucketPathStyle = z.boolean().default(false).meta({
+  description: "Path-style addressing (endpoint/bucket/key), which most S3-compatible servers need.",
+  defaultText: "false",
+});
+
 export const deploymentSpecSchema = modulesSpecSchema.extend({
   platform: z.enum(PLATFORMS).default("docker").meta({
     description: 'Where the server runs: "docker" (one machine), "aws" or "kubernetes".',
@@ -141,15 +152,8 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
               "Endpoint of an S3-compatible server (MinIO, Ceph, Garage); its keys are the secrets s3AccessKeyId and s3SecretAccessKey.",
             defaultText: "none (AWS S3)",
           }),
-          region: z
-            .string()
-            .regex(/^[a-z0-9-]{2,32}$/, { error: rule("not a region name", 'write e.g. "eu-central-1"') })
-            .default("us-east-1")
-            .meta({ description: "Region of the bucket.", defaultText: '"us-east-1"' }),
-          forcePathStyle: z.boolean().default(false).meta({
-            description: "Path-style addressing (endpoint/bucket/key), which most S3-compatible servers need.",
-            defaultText: "false",
-          }),
+          region: bucketRegion,
+          forcePathStyle: bucketPathStyle,
           downloads: z.enum(["redirect", "stream"]).optional().meta({
             description: '"redirect": downloads go to short-lived presigned S3 URLs; "stream": through the gateway.',
             defaultText: '"redirect" ("stream" with docker.minio)',
@@ -201,15 +205,8 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
               "Endpoint of an S3-compatible server; its keys are the secrets backupS3AccessKeyId and backupS3SecretAccessKey.",
             defaultText: "none (AWS S3)",
           }),
-          region: z
-            .string()
-            .regex(/^[a-z0-9-]{2,32}$/, { error: rule("not a region name", 'write e.g. "eu-central-1"') })
-            .default("us-east-1")
-            .meta({ description: "Region of the bucket.", defaultText: '"us-east-1"' }),
-          forcePathStyle: z.boolean().default(false).meta({
-            description: "Path-style addressing (endpoint/bucket/key), which most S3-compatible servers need.",
-            defaultText: "false",
-          }),
+          region: bucketRegion,
+          forcePathStyle: bucketPathStyle,
         })
         .prefault({})
         .meta({ description: 'Where backups "s3" go.' }),

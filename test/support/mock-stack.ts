@@ -120,3 +120,7 @@ export async function expectResourceError(build: () => void): Promise<string> {
   }
   assert.fail("the component accepted the spec");
 }
+
+/** A container's "NAME=value" environment entries by name (a value may hold "=" itself). */
+export const envsByName = (envs: readonly string[]): Map<string, string> =>
+  new Map(envs.map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]));

@@ -10,6 +10,7 @@ import {
   byName,
   describeResources,
   devWith,
+  envsByName,
   expectResourceError,
   runProgram,
   type TestedResource,
@@ -43,10 +44,7 @@ interface ContainerInputs {
   healthcheck: { tests: string[]; interval: string };
 }
 const clear = (resource: TestedResource) => resource.clearInputs as unknown as ContainerInputs;
-const env = (resource: TestedResource): Map<string, string> =>
-  new Map(
-    clear(resource).envs.map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
-  );
+const env = (resource: TestedResource): Map<string, string> => envsByName(clear(resource).envs);
 
 describe("Docker platform: backups", function () {
   this.timeout(60000);

@@ -9,7 +9,7 @@ import { planDeployment } from "../../src/plan";
 import { GATEWAY_CONTAINER_PORT } from "../../src/containers/ports";
 import { renderArtifacts } from "../../src/render";
 import { stackSpec } from "../../src/schema/stack-file";
-import { byName, describeResources, devWith, runProgram } from "../support/mock-stack";
+import { byName, describeResources, devWith, envsByName, runProgram } from "../support/mock-stack";
 
 const KEYS = {
   "prosody:s3AccessKeyId": "given-access-key-id",
@@ -33,10 +33,7 @@ interface ContainerInputs {
   volumes?: { volumeName: string; containerPath: string }[];
 }
 const clear = (resource: TestedResource) => resource.clearInputs as unknown as ContainerInputs;
-const env = (resource: TestedResource): Map<string, string> =>
-  new Map(
-    clear(resource).envs.map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
-  );
+const env = (resource: TestedResource): Map<string, string> => envsByName(clear(resource).envs);
 const plainEnv = (resource: TestedResource) => JSON.stringify((resource.inputs as { envs?: unknown }).envs);
 
 describe("Docker platform: uploads to S3 through the gateway", function () {
