@@ -105,7 +105,11 @@ describe("Prosody 0.12's data taken over by Prosody 13 (the image's storage step
         { encoding: "utf8" },
       );
       assert.equal(downgrade.status, 1, `${downgrade.stdout}${downgrade.stderr}`);
-      assert.match(downgrade.stderr, /last used by Prosody 13\.\S+, which Prosody 0\.12\.\S+ may not read/);
+      assert.match(
+        downgrade.stderr,
+        /last used by Prosody 13\.\S+, which Prosody 0\.12\.\S+ may not read/,
+        `stdout: ${downgrade.stdout}\nstderr: ${downgrade.stderr}`,
+      );
       figures[storage] =
         `${report.logins} logins, ${report.chatsFound} of ${SHAPE.messages} chats, ${report.roomMessagesFound} of ${SHAPE.roomMessages} room messages, ${report.uploadsIdentical} of ${SHAPE.uploads} uploads, rosters and PEP; no error in 13's log`;
     });

@@ -7,7 +7,8 @@
  *   from a ConfigMap, the TLS pair from a `kubernetes.io/tls` Secret mounted as
  *   a folder (no `subPath`, so a renewed certificate reaches the pod);
  * - the root filesystem is read-only, with emptyDirs where programs write;
- * - the health command becomes the startup, readiness and liveness probes;
+ * - the health command becomes the startup, readiness and liveness probes,
+ *   except in a scheduled description's pod, a job's, which runs its one-shot arguments;
  * - a preparation (Prosody's storage step) runs first as an init container, which no probe cuts short.
  */
 import { basename, dirname } from "node:path";
@@ -176,7 +177,8 @@ export function podParts(description: ContainerDescription<Value>, placement: Po
         containerPort: port.port,
         protocol: "TCP",
       })),
-      ...probes(description.health),
+      // A scheduled description is a job, not a server: its one-shot arguments, and no probe.
+      ...(description.schedule ? { args: [...description.schedule.arguments] } : probes(description.health)),
     },
     initContainers: description.preparation
       ? [{ ...shared, name: `${description.name}-prepare`, command: [...description.preparation.command] }]

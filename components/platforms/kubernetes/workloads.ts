@@ -142,19 +142,23 @@ function podOf(context: ChildContext, cluster: Cluster, inputs: PodInputs): { pa
   };
 }
 
+/** A workload's own metadata: its fixed cluster name, and its pods' labels with ours. */
+function workloadMetadata(context: ChildContext, cluster: Cluster, inputs: PodInputs) {
+  return {
+    name: clusterName(context.name, inputs.part),
+    namespace: cluster.namespace,
+    labels: { ...podLabels(context, inputs.description.name), ...LABELS_OF_OURS },
+  };
+}
+
 export function workload(context: ChildContext, cluster: Cluster, inputs: WorkloadInputs): k8s.apps.v1.Deployment {
-  const { name } = context;
   const { description, part } = inputs;
   const { spec } = podOf(context, cluster, inputs);
   const labels = podLabels(context, description.name);
   return new k8s.apps.v1.Deployment(
     child(context, part),
     {
-      metadata: {
-        name: clusterName(name, part),
-        namespace: cluster.namespace,
-        labels: { ...labels, ...LABELS_OF_OURS },
-      },
+      metadata: workloadMetadata(context, cluster, inputs),
       spec: {
         replicas: 1,
         selector: { matchLabels: labels },
@@ -182,25 +186,15 @@ export function scheduledJob(
   cluster: Cluster,
   inputs: PodInputs & { besides?: string },
 ): k8s.batch.v1.CronJob {
-  const { name } = context;
   const { description, part } = inputs;
   const schedule = description.schedule;
   if (!schedule) throw new Error(`${description.name} has no schedule`);
-  const { parts, spec } = podOf(context, cluster, inputs);
-  // A job is not a server: no probe, and its one-shot arguments instead of the image's default.
-  const container = { ...parts.container, args: [...schedule.arguments] };
-  delete container.startupProbe;
-  delete container.readinessProbe;
-  delete container.livenessProbe;
+  const { spec } = podOf(context, cluster, inputs);
   const labels = podLabels(context, description.name);
   return new k8s.batch.v1.CronJob(
     child(context, part),
     {
-      metadata: {
-        name: clusterName(name, part),
-        namespace: cluster.namespace,
-        labels: { ...labels, ...LABELS_OF_OURS },
-      },
+      metadata: workloadMetadata(context, cluster, inputs),
       spec: {
         schedule: schedule.cron,
         timeZone: "Etc/UTC",
@@ -217,7 +211,6 @@ export function scheduledJob(
               spec: {
                 ...spec,
                 restartPolicy: "Never",
-                containers: [container],
                 ...(inputs.besides
                   ? {
                       affinity: {
