@@ -8,7 +8,7 @@
  */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { recordFigure } from "../support/figures";
 import { checkDataset, datasetUsers, fillDataset } from "./harness/dataset";
@@ -91,8 +91,12 @@ describe("Prosody 0.12's data taken over by Prosody 13 (the image's storage step
 
       // Back to 0.12 on data 13 has used: Debian's 0.12 with our module refuses, naming the version.
       writeFileSync(join(old.workspace.data, MARKER), readFileSync(join(next.workspace.data, MARKER)));
+      // The module is copied next to the config: the checkout may sit where Prosody's user cannot read.
+      const plugins = join(old.workspace.root, "plugins");
+      mkdirSync(plugins);
+      copyFileSync(join(IMAGE_FOLDER, "mod_stack_storage.lua"), join(plugins, "mod_stack_storage.lua"));
       const config = join(old.workspace.root, "with-our-module.cfg.lua");
-      writeFileSync(config, `plugin_paths = { ${JSON.stringify(IMAGE_FOLDER)} }\n${old.config}`);
+      writeFileSync(config, `plugin_paths = { ${JSON.stringify(plugins)} }\n${old.config}`);
       const downgrade = spawnSync(
         "runuser",
         ["-u", "prosody", "--", "env", ...Object.entries(old.environment()).map(([k, v]) => `${k}=${v}`)].concat([
