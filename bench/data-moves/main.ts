@@ -14,7 +14,7 @@
  *   DATA_MOVES_MESSAGES=1000,50000     (the message counts tried)
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BACKUP_COMMANDS, BACKUP_ENTRYPOINT } from "../../backup/src/contract";
@@ -29,7 +29,13 @@ import {
 } from "../../test/support/mock-stack";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "../../test/e2e/harness/certs";
 import { datasetUsers, fillDataset } from "../../test/e2e/harness/dataset";
-import { BACKUP_IMAGE, type ContainerInputs, ReplayedContainer } from "../../test/e2e/harness/docker-replay";
+import { makeBackupKey } from "../../test/e2e/harness/backup-key";
+import {
+  BACKUP_IMAGE,
+  type ContainerInputs,
+  ReplayedContainer,
+  withDatabaseAt,
+} from "../../test/e2e/harness/docker-replay";
 import { startPostgres } from "../../test/e2e/harness/postgres";
 import { PORTS } from "../../test/e2e/harness/server";
 
@@ -66,11 +72,7 @@ async function main(): Promise<void> {
   const postgres = startPostgres(DATABASE_PORT);
   const containers: ReplayedContainer[] = [];
   try {
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", join(root, "backup-key")]);
-    const key = {
-      private: readFileSync(join(root, "backup-key"), "utf8"),
-      public: readFileSync(join(root, "backup-key.pub"), "utf8").trim(),
-    };
+    const key = makeBackupKey(root);
     const tlsFolder = join(root, "tls");
     mkdirSync(tlsFolder);
     const tls: SuiteTls = suiteTls(tlsFolder, planDeployment(stackSpec(stackFor("sqlite"))).certificateNames);
@@ -78,8 +80,7 @@ async function main(): Promise<void> {
       runTested("dev", stackFor(storage), programShowingAdminPasswords, {
         outputs: (type, name) => {
           if (name === "prosody-database-password") return { result: postgres.password };
-          if (name === "prosody-backup-key")
-            return { privateKeyOpenssh: key.private, publicKeyOpenssh: `${key.public}\n` };
+          if (name === "prosody-backup-key") return key;
           return suiteTlsOutputs(tls)(type, name);
         },
       });
@@ -89,12 +90,7 @@ async function main(): Promise<void> {
       const volumes = join(root, String(messages));
       const replay = (run: TestedRun, resource: string, more: string[] = []): ReplayedContainer => {
         const inputs = byName(run, resource).clearInputs as unknown as ContainerInputs;
-        const envs = [
-          ...(inputs.envs ?? []).map((entry) =>
-            /^(PROSODY_DB_HOST|PGHOST)=/.test(entry) ? entry.replace(/=.*/, `=${postgres.host}`) : entry,
-          ),
-          ...more,
-        ];
+        const envs = [...withDatabaseAt(inputs.envs, postgres.host), ...more];
         const image = resource === "prosody-backup" ? BACKUP_IMAGE : undefined;
         const container = new ReplayedContainer(
           { ...inputs, envs },
@@ -148,7 +144,7 @@ async function main(): Promise<void> {
       const postgresBackupMiB = newestBackupMiB();
       postgres.query("DROP OWNED BY prosody");
       const restorePostgres = await seconds(async () => {
-        const restored = await replay(enterprise, "prosody-backup", [`BACKUP_IDENTITY=${key.private}`]).run([
+        const restored = await replay(enterprise, "prosody-backup", [`BACKUP_IDENTITY=${key.privateKeyOpenssh}`]).run([
           ...BACKUP_ENTRYPOINT,
           BACKUP_COMMANDS.restore,
           "--from",

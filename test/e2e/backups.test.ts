@@ -9,7 +9,6 @@
  * find every message, contact, room message and upload with their old passwords.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +21,8 @@ import { planDeployment } from "../../src/plan";
 import { type StackConfig, stackSpec } from "../../src/schema/stack-file";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
 import { checkDataset, datasetUsers, fillDataset } from "./harness/dataset";
-import { BACKUP_IMAGE, type ContainerInputs, ReplayedContainer } from "./harness/docker-replay";
+import { type BackupKeyOutputs, makeBackupKey } from "./harness/backup-key";
+import { BACKUP_IMAGE, type ContainerInputs, ReplayedContainer, withDatabaseAt } from "./harness/docker-replay";
 import { type Postgres, startPostgres } from "./harness/postgres";
 import { PORTS } from "./harness/server";
 
@@ -38,7 +38,7 @@ describe("backups and a restore drill, on the Docker platform's containers", fun
   let postgres: Postgres;
   let s3: S3TestServer;
   let tls: SuiteTls;
-  const key = { private: "", public: "" };
+  let key: BackupKeyOutputs;
   const containers: ReplayedContainer[] = [];
 
   before(async () => {
@@ -49,10 +49,7 @@ describe("backups and a restore drill, on the Docker platform's containers", fun
     const folder = join(root, "tls");
     mkdirSync(folder);
     tls = suiteTls(folder, planDeployment(stackSpec(stackFor("sqlite"))).certificateNames);
-    // An OpenSSH Ed25519 pair, the form @pulumi/tls gives the stack's backup key in.
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", join(root, "backup-key")]);
-    key.private = readFileSync(join(root, "backup-key"), "utf8");
-    key.public = readFileSync(join(root, "backup-key.pub"), "utf8").trim();
+    key = makeBackupKey(root);
   });
 
   after(async () => {
@@ -91,8 +88,7 @@ describe("backups and a restore drill, on the Docker platform's containers", fun
     runTested("dev", stackFor(storage), programShowingAdminPasswords, {
       outputs: (type, name) => {
         if (name === "prosody-database-password") return { result: postgres.password };
-        if (name === "prosody-backup-key")
-          return { privateKeyOpenssh: key.private, publicKeyOpenssh: `${key.public}\n` };
+        if (name === "prosody-backup-key") return key;
         return suiteTlsOutputs(tls)(type, name);
       },
     });
@@ -103,16 +99,7 @@ describe("backups and a restore drill, on the Docker platform's containers", fun
   /** A recorded container, with the platform's PostgreSQL container (network alias "database") reached on loopback. */
   const replay = (run: TestedRun, resource: string, more: string[] = []): ReplayedContainer => {
     const inputs = byName(run, resource).clearInputs as unknown as ContainerInputs;
-    const envs = [
-      ...(inputs.envs ?? []).map((entry) =>
-        entry.startsWith("PROSODY_DB_HOST=")
-          ? `PROSODY_DB_HOST=${postgres.host}`
-          : entry.startsWith("PGHOST=")
-            ? `PGHOST=${postgres.host}`
-            : entry,
-      ),
-      ...more,
-    ];
+    const envs = [...withDatabaseAt(inputs.envs, postgres.host), ...more];
     const container = new ReplayedContainer(
       { ...inputs, envs },
       volumesRoot,
@@ -175,7 +162,7 @@ describe("backups and a restore drill, on the Docker platform's containers", fun
       if (storage === "sqlite") {
         const empty = replay(run, "prosody-server");
         await empty.start();
-        const running = await runner(run, [`BACKUP_IDENTITY=${key.private}`]).run([
+        const running = await runner(run, [`BACKUP_IDENTITY=${key.privateKeyOpenssh}`]).run([
           ...BACKUP_ENTRYPOINT,
           BACKUP_COMMANDS.restore,
           "--from",
@@ -185,17 +172,15 @@ describe("backups and a restore drill, on the Docker platform's containers", fun
         assert.match(running.output, /Prosody is running on \/var\/lib\/prosody/);
         await empty.remove();
       }
-      const foreign = await runner(run, [`BACKUP_IDENTITY=${key.private}`, "BACKUP_DOMAIN=other.localhost"]).run([
-        ...BACKUP_ENTRYPOINT,
-        BACKUP_COMMANDS.restore,
-        "--from",
-        stored.name,
-      ]);
+      const foreign = await runner(run, [
+        `BACKUP_IDENTITY=${key.privateKeyOpenssh}`,
+        "BACKUP_DOMAIN=other.localhost",
+      ]).run([...BACKUP_ENTRYPOINT, BACKUP_COMMANDS.restore, "--from", stored.name]);
       assert.equal(foreign.code, 1, foreign.output);
       assert.match(foreign.output, /a backup of localhost, and this stack serves other\.localhost/);
 
       const startedRestore = Date.now();
-      const restored = await runner(run, [`BACKUP_IDENTITY=${key.private}`]).run([
+      const restored = await runner(run, [`BACKUP_IDENTITY=${key.privateKeyOpenssh}`]).run([
         ...BACKUP_ENTRYPOINT,
         BACKUP_COMMANDS.restore,
         "--from",

@@ -20,7 +20,13 @@ import { recordFigure } from "../support/figures";
 import { fetchLoopback } from "../support/http";
 import { byName, programShowingAdminPasswords, stackWith } from "../support/mock-stack";
 import { PORTS } from "./harness/server";
-import { reconnects, serialOf, verifiedSerial } from "./harness/renewal";
+import {
+  assertNothingLostAcrossRenewal,
+  BEFORE_RENEWAL,
+  reconnects,
+  serialOf,
+  verifiedSerial,
+} from "./harness/renewal";
 import { archivedBodies, changePassword, login, requestSlot, sendChat } from "./harness/xmpp";
 
 /** The dev stack as committed, on the suite's loopback ports. */
@@ -175,7 +181,7 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
     await first.start();
     const alice = await login("localhost", "alice", "alice-password-1");
     assert.equal(verifiedSerial(alice), serialOf(tls.cert));
-    await sendChat(alice, "bob@localhost", "before the renewal");
+    await sendChat(alice, "bob@localhost", BEFORE_RENEWAL);
 
     const folder = join(root, "tls-renewed");
     mkdirSync(folder);
@@ -204,20 +210,11 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
     await second.start();
     const backAfter = await online;
     try {
-      assert.equal(
-        verifiedSerial(alice),
-        serialOf(renewed.cert),
-        "the reconnected session verified the new certificate",
-      );
-      await sendChat(alice, "bob@localhost", "after the renewal");
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const bob = await login("localhost", "bob", "bob-password-1");
-      const archived = await archivedBodies(bob, "alice@localhost");
-      await bob.close();
-      assert.ok(
-        archived.includes("before the renewal") && archived.includes("after the renewal"),
-        archived.join(" | "),
-      );
+      await assertNothingLostAcrossRenewal(alice, renewed.cert, {
+        domain: "localhost",
+        name: "bob",
+        password: "bob-password-1",
+      });
       assert.equal((await second.healthcheck()).code, 0);
       recordFigure("certificate-renewed-docker", {
         title: "Certificate replaced while Prosody runs (Docker)",

@@ -23,7 +23,7 @@ import { planDeployment } from "../../src/plan";
 import { type StackConfig, stackSpec } from "../../src/schema/stack-file";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
 import { checkDataset, type Dataset, datasetUsers, fillDataset } from "./harness/dataset";
-import { type ContainerInputs, ReplayedContainer } from "./harness/docker-replay";
+import { type ContainerInputs, ReplayedContainer, withDatabaseAt } from "./harness/docker-replay";
 import { type Postgres, startPostgres } from "./harness/postgres";
 import { registerInBand } from "./harness/register";
 import { PORTS } from "./harness/server";
@@ -88,9 +88,7 @@ describe("a switch of storage moves the data (the image's storage step), on the 
   /** The recorded container, with the platform's PostgreSQL container reached on loopback. */
   const replay = (run: TestedRun): ReplayedContainer => {
     const inputs = byName(run, "prosody-server").clearInputs as unknown as ContainerInputs;
-    const envs = (inputs.envs ?? []).map((entry) =>
-      entry.startsWith("PROSODY_DB_HOST=") ? `PROSODY_DB_HOST=${postgres.host}` : entry,
-    );
+    const envs = withDatabaseAt(inputs.envs, postgres.host);
     const container = new ReplayedContainer(
       { ...inputs, envs },
       join(root, "volumes"),

@@ -23,6 +23,7 @@ import { planDeployment } from "../../src/plan";
 import { type StackConfig, stackSpec } from "../../src/schema/stack-file";
 import { launchBrowser, type SuiteBrowser } from "./harness/browser";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
+import { createRoom } from "./harness/dataset";
 import { type ContainerInputs, ReplayedContainer } from "./harness/docker-replay";
 import { openSession, sendChat, type Session } from "./harness/xmpp";
 
@@ -73,7 +74,6 @@ function upgradelessProxy(tls: SuiteTls, port: number, upstreamPort: number): Pr
   return new Promise((resolve) => proxy.listen(port, "127.0.0.1", () => resolve(proxy)));
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sha256 = (content: Buffer) => createHash("sha256").update(content).digest("hex");
 
 /** Resolves with the first stanza of `session` that `match` accepts. */
@@ -236,20 +236,7 @@ describe("the web client (Converse.js served by Prosody) in Debian's Chromium", 
     await page.getByText(reply).waitFor({ timeout: 30_000 });
 
     // A room on the MUC host: bob is in it and sees alice's message.
-    // Bob makes the room (an instant room: Prosody keeps a new room locked until its owner accepts the defaults).
-    await bob.xmpp.send(xml("presence", { to: `${ROOM}/bob` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
-    await sleep(500);
-    await bob.xmpp.iqCaller.request(
-      xml(
-        "iq",
-        { type: "set", to: ROOM },
-        xml(
-          "query",
-          { xmlns: "http://jabber.org/protocol/muc#owner" },
-          xml("x", { xmlns: "jabber:x:data", type: "submit" }),
-        ),
-      ),
-    );
+    await createRoom(bob, ROOM, "bob");
     await open(page, `converse/room?jid=${ROOM}`);
     // Entered once the room lists its occupants (the text box is drawn again on entering).
     await explained(page, "entered the room", () =>

@@ -78,7 +78,8 @@ const sessionOf = (sessions: Map<string, Session>, name: string): Session => {
   return session;
 };
 
-async function createRoom(owner: Session, room: string, nick: string): Promise<void> {
+/** The owner joins `room` as `nick`, creating it, and configures it persistent (which also unlocks it). */
+export async function createRoom(owner: Session, room: string, nick: string): Promise<void> {
   await owner.xmpp.send(xml("presence", { to: `${room}/${nick}` }, xml("x", { xmlns: MUC })));
   await sleep(500);
   // A persistent room, so it and its history outlive its last occupant.

@@ -34,6 +34,13 @@ export interface ContainerInputs {
   healthcheck?: { tests: string[] };
 }
 
+/**
+ * A recorded container's variables with the platform's PostgreSQL (its network alias on Docker, RDS's
+ * address on AWS) replaced by the suite's, reached on loopback.
+ */
+export const withDatabaseAt = (envs: readonly string[] | undefined, host: string): string[] =>
+  (envs ?? []).map((entry) => entry.replace(/^(PROSODY_DB_HOST|PGHOST)=.*$/s, `$1=${host}`));
+
 /** What Docker takes from the image: its name, user and entrypoint. */
 export interface ReplayedImage {
   name: string;

@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import type { TLSSocket } from "node:tls";
-import type { Session } from "./xmpp";
+import { archivedBodies, login, sendChat, type Session } from "./xmpp";
 
 export const serialOf = (pem: string): string => new X509Certificate(pem).serialNumber;
 
@@ -42,3 +42,29 @@ export function reconnects(session: Session, timeoutMs: number): { online: Promi
   online.catch(() => undefined);
   return { online };
 }
+
+/**
+ * What a renewal must leave: the reconnected session verified the renewed certificate, and a chat
+ * it sent before the server was replaced and one sent after are both in the recipient's archive.
+ */
+export async function assertNothingLostAcrossRenewal(
+  sender: Session,
+  renewedCertificate: string,
+  recipient: { domain: string; name: string; password: string },
+): Promise<void> {
+  assert.equal(
+    verifiedSerial(sender),
+    serialOf(renewedCertificate),
+    "the reconnected session verified the new certificate",
+  );
+  await sendChat(sender, `${recipient.name}@${recipient.domain}`, AFTER_RENEWAL);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const reader = await login(recipient.domain, recipient.name, recipient.password);
+  const archived = await archivedBodies(reader, sender.xmpp.jid?.bare().toString() ?? "");
+  await reader.close();
+  assert.ok(archived.includes(BEFORE_RENEWAL) && archived.includes(AFTER_RENEWAL), archived.join(" | "));
+}
+
+/** The chats a test sends before the server is replaced and after it is back. */
+export const BEFORE_RENEWAL = "before the renewal";
+const AFTER_RENEWAL = "after the renewal";
