@@ -1,7 +1,9 @@
 /**
- * One backup is one file, `<domain>-<UTC time>.tar.age`: a tar of the
- * manifest, the database and the uploads, encrypted with age to every
- * recipient before it leaves the machine. Beside it, `<same>.json` repeats the
+ * One backup is one file, `<domain>-<UTC time>.tar.age`: a gzip-compressed
+ * tar of the manifest, the database and the uploads (age does not compress,
+ * and a SQLite file does not either), encrypted with age to every recipient
+ * before it leaves the machine. GNU tar reads a compressed or a plain tar
+ * alike, so backups from before compression still restore. Beside it, `<same>.json` repeats the
  * manifest in the clear (nothing secret in it) with the encrypted file's size
  * and checksum, so a backup can be listed and checked without the key.
  */
@@ -49,13 +51,13 @@ export async function describeFiles(work: string, names: readonly string[]): Pro
   return files;
 }
 
-/** Writes the manifest into `work`, then tar | age into `output`. */
+/** Writes the manifest into `work`, then tar | gzip | age into `output`. */
 export async function seal(work: string, manifest: Manifest, recipients: readonly string[], output: string) {
   await writeFile(join(work, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   const recipientsFile = join(work, ".recipients");
   await writeFile(recipientsFile, `${recipients.join("\n")}\n`);
   await pipe(
-    ["tar", ["-C", work, "-cf", "-", MANIFEST_FILE, ...Object.keys(manifest.files)]],
+    ["tar", ["-C", work, "-czf", "-", MANIFEST_FILE, ...Object.keys(manifest.files)]],
     ["age", ["--encrypt", "--recipients-file", recipientsFile, "--output", output]],
   );
   return { size: (await stat(output)).size, sha256: await sha256File(output) };
