@@ -3,9 +3,10 @@
  * tar of the manifest, the database and the uploads (age does not compress,
  * and a SQLite file does not either), encrypted with age to every recipient
  * before it leaves the machine. GNU tar reads a compressed or a plain tar
- * alike, so backups from before compression still restore. Beside it, `<same>.json` repeats the
- * manifest in the clear (nothing secret in it) with the encrypted file's size
- * and checksum, so a backup can be listed and checked without the key.
+ * alike, so backups from before compression still restore. Beside it,
+ * `<same>.json` repeats the manifest in the clear (nothing secret in it) with
+ * the encrypted file's size and checksum, so a backup can be listed and
+ * checked without the key.
  */
 import { stat, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";

@@ -35,11 +35,9 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
   );
   const uploadComponent = components.find((component) => component.kind === "upload");
   const uploads = uploadComponent ? planUploads(spec, uploadComponent.host) : undefined;
-  const web = planWebClient(
-    spec,
-    resolution.sections.filter((section) => section.id === "global" || section.id === "host").flatMap((s) => s.modules),
-    components,
-  );
+  const hostSections = resolution.sections.filter((section) => section.id === "global" || section.id === "host");
+  const hostModules = hostSections.flatMap((section) => section.modules);
+  const web = planWebClient(spec, hostModules, components);
   const problems = [
     ...web.problems,
     ...planProblems(spec, domains, components, listeners, uploads),
@@ -47,7 +45,6 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
   ];
   if (problems.length > 0) throw new ProblemError(problems, "the deployment cannot be planned");
 
-  const hostSections = resolution.sections.filter((section) => section.id === "global" || section.id === "host");
   const storage: StoragePlan =
     spec.storage === "postgresql"
       ? { kind: "postgresql", database: spec.database.name, user: spec.database.user, port: spec.database.port }
@@ -57,7 +54,7 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
     domains,
     admins: [...spec.admins],
     firstAccounts: spec.admins.filter((jid) => domains.includes(jid.slice(jid.lastIndexOf("@") + 1).toLowerCase())),
-    modules: hostSections.flatMap((section) => section.modules),
+    modules: hostModules,
     disabled: hostSections.flatMap((section) => section.disabled),
     components,
     storage,

@@ -7,7 +7,7 @@
  * then with WebSocket blocked, the page logs in over BOSH.
  */
 import { strict as assert } from "node:assert";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request as httpsRequest, type Server } from "node:https";
 import type { Socket } from "node:net";
@@ -23,7 +23,7 @@ import { planDeployment } from "../../src/plan";
 import { type StackConfig, stackSpec } from "../../src/schema/stack-file";
 import { launchBrowser, type SuiteBrowser } from "./harness/browser";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
-import { createRoom } from "./harness/dataset";
+import { createRoom, sha256 } from "./harness/dataset";
 import { type ContainerInputs, ReplayedContainer } from "./harness/docker-replay";
 import { openSession, sendChat, type Session } from "./harness/xmpp";
 
@@ -73,8 +73,6 @@ function upgradelessProxy(tls: SuiteTls, port: number, upstreamPort: number): Pr
   );
   return new Promise((resolve) => proxy.listen(port, "127.0.0.1", () => resolve(proxy)));
 }
-
-const sha256 = (content: Buffer) => createHash("sha256").update(content).digest("hex");
 
 /** Resolves with the first stanza of `session` that `match` accepts. */
 function nextStanza(session: Session, match: (stanza: Element) => boolean, timeoutMs = 30_000): Promise<Element> {

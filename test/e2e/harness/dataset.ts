@@ -55,7 +55,7 @@ export const datasetUsers = (count: number): { name: string; password: string }[
     return { name, password: `${name}-password-${"x".repeat(8)}` };
   });
 
-const sha256 = (content: Buffer): string => createHash("sha256").update(content).digest("hex");
+export const sha256 = (content: Buffer): string => createHash("sha256").update(content).digest("hex");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until the server answered every stanza sent so far: a round trip after them. */

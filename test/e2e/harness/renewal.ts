@@ -43,6 +43,10 @@ export function reconnects(session: Session, timeoutMs: number): { online: Promi
   return { online };
 }
 
+/** The chats a test sends before the server is replaced and after it is back. */
+export const BEFORE_RENEWAL = "before the renewal";
+const AFTER_RENEWAL = "after the renewal";
+
 /**
  * What a renewal must leave: the reconnected session verified the renewed certificate, and a chat
  * it sent before the server was replaced and one sent after are both in the recipient's archive.
@@ -60,11 +64,9 @@ export async function assertNothingLostAcrossRenewal(
   await sendChat(sender, `${recipient.name}@${recipient.domain}`, AFTER_RENEWAL);
   await new Promise((resolve) => setTimeout(resolve, 500));
   const reader = await login(recipient.domain, recipient.name, recipient.password);
-  const archived = await archivedBodies(reader, sender.xmpp.jid?.bare().toString() ?? "");
+  const senderJid = sender.xmpp.jid?.bare().toString();
+  assert.ok(senderJid, "the reconnected session has no address");
+  const archived = await archivedBodies(reader, senderJid);
   await reader.close();
   assert.ok(archived.includes(BEFORE_RENEWAL) && archived.includes(AFTER_RENEWAL), archived.join(" | "));
 }
-
-/** The chats a test sends before the server is replaced and after it is back. */
-export const BEFORE_RENEWAL = "before the renewal";
-const AFTER_RENEWAL = "after the renewal";
