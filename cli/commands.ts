@@ -6,41 +6,16 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findModule } from "../src/catalog";
-import { ProblemError } from "../src/common/problems";
+import { ProblemError } from "../common/problems";
 import { planDeployment, resolveModules } from "../src/plan";
 import { unknownNameProblem } from "../src/plan/module-lookup";
 import { renderArtifacts } from "../src/render";
 import { complianceText, explainText, resolutionText } from "../src/render/text";
-import {
-  deploymentSpecFromOptions,
-  MODULE_FLAGS,
-  type ParsedCommandLine,
-  specFromOptions,
-  UsageError,
-} from "./options";
+import { deploymentSpecFromOptions, MODULE_FLAGS, specFromOptions, UsageError } from "./options";
 import { planJson, planStack, planText } from "./plan";
 import { checkCommand } from "./check/command";
+import type { Command, Values } from "./command";
 import { restoreCommand } from "./restore";
-
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-type Values = ParsedCommandLine["values"];
-
-export interface Command {
-  /** one line for the command list */
-  summary: string;
-  /** the arguments after the command's name, e.g. "MODULE" */
-  arguments?: string;
-  /** the flags the parser accepts for it (besides --help) */
-  flags: readonly string[];
-  /** its options as --help lists them */
-  options: readonly (readonly [string, string])[];
-  /** what it does; a number is the exit code (`check`'s verdict), nothing means done */
-  run(positionals: readonly string[], values: Values, io: Io): void | number | Promise<void | number>;
-}
 
 const STACK_OR_FLAGS: readonly (readonly [string, string])[] = [
   ["--stack NAME", "read Pulumi.NAME.yaml (the flags below refine it)"],

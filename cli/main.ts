@@ -2,16 +2,16 @@
  * `prosody-stack`: what a spec resolves to and what it would deploy, without any cloud.
  * It never colours its output, so NO_COLOR and pipes get the same plain text.
  */
-import { closestWord } from "../src/common/closest";
-import { ProblemError } from "../src/common/problems";
+import { closestWord } from "../common/closest";
+import { ProblemError } from "../common/problems";
 import { packageManifest } from "../src/containers/images";
 import { INVALID_ARGUMENTS } from "../src/schema/spec-file";
-import { type Command, COMMAND_FLAGS, COMMANDS, type Io } from "./commands";
+import type { Command, Io } from "./command";
+import { COMMAND_FLAGS, COMMANDS } from "./commands";
 import { parseCommandLine, UsageError } from "./options";
 import { EXIT } from "./exit-codes";
 import { StackError } from "./plan";
 
-export type { Io } from "./commands";
 export { EXIT } from "./exit-codes";
 
 const defaultIo: Io = {

@@ -1,9 +1,9 @@
 /** Command-line arguments → a module selection spec, through the same zod schema as stack files. */
 import { parseArgs } from "node:util";
-import { closestWord } from "../src/common/closest";
+import { closestWord } from "../common/closest";
 import { TOGGLES } from "../src/catalog/tiers";
 import { type DeploymentSpec, parseDeploymentSpec, parseModulesSpec, type ModulesSpec } from "../src/schema";
-import { ProblemError } from "../src/common/problems";
+import { ProblemError } from "../common/problems";
 import { INVALID_ARGUMENTS, readSpecFile } from "../src/schema/spec-file";
 import { readStackSpec } from "../src/schema/stack-file";
 

@@ -10,10 +10,11 @@
  */
 import { readFileSync } from "node:fs";
 import { BACKUP_COMMANDS, BACKUP_ENTRYPOINT, BACKUP_VARIABLES } from "../backup/src/contract";
-import { ProblemError, type Problem } from "../src/common/problems";
-import { type DeploymentPlan, planDeployment } from "../src/plan/plan-deployment";
+import { ProblemError, type Problem } from "../common/problems";
+import type { DeploymentPlan } from "../src/plan/types";
+import { planDeployment } from "../src/plan/plan-deployment";
 import { clusterNameFor, physicalNameFor } from "../src/plan/physical-names";
-import type { Command } from "./commands";
+import type { Command } from "./command";
 import { deploymentSpecFromOptions, UsageError } from "./options";
 
 /** The component's name in the project's program (program.ts). */

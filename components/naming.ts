@@ -6,7 +6,7 @@
  * resource, and for a volume that means its data.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { DeploymentPlan } from "../src/plan/plan-deployment";
+import type { DeploymentPlan } from "../src/plan/types";
 import { physicalNameFor } from "../src/plan/physical-names";
 
 export const COMPONENT_NAME = /^[a-z][a-z0-9-]{0,39}$/;

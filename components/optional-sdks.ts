@@ -5,9 +5,9 @@
  * imports it, so a missing one is a refusal naming the field that asks for it
  * and the install command, not a stack trace.
  */
-import type { Problem } from "../src/common/problems";
+import type { Problem } from "../common/problems";
 import { packageManifest } from "../src/containers/images";
-import type { DeploymentPlan } from "../src/plan/plan-deployment";
+import type { DeploymentPlan } from "../src/plan/types";
 
 /** Which spec choice needs which SDK. */
 const NEEDS: readonly { field: string; value: (plan: DeploymentPlan) => string; when: string; sdk: string }[] = [

@@ -6,10 +6,9 @@
  * the key that decrypts the backups.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { DeploymentPlan } from "../src/plan/plan-deployment";
-import type { DnsRecord } from "../src/plan/dns";
+import type { DeploymentPlan, DnsRecord } from "../src/plan/types";
 import type { BackupKey } from "./backup-key";
-import type { StackCertificate } from "./certificates";
+import type { StackCertificate } from "./certificates/contract";
 import type { BackupTask, PlatformOutputs } from "./platforms/contract";
 
 export interface SuiteSummary {

@@ -7,10 +7,11 @@
  * names, and registers its outputs (outputs.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { formatProblem, type Problem, ProblemError } from "../src/common/problems";
+import { formatProblem, type Problem, ProblemError } from "../common/problems";
 import { rocksModules } from "../src/containers/images";
 import { givenSecretProblem, neededSecrets, SECRET_RULES } from "../src/containers/secrets";
-import { type DeploymentPlan, planDeployment } from "../src/plan/plan-deployment";
+import type { DeploymentPlan } from "../src/plan/types";
+import { planDeployment } from "../src/plan/plan-deployment";
 import { renderArtifacts } from "../src/render";
 import { type DeploymentSpecInput, parseDeploymentSpec } from "../src/schema";
 import { foreignPlatformFields } from "../src/schema/platform-sections";

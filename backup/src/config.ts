@@ -5,9 +5,9 @@
  * appears in an error.
  */
 import { z } from "zod";
-import { ageRecipient, cronSchedule } from "../../src/common/backup-rules";
-import { problemsFromZod, ProblemError, rule } from "../../src/common/problems";
-import { bucketName } from "../../src/common/s3-rules";
+import { ageRecipient, cronSchedule } from "../../common/backup-rules";
+import { problemsFromZod, ProblemError, rule } from "../../common/problems";
+import { bucketName } from "../../common/s3-rules";
 import { BACKUP_VARIABLES as V } from "./contract";
 
 const flag = z.enum(["true", "false"]).transform((value) => value === "true");

@@ -8,8 +8,8 @@
  * Every outcome is one line on the standard output or error, starting "prosody-backup:".
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { nextRuns } from "../../src/common/backup-rules";
-import { ProblemError } from "../../src/common/problems";
+import { nextRuns } from "../../common/backup-rules";
+import { ProblemError } from "../../common/problems";
 import { backUp, listBackups } from "./backup";
 import { type BackupConfig, readBackupConfig } from "./config";
 import { BACKUP_COMMANDS, BACKUP_HEALTH_FLAG, BACKUP_STATUS_FILE, BACKUP_VARIABLES } from "./contract";

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ProblemError } from "../../src/common/problems";
+import { ProblemError } from "../../common/problems";
 import { open, type Manifest } from "./bundle";
 import type { BackupConfig } from "./config";
 import { LATEST_FILE } from "./contract";

@@ -8,8 +8,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LATEST_FILE } from "../../backup/src/contract";
-import { nextRuns } from "../../src/common/backup-rules";
-import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import { nextRuns } from "../../common/backup-rules";
+import type { DeploymentPlan } from "../../src/plan/types";
 import type { CheckResult } from "./report";
 
 /** A run may start late and take a while: a backup is overdue an hour after its second missed time. */

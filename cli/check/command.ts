@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { planDeployment } from "../../src/plan/plan-deployment";
-import type { Command } from "../commands";
+import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
 import { deploymentSpecFromOptions, UsageError } from "../options";
 import { checkText } from "./report";

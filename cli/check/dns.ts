@@ -4,7 +4,7 @@
  * (a test's DNS server, a split-horizon view).
  */
 import { Resolver } from "node:dns/promises";
-import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import type { DeploymentPlan } from "../../src/plan/types";
 import type { CheckResult } from "./report";
 
 export function resolverFor(server: string | undefined): Resolver {

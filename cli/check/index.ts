@@ -9,7 +9,7 @@
  * the server.
  */
 import { publicPorts } from "../../src/containers/ports";
-import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import type { DeploymentPlan } from "../../src/plan/types";
 import { backupChecks } from "./backups";
 import { addressesOf, dnsChecks, resolverFor } from "./dns";
 import { type CheckReport, type CheckResult, checkReport } from "./report";

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Resolver } from "node:dns/promises";
 import { expectedAdvertisements } from "../../src/plan/expected-advertisements";
-import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import type { DeploymentPlan } from "../../src/plan/types";
 import { httpsRequest, lookupThrough } from "./https";
 import type { CheckResult } from "./report";
 import { archivedBodies, discoInfo, openSession, requestSlot, sendChat, type Session } from "./xmpp-session";

@@ -13,7 +13,7 @@ import * as acme from "@pulumiverse/acme";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { type ChildContext, child } from "../naming";
-import type { AcmeChallenge, StackCertificate } from ".";
+import type { AcmeChallenge, StackCertificate } from "./contract";
 
 export const ACME_DIRECTORIES = {
   production: "https://acme-v02.api.letsencrypt.org/directory",

@@ -4,37 +4,14 @@
  * STARTTLS on 5222 and 5269; the upload gateway gets the same pair).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { Problem } from "../../src/common/problems";
+import type { Problem } from "../../common/problems";
 import type { CertificatePair } from "../../src/containers/description";
-import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import type { DeploymentPlan } from "../../src/plan/types";
 import type { ChildContext } from "../naming";
 import type { GivenSecrets } from "../stack-secrets";
-
-export interface StackCertificate {
-  /** PEM of the leaf followed by its issuer: what Prosody serves */
-  fullChainPem: pulumi.Output<string>;
-  /** secret */
-  privateKeyPem: pulumi.Output<string>;
-  /** PEM of the CA clients must trust; undefined for a publicly trusted CA */
-  caPem?: pulumi.Output<string>;
-  /** when the served leaf expires (RFC 3339): what an admin watches, and what renewal resets */
-  expires: pulumi.Output<string>;
-}
-
-/** How the ACME provider proves control of the names: a DNS-01 challenge in the zone of the DNS provider. */
-export interface AcmeChallenge {
-  /** the lego DNS provider's name, e.g. "route53" */
-  provider: string;
-  config: Record<string, pulumi.Input<string>>;
-}
+import type { CertificateSources, StackCertificate } from "./contract";
 
 type TlsMode = DeploymentPlan["spec"]["tls"]["mode"];
-
-/** What a mode may draw on: the DNS provider's challenge (acme), the caller's secrets (provided). */
-export interface CertificateSources {
-  challenge?: AcmeChallenge;
-  given: GivenSecrets;
-}
 
 /**
  * Each mode's module, loaded only when a stack chooses it (the ACME provider is a plugin of its own).

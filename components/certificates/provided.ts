@@ -6,13 +6,13 @@
  * the new pair and running `pulumi up` hands it to the server.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { formatProblem } from "../../src/common/problems";
+import { formatProblem } from "../../common/problems";
 import { certificatePairProblems, parseChain } from "../../src/plan/certificate-check";
-import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import type { DeploymentPlan } from "../../src/plan/types";
 import { ENCRYPTED_STAND_IN } from "../../src/schema/stack-file";
 import { givenSecret, type GivenSecrets } from "../stack-secrets";
 import type { ChildContext } from "../naming";
-import type { StackCertificate } from ".";
+import type { StackCertificate } from "./contract";
 
 const FIELDS = { certificate: "secrets.tlsCertificate", key: "secrets.tlsPrivateKey" };
 

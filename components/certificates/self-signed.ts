@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { type ChildContext, child } from "../naming";
-import type { StackCertificate } from ".";
+import type { StackCertificate } from "./contract";
 
 const HOURS_PER_DAY = 24;
 

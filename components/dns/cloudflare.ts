@@ -11,7 +11,7 @@ import * as cloudflareSdk from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { type ChildContext, child } from "../naming";
 import { givenSecret } from "../stack-secrets";
-import type { AddressTarget, DnsProvider, DnsZone, ZoneSources } from ".";
+import type { AddressTarget, DnsProvider, DnsZone, ZoneSources } from "./contract";
 import { addressRecordSets, endpointRecords, outsideZone, recordPart, srvRecords, zoneName } from "./zone";
 
 /** Every record this stack makes carries this comment, which tells ours from records someone else made. */

@@ -8,7 +8,7 @@
 import * as route53Sdk from "@pulumi/aws/route53";
 import * as pulumi from "@pulumi/pulumi";
 import { type ChildContext, child } from "../naming";
-import type { AddressTarget, DnsProvider, DnsZone, ZoneSources } from ".";
+import type { AddressTarget, DnsProvider, DnsZone, ZoneSources } from "./contract";
 import { addressRecordSets, endpointRecords, outsideZone, recordPart, srvRecords, zoneName } from "./zone";
 
 /** The zone id: the caller's (existing.aws.hostedZoneId), or looked up by dns.zone (default the domain). */

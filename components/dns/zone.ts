@@ -1,9 +1,8 @@
 /** What every DNS provider shares: the zone a plan publishes in, and whether its host names fit inside it. */
-import type { Problem } from "../../src/common/problems";
-import type { DnsRecord } from "../../src/plan/dns";
-import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import type { Problem } from "../../common/problems";
+import type { DeploymentPlan, DnsRecord } from "../../src/plan/types";
 import type * as pulumi from "@pulumi/pulumi";
-import type { AddressTarget, Endpoint } from ".";
+import type { AddressTarget, Endpoint } from "./contract";
 
 export const zoneName = (plan: DeploymentPlan): string => plan.spec.dns.zone ?? plan.spec.domain;
 

@@ -5,12 +5,12 @@
  * descriptions (src/containers/) into its own resources.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { Problem } from "../../src/common/problems";
-import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import type { Problem } from "../../common/problems";
+import type { DeploymentPlan } from "../../src/plan/types";
 import type { SecretKey } from "../../src/schema/pulumi-config";
 import type { BackupKey } from "../backup-key";
-import type { StackCertificate } from "../certificates";
-import type { AddressTarget } from "../dns";
+import type { StackCertificate } from "../certificates/contract";
+import type { AddressTarget } from "../dns/contract";
 import type { ChildContext } from "../naming";
 import type { StackSecrets } from "../stack-secrets";
 

@@ -4,7 +4,7 @@
  * checks its own part; this file only knows the keys.
  */
 import { z } from "zod";
-import { type Problem, ProblemError, problemsFromZod } from "../../src/common/problems";
+import { type Problem, ProblemError, problemsFromZod } from "../../common/problems";
 import { type ExistingAwsResources, parseExistingAwsConfig } from "./aws/existing";
 import { type ExistingKubernetesResources, parseExistingKubernetesConfig } from "./kubernetes/existing";
 

@@ -1,6 +1,6 @@
 /** The refusals more than one platform makes, each naming the field and the fix; a platform's check.ts lists its own. */
-import type { Problem } from "../../src/common/problems";
-import type { DeploymentPlan } from "../../src/plan/plan-deployment";
+import type { Problem } from "../../common/problems";
+import type { DeploymentPlan } from "../../src/plan/types";
 import type { PlatformContext } from "./contract";
 
 export type Rule<Existing> = (plan: DeploymentPlan, context: PlatformContext<Existing>) => Problem[];

@@ -9,7 +9,7 @@ import {
   PutBucketLifecycleConfigurationCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { uploadsLifecycleRule } from "../../src/common/s3-rules";
+import { uploadsLifecycleRule } from "../../common/s3-rules";
 import type { GatewayConfig } from "./config";
 import { isMissingObject } from "./s3";
 

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { bucketName } from "../../src/common/s3-rules";
-import { problemsFromZod, rule, ProblemError, type Problem } from "../../src/common/problems";
+import { bucketName } from "../../common/s3-rules";
+import { problemsFromZod, rule, ProblemError, type Problem } from "../../common/problems";
 import { fileVariable, GATEWAY_VARIABLES as V } from "./contract";
 
 export const DOWNLOAD_MODES = ["redirect", "stream"] as const;

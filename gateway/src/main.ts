@@ -5,7 +5,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { ProblemError } from "../../src/common/problems";
+import { ProblemError } from "../../common/problems";
 import { readGatewayConfig, type GatewayConfig } from "./config";
 import { watchCertificate } from "./certificate-reload";
 import { GATEWAY_HEALTH_FLAG, GATEWAY_HEALTH_WAIT_SECONDS } from "./contract";

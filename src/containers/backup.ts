@@ -1,5 +1,5 @@
 /** Everything the backup runner's container needs, in the names backup/src/contract.ts gives its settings. */
-import type { DeploymentPlan } from "../plan/plan-deployment";
+import type { DeploymentPlan } from "../plan/types";
 import {
   BACKUP_COMMANDS,
   BACKUP_ENTRYPOINT,

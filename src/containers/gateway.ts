@@ -1,5 +1,5 @@
 /** Everything the upload gateway's container needs, in the names gateway/src/contract.ts gives its settings. */
-import type { DeploymentPlan } from "../plan/plan-deployment";
+import type { DeploymentPlan } from "../plan/types";
 import {
   fileVariable,
   GATEWAY_COMMAND,

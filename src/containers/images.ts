@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import type { DeploymentPlan } from "../plan/plan-deployment";
+import type { DeploymentPlan } from "../plan/types";
 
 /** The `prosody` user of image/Dockerfile; the e2e suite checks the built image against it. */
 export const PROSODY_USER = { uid: 100, gid: 102 } as const;

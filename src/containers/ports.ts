@@ -3,7 +3,7 @@
  * of them clients reach. The one list a platform publishes, balances and
  * opens its firewall for.
  */
-import type { DeploymentPlan } from "../plan/plan-deployment";
+import type { DeploymentPlan } from "../plan/types";
 import type { ContainerName, ContainerPort } from "./description";
 
 /** The gateway listens here in its container: above 1023, so it needs no privilege, whatever its public port. */

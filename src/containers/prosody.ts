@@ -1,6 +1,6 @@
 /** Everything the Prosody container needs, from the plan and the values only a deployment knows. */
-import type { DeploymentPlan } from "../plan/plan-deployment";
-import { ENV } from "../plan/plan-deployment";
+import type { DeploymentPlan } from "../plan/types";
+import { ENV } from "../plan/environment";
 import { renderProsodyConfig } from "../render/prosody-config";
 import { renderWebClientSettings } from "../render/web-client";
 import type { CertificatePair, ContainerDescription, ContainerVolume, HealthCheck } from "./description";

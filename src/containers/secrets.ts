@@ -5,8 +5,9 @@
  * what a given one must look like. Only names and rules here; the values live
  * in Pulumi's state (components/stack-secrets.ts).
  */
-import type { Problem } from "../common/problems";
-import { ENV, type DeploymentPlan } from "../plan/plan-deployment";
+import type { Problem } from "../../common/problems";
+import { ENV } from "../plan/environment";
+import type { DeploymentPlan } from "../plan/types";
 import { SECRET_KEYS, type SecretKey } from "../schema/pulumi-config";
 import { ENCRYPTED_STAND_IN } from "../schema/stack-file";
 import { BACKUP_VARIABLES } from "../../backup/src/contract";

@@ -5,7 +5,7 @@
  * Parsed by Node's crypto.X509Certificate.
  */
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import type { Problem } from "../common/problems";
+import type { Problem } from "../../common/problems";
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -5,25 +5,7 @@
  * which points `addressHosts` at what it creates.
  */
 import type { DeploymentSpec } from "../schema/deployment-spec";
-import type { PlannedComponent } from "./plan-deployment";
-
-export interface DnsRecord {
-  /** fully qualified, without the trailing dot */
-  name: string;
-  type: "A" | "AAAA" | "SRV";
-  ttl: number;
-  /** SRV: "priority weight port target." */
-  value: string;
-}
-
-export interface DnsPlan {
-  ttl: number;
-  records: DnsRecord[];
-  /** host names that need A/AAAA (or alias) records pointing at the server */
-  addressHosts: string[];
-  /** the host SRV records point at */
-  target: string;
-}
+import type { DnsPlan, DnsRecord, PlannedComponent } from "./types";
 
 /** Components other servers reach by federation, so they get an _xmpp-server SRV record. */
 const FEDERATED_COMPONENTS: ReadonlySet<PlannedComponent["kind"]> = new Set(["muc", "pubsub"]);

@@ -3,7 +3,7 @@
  * the catalog's advertisement table, marked by whether the plan loads its module.
  */
 import { type AdvertisedWhere, ADVERTISEMENTS, type Advertisement } from "../catalog/advertised";
-import type { DeploymentPlan } from "./plan-deployment";
+import type { DeploymentPlan } from "./types";
 
 export interface ExpectedAdvertisement extends Advertisement {
   expected: boolean;

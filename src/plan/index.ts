@@ -1,8 +1,11 @@
+/** The plan: one spec's resolved, deterministic picture of the server, and the module resolver it runs. */
 export * from "./resolve";
-export * from "./compliance";
-export * from "./profile";
 export { availability } from "./availability";
 export { closestNames, unknownNameFix } from "./module-lookup";
-export * from "./plan-deployment";
+export { planDeployment } from "./plan-deployment";
+export type * from "./types";
+export { ENV } from "./environment";
+export { COMPONENT_HOSTS } from "./xmpp-components";
+export { DEFAULT_BUCKET, storeFolderName } from "./uploads";
 export * from "./dns";
 export * from "./expected-advertisements";

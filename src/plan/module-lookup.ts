@@ -1,7 +1,7 @@
 /** Turning a name from a user into a catalog record, or into an error that says what they meant. */
 import { distance } from "fastest-levenshtein";
 import { ALIASES, findAlias, findModule, MODULES, type ModuleRecord } from "../catalog";
-import type { Problem } from "../common/problems";
+import type { Problem } from "../../common/problems";
 
 /**
  * Up to three modules closest to `name`, nearest first. Near misses of an alias

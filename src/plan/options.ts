@@ -10,7 +10,7 @@ import {
   HOST_ALLOWED,
   OBSOLETE_OPTIONS,
 } from "../catalog/options";
-import type { Problem } from "../common/problems";
+import type { Problem } from "../../common/problems";
 import type { DeploymentSpec } from "../schema/deployment-spec";
 import type { PlannedComponent } from "./types";
 

@@ -4,23 +4,19 @@
  * certificate names, DNS records, the environment (secrets by name only),
  * the stability profile and the XEP-0479 report. Pure: same spec, same plan.
  */
-import { type Problem, ProblemError } from "../common/problems";
+import { type Problem, ProblemError } from "../../common/problems";
 import type { DeploymentSpec } from "../schema/deployment-spec";
 import { COMPONENT_HOSTS, planComponents } from "./xmpp-components";
 import { planDns } from "./dns";
 import { planEnvironment } from "./environment";
 import { LISTENER_FIELDS, planListeners } from "./listeners";
 import { optionProblems } from "./options";
-import { type Resolution, resolveModules } from "./resolve";
+import { resolveModules } from "./resolve";
+import type { Resolution } from "./resolve/types";
 import type { DeploymentPlan, Listener, PlannedComponent, StoragePlan, UploadPlan } from "./types";
 import { planBackup } from "./backup";
 import { planUploads } from "./uploads";
 import { planWebClient, webClientWanted } from "./web-client";
-
-export type * from "./types";
-export { ENV } from "./environment";
-export { COMPONENT_HOSTS } from "./xmpp-components";
-export { DEFAULT_BUCKET, storeFolderName } from "./uploads";
 
 /** Tiers whose servers refuse federation with servers that lack a valid certificate. */
 const SECURE_S2S_TIERS: ReadonlySet<DeploymentSpec["tier"]> = new Set(["enterprise"]);

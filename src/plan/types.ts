@@ -1,8 +1,7 @@
 /** The shape of a deployment plan: everything a platform needs to know about one Prosody server. */
 import type { ComponentKind } from "../catalog";
 import type { DeploymentSpec } from "../schema/deployment-spec";
-import type { DnsPlan } from "./dns";
-import type { Resolution, ResolvedModule } from "./resolve";
+import type { Resolution, ResolvedModule } from "./resolve/types";
 
 export interface PlannedComponent {
   kind: ComponentKind;
@@ -93,6 +92,24 @@ export interface BackupPlan {
   /** recipients besides the stack's own key */
   recipients: string[];
   specHash: string;
+}
+
+export interface DnsRecord {
+  /** fully qualified, without the trailing dot */
+  name: string;
+  type: "A" | "AAAA" | "SRV";
+  ttl: number;
+  /** SRV: "priority weight port target." */
+  value: string;
+}
+
+export interface DnsPlan {
+  ttl: number;
+  records: DnsRecord[];
+  /** host names that need A/AAAA (or alias) records pointing at the server */
+  addressHosts: string[];
+  /** the host SRV records point at */
+  target: string;
 }
 
 export interface DeploymentPlan {

@@ -4,7 +4,7 @@
  * Whether it is wanted is known before the modules resolve (it asks for
  * http_files); whether it can connect (BOSH or WebSocket loaded) only after.
  */
-import type { Problem } from "../common/problems";
+import type { Problem } from "../../common/problems";
 import type { DeploymentSpec } from "../schema/deployment-spec";
 import { effectiveToggles } from "./resolve/requests";
 import type { ResolvedModule } from "./resolve";

@@ -4,7 +4,7 @@
  * and loopback addresses so the TURN server cannot be used to reach the
  * platform's own network.
  */
-import type { DeploymentPlan } from "../plan/plan-deployment";
+import type { DeploymentPlan } from "../plan/types";
 
 /** Relay ports coturn allocates from; small, because one Prosody serves few concurrent calls. */
 export const TURN_RELAY_PORTS = { min: 49160, max: 49200 } as const;

@@ -3,7 +3,7 @@
  * values. Secrets come from the platform's secret store; the config reads them
  * through Prosody's ENV_<NAME> globals.
  */
-import type { DeploymentPlan } from "../plan/plan-deployment";
+import type { DeploymentPlan } from "../plan/types";
 
 export function renderEnvironment(plan: DeploymentPlan): string {
   const lines = ["# Environment variables the Prosody container reads (names only; the platform supplies values)."];

@@ -1,4 +1,4 @@
-import type { DeploymentPlan } from "../plan/plan-deployment";
+import type { DeploymentPlan } from "../plan/types";
 import { renderEnvironment } from "./environment-file";
 import { renderProsodyConfig } from "./prosody-config";
 import { complianceText } from "./text";

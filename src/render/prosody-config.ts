@@ -4,7 +4,8 @@
  */
 import { WEB_CLIENT_FOLDER } from "../plan/web-client";
 import type { ResolvedModule } from "../plan";
-import { ENV, type DeploymentPlan, type PlannedComponent } from "../plan/plan-deployment";
+import { ENV } from "../plan/environment";
+import type { DeploymentPlan, PlannedComponent } from "../plan/types";
 import { env, luaAssignment, luaComment, luaString, type LuaValue } from "./lua";
 
 const INSTALL_LABELS: Record<ResolvedModule["install"], string> = {

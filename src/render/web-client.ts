@@ -6,7 +6,7 @@
  * first, and when it cannot open (a proxy without the upgrade, a firewall)
  * the client uses BOSH.
  */
-import type { DeploymentPlan, WebClientPlan } from "../plan/plan-deployment";
+import type { DeploymentPlan, WebClientPlan } from "../plan/types";
 
 /** How long the page waits for a WebSocket to open before it uses BOSH. */
 const WEBSOCKET_PROBE_MS = 4000;

@@ -3,7 +3,7 @@
  * "none": paste it into the zone. Names and values are validated host names and
  * addresses, so nothing here can break out of a record.
  */
-import type { DeploymentPlan } from "../plan/plan-deployment";
+import type { DeploymentPlan } from "../plan/types";
 
 export function renderZone(plan: DeploymentPlan): string {
   const { dns } = plan;

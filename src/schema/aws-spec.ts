@@ -5,7 +5,7 @@
  * are component inputs that may be other resources' outputs (ExistingAwsResources).
  */
 import { z } from "zod";
-import { rule } from "../common/problems";
+import { rule } from "../../common/problems";
 
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [

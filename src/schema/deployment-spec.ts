@@ -7,9 +7,9 @@
  * the component and the CLI all validate with this one schema.
  */
 import { z } from "zod";
-import { rule } from "../common/problems";
-import { ageRecipient, cronSchedule } from "../common/backup-rules";
-import { bucketName } from "../common/s3-rules";
+import { rule } from "../../common/problems";
+import { ageRecipient, cronSchedule } from "../../common/backup-rules";
+import { bucketName } from "../../common/s3-rules";
 import { awsSpecSchema } from "./aws-spec";
 import { dnsSubdomain, kubernetesSpecSchema } from "./kubernetes-spec";
 import {

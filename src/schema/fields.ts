@@ -4,7 +4,7 @@
  * write one that is.
  */
 import { z } from "zod";
-import { rule } from "../common/problems";
+import { rule } from "../../common/problems";
 
 const DNS_LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
 const DNS_NAME = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { closestWord } from "../common/closest";
-import { problemsFromZod, ProblemError } from "../common/problems";
+import { closestWord } from "../../common/closest";
+import { problemsFromZod, ProblemError } from "../../common/problems";
 import { deploymentSpecSchema, type DeploymentSpec } from "./deployment-spec";
 import { modulesSpecSchema, type ModulesSpec } from "./modules-spec";
 import { fieldsAt } from "./schema-walk";
@@ -10,7 +10,7 @@ import { textShapeProblems } from "./text-shape";
 export const INVALID_SPEC = "invalid ProsodyStack spec";
 
 export * from "./deployment-spec";
-export * from "../common/problems";
+export * from "../../common/problems";
 export * from "./modules-spec";
 export * from "./pulumi-config";
 export type * from "./spec-input";

@@ -6,7 +6,7 @@
  * otherwise refuse halfway through a `pulumi up`.
  */
 import { z } from "zod";
-import { rule } from "../common/problems";
+import { rule } from "../../common/problems";
 
 const LABEL = "[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?";
 

@@ -3,7 +3,7 @@
  * A section of another platform set to anything but its defaults would be
  * silently ignored, so it is refused, naming the field.
  */
-import type { Problem } from "../common/problems";
+import type { Problem } from "../../common/problems";
 import { type DeploymentSpec, deploymentSpecSchema, PLATFORMS } from "./deployment-spec";
 
 type Platform = DeploymentSpec["platform"];

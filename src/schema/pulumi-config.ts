@@ -11,7 +11,7 @@
  */
 import { distance } from "fastest-levenshtein";
 import type { z } from "zod";
-import { type Problem, ProblemError } from "../common/problems";
+import { type Problem, ProblemError } from "../../common/problems";
 import { deploymentSpecSchema } from "./deployment-spec";
 import { innerSchema } from "./schema-walk";
 

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { isCollection, parseDocument, visit } from "yaml";
 import type { DeploymentSpec } from "./deployment-spec";
-import { type Problem, ProblemError } from "../common/problems";
+import { type Problem, ProblemError } from "../../common/problems";
 import { parseDeploymentSpec } from "./index";
 
 /** What a refusal of the command line's own arguments (a file it names, a stack name) is called. */

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import type { DeploymentSpec } from "./deployment-spec";
-import { type Problem, ProblemError } from "../common/problems";
+import { type Problem, ProblemError } from "../../common/problems";
 import { parseDeploymentSpec } from "./index";
 import { encodeProgramConfig, PROJECT, readProgramConfig } from "./pulumi-config";
 import { INVALID_ARGUMENTS, readYamlDocument } from "./spec-file";

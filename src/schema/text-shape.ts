@@ -5,7 +5,7 @@
  * stack of whoever walks it). Checked before the schema, so the schema's
  * verdict is the only one: what it accepts, every later step can write.
  */
-import type { Problem } from "../common/problems";
+import type { Problem } from "../../common/problems";
 
 /** Deeper than any field of the spec nests (options tables included). */
 export const MAX_DEPTH = 32;

@@ -1,6 +1,6 @@
 /** Expecting a refusal: the one helper every test of a ProblemError uses. */
 import { strict as assert } from "node:assert";
-import { type Problem, ProblemError } from "../../src/common/problems";
+import { type Problem, ProblemError } from "../../common/problems";
 
 /** Runs `fn`, expecting a ProblemError, and returns its problems. */
 export function problemsOf(fn: () => unknown): readonly Problem[] {

@@ -9,7 +9,7 @@
  * else, which is a defect.
  */
 import fc from "fast-check";
-import { type Problem, ProblemError } from "../../src/common/problems";
+import { type Problem, ProblemError } from "../../common/problems";
 import { planDeployment } from "../../src/plan";
 import type { DeploymentPlan } from "../../src/plan/types";
 import { renderArtifacts } from "../../src/render";

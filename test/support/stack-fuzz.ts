@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { parse, stringify } from "yaml";
-import { ProblemError } from "../../src/common/problems";
+import { ProblemError } from "../../common/problems";
 import { planDeployment } from "../../src/plan";
 import { renderArtifacts } from "../../src/render";
 import { PROJECT, SECRET_KEYS } from "../../src/schema/pulumi-config";

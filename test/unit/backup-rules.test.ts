@@ -6,8 +6,8 @@
 import { strict as assert } from "node:assert";
 import { readBackupConfig } from "../../backup/src/config";
 import { backupName, isBackupOf, manifestName } from "../../backup/src/bundle";
-import { cronRefusal, nextRuns, ageRecipient } from "../../src/common/backup-rules";
-import { ProblemError } from "../../src/common/problems";
+import { cronRefusal, nextRuns, ageRecipient } from "../../common/backup-rules";
+import { ProblemError } from "../../common/problems";
 import { eventBridgeSchedule } from "../../src/plan/backup";
 
 const RECIPIENT = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";

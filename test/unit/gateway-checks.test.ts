@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { readGatewayConfig } from "../../gateway/src/config";
 import { parseSlotPath } from "../../gateway/src/slot-path";
 import { verifyUploadToken } from "../../gateway/src/token";
-import { ProblemError } from "../../src/common/problems";
+import { ProblemError } from "../../common/problems";
 import { signUploadToken, slotClaims } from "../support/upload-token";
 
 const SECRET = "a-shared-secret-of-some-length";

@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { ProblemError } from "../../src/common/problems";
+import { ProblemError } from "../../common/problems";
 import { planDeployment } from "../../src/plan";
 import { renderArtifacts } from "../../src/render";
 import { parseDeploymentSpec } from "../../src/schema";

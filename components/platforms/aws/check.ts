@@ -1,5 +1,5 @@
 /** What the AWS platform refuses up front, each refusal naming the field and the fix. */
-import type { Problem } from "../../../src/common/problems";
+import type { Problem } from "../../../common/problems";
 import { eventBridgeSchedule } from "../../../src/plan/backup";
 import { fargateMemoryFits, FARGATE_SIZES } from "../../../src/schema/aws-spec";
 import { noCoturn as noCoturnOn, type Rule as AwsRule, yourDatabasePassword as yourDatabasePasswordOn } from "../rules";

@@ -6,7 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { type Problem, problemsFromZod, ProblemError } from "../../../src/common/problems";
+import { type Problem, problemsFromZod, ProblemError } from "../../../common/problems";
 
 export interface ExistingAwsResources {
   /** A VPC of yours: public subnets for the load balancer, private ones (with a NAT route out) for the tasks and the database; two zones or more. */

@@ -8,7 +8,7 @@ import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerDescription, ContainerFile } from "../../../src/containers/description";
 import { type ContainerSecret as SecretName, containerSecretPart } from "../../../src/containers/secrets";
-import type { StackCertificate } from "../../certificates";
+import type { StackCertificate } from "../../certificates/contract";
 import type { StackSecrets } from "../../stack-secrets";
 import { type AwsContext, child, tags } from "./context";
 

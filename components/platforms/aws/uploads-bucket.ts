@@ -5,7 +5,7 @@
  */
 import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
-import { uploadsLifecycleRule } from "../../../src/common/s3-rules";
+import { uploadsLifecycleRule } from "../../../common/s3-rules";
 import { type AwsContext, child } from "./context";
 import { privateBucket } from "./private-bucket";
 

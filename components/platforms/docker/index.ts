@@ -9,12 +9,12 @@
 import * as docker from "@pulumi/docker";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import type { Problem } from "../../../src/common/problems";
+import type { Problem } from "../../../common/problems";
 import type { ContainerDescription, ContainerVolume } from "../../../src/containers/description";
 import { describeBackup } from "../../../src/containers/backup";
 import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
-import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
+import type { DeploymentPlan } from "../../../src/plan/types";
 import { certificatePair, givenCertificate } from "../../certificates";
 import { buildImage, IMAGE_PARTS } from "../../build-image";
 import { child, physicalName } from "../../naming";

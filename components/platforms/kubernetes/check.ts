@@ -1,6 +1,6 @@
 /** What the Kubernetes platform refuses up front, each refusal naming the field and the fix. */
-import type { Problem } from "../../../src/common/problems";
-import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
+import type { Problem } from "../../../common/problems";
+import type { DeploymentPlan } from "../../../src/plan/types";
 import type { PlatformContext } from "../contract";
 import { clusterProblems } from "./cluster";
 import {

@@ -7,8 +7,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Problem } from "../../../src/common/problems";
-import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
+import type { Problem } from "../../../common/problems";
+import type { DeploymentPlan } from "../../../src/plan/types";
 import { type ChildContext, child } from "../../naming";
 
 /** What every child of the platform is created with. */

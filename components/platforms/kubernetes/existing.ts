@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { type Problem, problemsFromZod, ProblemError } from "../../../src/common/problems";
+import { type Problem, problemsFromZod, ProblemError } from "../../../common/problems";
 
 export interface ExistingKubernetesResources {
   /** A PostgreSQL server of yours instead of a CloudNativePG cluster; give secrets.databasePassword too. */

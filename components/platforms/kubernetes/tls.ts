@@ -9,7 +9,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackCertificate } from "../../certificates";
+import type { StackCertificate } from "../../certificates/contract";
 import { type ChildContext, child } from "../../naming";
 import { clusterName } from "./names";
 import type { Cluster } from "./cluster";

@@ -12,7 +12,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerDescription, ContainerPort } from "../../../src/containers/description";
-import type { Endpoint } from "../../dns";
+import type { Endpoint } from "../../dns/contract";
 import { type ChildContext, child } from "../../naming";
 import { clusterName } from "./names";
 import type { Cluster } from "./cluster";

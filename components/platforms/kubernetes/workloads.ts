@@ -12,7 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerDescription } from "../../../src/containers/description";
 import { PROSODY_VARIABLES } from "../../../src/containers/images";
-import type { DeploymentPlan } from "../../../src/plan/plan-deployment";
+import type { DeploymentPlan } from "../../../src/plan/types";
 import { type ChildContext, child } from "../../naming";
 import { clusterName } from "./names";
 import { secretValue, type StackSecrets } from "../../stack-secrets";

@@ -8,10 +8,10 @@
  * closure (a module with its dependencies), admission (each request in, skipped
  * or refused), placement (what removals mean, absent components), conflicts, report.
  */
-import { ProblemError } from "../../common/problems";
+import { ProblemError } from "../../../common/problems";
 import type { ModulesSpec } from "../../schema/modules-spec";
-import { checkCompliance } from "../compliance";
-import { stabilityProfile } from "../profile";
+import { checkCompliance } from "./compliance";
+import { stabilityProfile } from "./profile";
 import { admitRequests } from "./admission";
 import { cautionWarnings, exclusionProblems } from "./conflicts";
 import { disabledModules, dropOnAbsentComponents, removalProblems } from "./placement";
@@ -22,15 +22,22 @@ import { DEFAULT_CONDITIONS, DEFAULT_FACTS, type Findings, type Resolution, type
 export {
   DEFAULT_CONDITIONS,
   DEFAULT_FACTS,
+  type ComplianceReport,
+  type LevelResult,
+  type RequirementResult,
   type Resolution,
   type ResolveContext,
   type ResolvedModule,
   type ResolvedSection,
   type SkippedModule,
   type SoftDependencyNote,
+  type StabilityProfile,
+  type SuiteResult,
   type Via,
   VIAS,
 } from "./types";
+export { checkCompliance } from "./compliance";
+export { stabilityProfile } from "./profile";
 export { effectiveToggles } from "./requests";
 
 export function resolveModules(spec: ModulesSpec, context: ResolveContext = {}): Resolution {

@@ -1,11 +1,9 @@
 /** The resolver's vocabulary: what it is asked, what it gives back, and what passes between its steps. */
 import type { ConditionName, ModuleRecord, Placement, ProsodyVersion } from "../../catalog";
-import type { Problem } from "../../common/problems";
-import type { DeploymentFact } from "../../catalog/compliance-suites";
+import type { Problem } from "../../../common/problems";
+import type { DeploymentFact, Level, Suite } from "../../catalog/compliance-suites";
 import type { Tier, Toggles } from "../../catalog/tiers";
 import type { Availability } from "../availability";
-import type { ComplianceReport } from "../compliance";
-import type { StabilityProfile } from "../profile";
 
 export const DEFAULT_CONDITIONS: Readonly<Record<ConditionName, boolean>> = {
   openRegistration: false,
@@ -107,4 +105,42 @@ export interface Findings {
   problems: Problem[];
   warnings: string[];
   skipped: SkippedModule[];
+}
+
+/** Counts of the resolved modules by source and stability: the "stability profile". */
+export interface StabilityProfile {
+  total: number;
+  core: number;
+  community: { stable: number; beta: number; alpha: number };
+  /** e.g. "34 modules: core 31, community stable 1, beta 2, alpha 0" */
+  summary: string;
+}
+
+/** One XEP-0479 requirement: met, and by what, or how to meet it. */
+export interface RequirementResult {
+  suite: Suite;
+  feature: string;
+  specs: readonly string[];
+  levels: readonly Level[];
+  met: boolean;
+  /** what provides it, when met */
+  providedBy?: string;
+  /** how to meet it, when not */
+  howToMeet?: string;
+}
+
+export interface LevelResult {
+  met: boolean;
+  missing: string[];
+}
+
+export interface SuiteResult {
+  suite: Suite;
+  server: LevelResult;
+  advanced: LevelResult;
+}
+
+export interface ComplianceReport {
+  suites: SuiteResult[];
+  requirements: RequirementResult[];
 }

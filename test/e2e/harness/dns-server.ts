@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { Resolver } from "node:dns/promises";
-import type { DnsRecord } from "../../../src/plan/dns";
+import type { DnsRecord } from "../../../src/plan/types";
 import { waitForExit } from "./prosody";
 
 export interface DnsServer {

@@ -2,47 +2,25 @@
  * The XEP-0479 report: for every suite and level, met or not, and for what is
  * missing, the module or setting that would meet it and how to get it.
  */
-import { findModule, type Placement, type ProsodyVersion } from "../catalog";
+import { findModule, type Placement, type ProsodyVersion } from "../../catalog";
 import {
   DEPLOYMENT_FACTS,
   type DeploymentFact,
   type Level,
   type Provision,
   REQUIREMENTS,
-  type Suite,
   SUITES,
-} from "../catalog/compliance-suites";
-import { togglesBringing } from "../catalog/tiers";
-import { availability } from "./availability";
-import type { ResolvedSection, SkippedModule } from "./resolve";
-
-export interface RequirementResult {
-  suite: Suite;
-  feature: string;
-  specs: readonly string[];
-  levels: readonly Level[];
-  met: boolean;
-  /** what provides it, when met */
-  providedBy?: string;
-  /** how to meet it, when not */
-  howToMeet?: string;
-}
-
-export interface LevelResult {
-  met: boolean;
-  missing: string[];
-}
-
-export interface SuiteResult {
-  suite: Suite;
-  server: LevelResult;
-  advanced: LevelResult;
-}
-
-export interface ComplianceReport {
-  suites: SuiteResult[];
-  requirements: RequirementResult[];
-}
+} from "../../catalog/compliance-suites";
+import { togglesBringing } from "../../catalog/tiers";
+import { availability } from "../availability";
+import type {
+  ComplianceReport,
+  LevelResult,
+  RequirementResult,
+  ResolvedSection,
+  SkippedModule,
+  SuiteResult,
+} from "./types";
 
 const describe = (provision: Provision): string =>
   "module" in provision

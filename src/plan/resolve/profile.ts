@@ -1,13 +1,5 @@
 /** Counts of the resolved modules by source and stability: the "stability profile". */
-import type { ResolvedSection } from "./resolve";
-
-export interface StabilityProfile {
-  total: number;
-  core: number;
-  community: { stable: number; beta: number; alpha: number };
-  /** e.g. "34 modules: core 31, community stable 1, beta 2, alpha 0" */
-  summary: string;
-}
+import type { ResolvedSection, StabilityProfile } from "./types";
 
 export function stabilityProfile(sections: readonly ResolvedSection[]): StabilityProfile {
   const unique = new Map(sections.flatMap((section) => section.modules).map((module) => [module.name, module]));
