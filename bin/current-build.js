@@ -8,8 +8,8 @@ const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
-/** What `tsc -p tsconfig.build.json` and the gateway bundle read. */
-const SOURCE_FOLDERS = ["cli", "src", "components", "gateway/src"];
+/** What `tsc -p tsconfig.build.json`, the gateway bundle and the backup runner bundle read. */
+const SOURCE_FOLDERS = ["common", "cli", "src", "components", "gateway/src", "backup/src"];
 const SOURCE_FILES = ["index.ts", "program.ts", "tsconfig.json", "tsconfig.build.json", "package.json"];
 const STAMP = path.join("dist", ".sources");
 const LOCK = path.join("dist.lock");
