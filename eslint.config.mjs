@@ -70,6 +70,7 @@ export default tseslint.config(
     ],
   ),
   layer(["common/**/*.ts"], [PULUMI, ["^\\.\\./", "common/ imports nothing of the product: every layer stands on it"]]),
+  layer(["image/contract.ts"], [["^\\.", "the Prosody image's contract is plain data: it imports nothing"]]),
   layer(
     ["gateway/src/**/*.ts"],
     [["(^|/)src(/|$)", "the upload gateway imports only common/ of the product"], PULUMI, COMPONENTS, ENTRY],

@@ -4,7 +4,7 @@
  */
 import { closestWord } from "../common/closest";
 import { ProblemError } from "../common/problems";
-import { packageManifest } from "../src/containers/images";
+import { packageManifest } from "../components/package-files";
 import { INVALID_ARGUMENTS } from "../src/schema/spec-file";
 import type { Command, Io } from "./command";
 import { COMMAND_FLAGS, COMMANDS } from "./commands";

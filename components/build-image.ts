@@ -6,8 +6,7 @@
 import { join } from "node:path";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import type { ContainerName } from "../src/containers/description";
-import type { ImageBuild } from "../src/containers/images";
+import type { ContainerName, ImageBuild } from "../src/containers/description";
 import { type ChildContext, child } from "./naming";
 
 /** Each container's image as a child: `${name}-<part>` (renaming one rebuilds and re-pushes it). */

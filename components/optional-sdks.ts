@@ -6,7 +6,7 @@
  * and the install command, not a stack trace.
  */
 import type { Problem } from "../common/problems";
-import { packageManifest } from "../src/containers/images";
+import { packageManifest } from "./package-files";
 import type { DeploymentPlan } from "../src/plan/types";
 
 /** Which spec choice needs which SDK. */

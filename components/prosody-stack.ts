@@ -20,6 +20,7 @@ import { backupKey } from "./backup-key";
 import { certificateProblems, stackCertificate } from "./certificates";
 import { dnsProvider } from "./dns";
 import { COMPONENT_NAME } from "./naming";
+import { stackImages } from "./image-builds";
 import { missingSdks } from "./optional-sdks";
 import { type ProsodyStackOutputs, stackOutputs } from "./outputs";
 import { type LoadedPlatform, PLATFORM_MODULES } from "./platforms";
@@ -64,6 +65,7 @@ export class ProsodyStack extends pulumi.ComponentResource {
     const deployed = platform.module.deploy({
       ...context,
       providers: providersOf(opts),
+      images: stackImages(plan),
       secrets: secrets.values,
       certificate,
       existing: platform.existing(existing),

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { packageRoot } from "../src/containers/images";
+import { packageRoot } from "./package-files";
 import { PROSODY_STACK_TYPE, ProsodyStack, type ProsodyStackArgs } from "./prosody-stack";
 
 /** The package schema every language's SDK is generated from. */

@@ -6,6 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { Problem } from "../../common/problems";
+import type { StackImages } from "../../src/containers/images";
 import type { DeploymentPlan } from "../../src/plan/types";
 import type { SecretKey } from "../../src/schema/pulumi-config";
 import type { BackupKey } from "../backup-key";
@@ -18,6 +19,8 @@ export interface PlatformInput<Existing> extends ChildContext {
   /** the providers the caller gave the component (opts.provider, opts.providers), which its children inherit */
   providers: readonly pulumi.ProviderResource[];
   secrets: StackSecrets;
+  /** the builds of the plan's images (components/image-builds.ts), which the container descriptions take */
+  images: StackImages;
   /** the stack's certificate; undefined when the platform has it issued where it runs (tls.mode "cert-manager") */
   certificate: StackCertificate | undefined;
   /** the caller's resources for this platform, already checked by its `support.check` */

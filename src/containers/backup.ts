@@ -8,8 +8,7 @@ import {
   BACKUP_USER,
   BACKUP_VARIABLES as V,
 } from "../../backup/src/contract";
-import type { ContainerDescription, ContainerVolume, HealthCheck } from "./description";
-import { backupImageBuild } from "./images";
+import type { ContainerDescription, ContainerVolume, HealthCheck, ImageBuild } from "./description";
 import { backupSecretEnvironment } from "./secrets";
 
 /** The timing backup/Dockerfile's HEALTHCHECK declares. */
@@ -22,6 +21,8 @@ export const BACKUP_HEALTH: HealthCheck = {
 };
 
 export interface BackupInputs<T> {
+  /** the backup runner image's build (components/image-builds.ts) */
+  image: ImageBuild;
   /** every recipient, one per line: the stack's own key (known once generated) and the spec's */
   recipients: string | T;
   /** with PostgreSQL: where the runner reaches it */
@@ -70,7 +71,7 @@ export function describeBackup<T>(plan: DeploymentPlan, inputs: BackupInputs<T>)
   }
   return {
     name: "backup",
-    image: backupImageBuild(plan),
+    image: inputs.image,
     user: BACKUP_USER,
     environment,
     secretEnvironment: backupSecretEnvironment(plan),

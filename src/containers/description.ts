@@ -7,10 +7,18 @@
  * `T` is the platform's type for values known only at deployment (Pulumi
  * outputs: a certificate, a database address); plain strings everywhere else.
  */
-import type { ImageBuild } from "./images";
 import type { ContainerSecret } from "./secrets";
 
 export type ContainerName = "prosody" | "upload-gateway" | "backup";
+
+/** What a platform builds and runs for one container: a content-tagged build of one of our folders. */
+export interface ImageBuild {
+  /** the build context, relative to the working directory */
+  context: string;
+  buildArgs: Record<string, string>;
+  /** repository and tag, without a registry */
+  reference: string;
+}
 
 export interface ContainerDescription<T = string> {
   name: ContainerName;

@@ -8,8 +8,7 @@ import {
   GATEWAY_USER,
   GATEWAY_VARIABLES as V,
 } from "../../gateway/src/contract";
-import type { CertificatePair, ContainerDescription, HealthCheck } from "./description";
-import { gatewayImageBuild } from "./images";
+import type { CertificatePair, ContainerDescription, HealthCheck, ImageBuild } from "./description";
 import { GATEWAY_CONTAINER_PORT, gatewayPorts } from "./ports";
 import { gatewaySecretEnvironment } from "./secrets";
 
@@ -26,6 +25,8 @@ export const GATEWAY_HEALTH: HealthCheck = {
 const TLS_FOLDER = "/etc/upload-gateway";
 
 export interface GatewayInputs<T> {
+  /** the gateway image's build (components/image-builds.ts) */
+  image: ImageBuild;
   certificate: CertificatePair<T>;
   /** the bucket as the platform knows it: a created bucket's name and region are known only once it exists */
   bucket: { name: string | T; region: string | T; endpoint?: string };
@@ -49,7 +50,7 @@ export function describeGateway<T>(plan: DeploymentPlan, inputs: GatewayInputs<T
   }
   return {
     name: "upload-gateway",
-    image: gatewayImageBuild(plan),
+    image: inputs.image,
     user: GATEWAY_USER,
     environment,
     secretEnvironment: gatewaySecretEnvironment(plan),

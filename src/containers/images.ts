@@ -1,42 +1,36 @@
 /**
- * Our two images: what each promises whoever runs it (the Prosody image's
- * user, files, variables and health command; the gateway's come from
- * gateway/src/contract.ts), and what to build for a plan. A build's tag is the
- * content hash of its files plus its build arguments, so an unchanged image is
- * never rebuilt or re-pushed, and any change gets a tag a platform can roll out.
+ * What each of our images is built from, for a plan: its folder in the
+ * package, the files whose content tags it, its build arguments and its
+ * repository. Pure: the files are read, and the content tag taken, by the
+ * Pulumi layer (components/image-builds.ts), which hands each container
+ * description its build as an input. What the images promise at run time is
+ * in their contracts (image/contract.ts, gateway/src/contract.ts,
+ * backup/src/contract.ts).
  */
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
 import type { DeploymentPlan } from "../plan/types";
+import type { ContainerName, ImageBuild } from "./description";
 
-/** The `prosody` user of image/Dockerfile; the e2e suite checks the built image against it. */
-export const PROSODY_USER = { uid: 100, gid: 102 } as const;
-/** Where the image's entrypoint reads the configuration when it is mounted as a file. */
-export const PROSODY_CONFIG_FILE = "/etc/prosody/prosody.cfg.lua";
-/** The web client's settings; the image's page links to it (image/webclient/settings.js). */
-export const WEB_CLIENT_SETTINGS_FILE = "/etc/prosody/webclient/settings.js";
-/** image/prosody-entrypoint with "prepare": writes the files, checks the config and runs the storage step, then exits. */
-export const PROSODY_PREPARE_COMMAND = ["/usr/local/bin/prosody-entrypoint", "prepare"] as const;
-/** image/prosody-healthcheck: opens an XMPP stream on the client port and expects Prosody to answer. */
-export const PROSODY_HEALTH_COMMAND = ["/usr/local/bin/prosody-healthcheck"] as const;
+/** A file the build context must hold that a build step of the package makes. */
+export interface MadeFile {
+  /** relative to the image's folder */
+  path: string;
+  what: string;
+  /** the npm script that makes it */
+  script: string;
+}
 
-/** The variables the Prosody image reads (image/prosody-entrypoint and image/prosody-healthcheck document them). */
-export const PROSODY_VARIABLES = {
-  /** the client port the health command connects to */
-  healthPort: "PROSODY_HEALTH_PORT",
-  /** secret: "jid password" lines; the entrypoint creates each account that does not exist yet, and never resets one */
-  adminAccounts: "PROSODY_ADMIN_ACCOUNTS",
-  /** for platforms that cannot mount files: the entrypoint writes these to files before Prosody starts */
-  configText: "PROSODY_CONFIG_TEXT",
-  webClientSettings: "PROSODY_WEBCLIENT_TEXT",
-  certificate: "PROSODY_TLS_CERTIFICATE",
-  key: "PROSODY_TLS_KEY",
-  fileStem: "PROSODY_TLS_NAME",
-  certificatesFolder: "PROSODY_CERTIFICATES",
-  /** seconds between looks at the certificates folder; when its files change, Prosody reloads them (SIGHUP) */
-  certificateWatch: "PROSODY_CERTIFICATE_WATCH_SECONDS",
-} as const;
+export interface ImageSource {
+  /** the build context: a folder at the package's root */
+  folder: "image" | "gateway" | "backup";
+  /** the files whose content makes the tag; undefined: every file the build context sends */
+  files?: readonly string[];
+  /** files a build step makes, which must exist before the content is hashed */
+  made: readonly MadeFile[];
+  buildArgs: Record<string, string>;
+  repository: string;
+  /** the tag is this, a dash and 12 hex digits of the content hash */
+  tagPrefix: string;
+}
 
 /** Debian release whose packages give each Prosody version. */
 export const BASE_IMAGES: Record<DeploymentPlan["spec"]["prosodyVersion"], string> = {
@@ -46,117 +40,9 @@ export const BASE_IMAGES: Record<DeploymentPlan["spec"]["prosodyVersion"], strin
 
 /** The gateway's and the backup runner's Node.js (and the runner's tools) come from this Debian release, whatever the Prosody version. */
 const HELPER_BASE_IMAGE = "debian:trixie-slim";
-/** The gateway bundle `npm run build:gateway` writes (its Dockerfile copies it). */
-export const GATEWAY_BUNDLE = join("dist", "gateway.js");
-/** The backup runner's bundle `npm run build:backup` writes. */
-export const BACKUP_BUNDLE = join("dist", "backup.js");
-
-/** Folder of the package's own files (`image/` sits at its root), from source or from dist/. */
-export function packageRoot(from = __dirname): string {
-  let folder = from;
-  while (!existsSync(join(folder, "package.json")) || !existsSync(join(folder, "image", "Dockerfile"))) {
-    const parent = dirname(folder);
-    if (parent === folder) throw new Error(`prosody-stack: cannot find image/Dockerfile above ${from}`);
-    folder = parent;
-  }
-  return folder;
-}
-
-/** The package's own package.json: its version and the peer dependencies it works with. */
-export const packageManifest = (): { version: string; peerDependencies?: Record<string, string> } =>
-  JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as {
-    version: string;
-    peerDependencies?: Record<string, string>;
-  };
-
-export interface ImageBuild {
-  /** the build context, relative to the working directory */
-  context: string;
-  buildArgs: Record<string, string>;
-  /** repository and tag, without a registry */
-  reference: string;
-}
-
-/** Prosody's build for a plan: pure, so tests and `plan` see the same tag the engine would. */
-export function imageBuild(plan: DeploymentPlan, folder = join(packageRoot(), "image")): ImageBuild {
-  const { spec } = plan;
-  const pinned = rocksModules(plan)
-    .map((module) => `mod_${module}=${spec.image.rocks[module] ?? ""}`)
-    .join(" ");
-  const buildArgs = { BASE_IMAGE: BASE_IMAGES[spec.prosodyVersion], ROCKS_MODULES: pinned };
-  if (!existsSync(join(folder, WEB_CLIENT_ASSETS))) {
-    throw new Error(
-      `prosody-stack: the web client's files ${join(folder, WEB_CLIENT_ASSETS)} are missing. ` +
-        `Fix: run \`npm run build:webclient\` in ${dirname(folder)}`,
-    );
-  }
-  return contentTagged(folder, filesUnder(folder), buildArgs, spec.image.repository, spec.prosodyVersion);
-}
-
-/** Converse.js's files in the image's build context, which `npm run build:webclient` copies from npm. */
-export const WEB_CLIENT_ASSETS = join("webclient", "converse");
-
-/** Every file below `folder`, as sorted relative paths: what a build context holds. */
-function filesUnder(folder: string, prefix = ""): string[] {
-  return readdirSync(join(folder, prefix), { withFileTypes: true })
-    .flatMap((entry) =>
-      entry.isDirectory() ? filesUnder(folder, join(prefix, entry.name)) : [join(prefix, entry.name)],
-    )
-    .sort();
-}
-
-/** The upload gateway's build; it needs the bundle, which `npm run build` (and npm's prepare) writes. */
-export function gatewayImageBuild(plan: DeploymentPlan, folder = join(packageRoot(), "gateway")): ImageBuild {
-  if (!existsSync(join(folder, GATEWAY_BUNDLE))) {
-    throw new Error(
-      `prosody-stack: the upload gateway's bundle ${join(folder, GATEWAY_BUNDLE)} is missing. ` +
-        `Fix: run \`npm run build:gateway\` in ${dirname(folder)}`,
-    );
-  }
-  const buildArgs = { BASE_IMAGE: HELPER_BASE_IMAGE };
-  return contentTagged(folder, ["Dockerfile", GATEWAY_BUNDLE], buildArgs, gatewayRepository(plan), "gateway");
-}
-
-/** The backup runner's build; it needs the bundle, which `npm run build` (and npm's prepare) writes. */
-export function backupImageBuild(plan: DeploymentPlan, folder = join(packageRoot(), "backup")): ImageBuild {
-  if (!existsSync(join(folder, BACKUP_BUNDLE))) {
-    throw new Error(
-      `prosody-stack: the backup runner's bundle ${join(folder, BACKUP_BUNDLE)} is missing. ` +
-        `Fix: run \`npm run build:backup\` in ${dirname(folder)}`,
-    );
-  }
-  const buildArgs = { BASE_IMAGE: HELPER_BASE_IMAGE };
-  return contentTagged(
-    folder,
-    ["Dockerfile", BACKUP_BUNDLE],
-    buildArgs,
-    `${plan.spec.image.repository}-backup`,
-    "backup",
-  );
-}
 
 /** The gateway's repository sits beside Prosody's, in the same registry. */
 export const gatewayRepository = (plan: DeploymentPlan): string => `${plan.spec.image.repository}-upload-gateway`;
-
-function contentTagged(
-  folder: string,
-  files: readonly string[],
-  buildArgs: Record<string, string>,
-  repository: string,
-  prefix: string,
-): ImageBuild {
-  // Relative to the project (Pulumi runs programs there), so state does not change from machine to machine.
-  const context = relative(process.cwd(), folder) || ".";
-  const hash = createHash("sha256");
-  for (const file of files) {
-    hash
-      .update(`${file}\0`)
-      .update(readFileSync(join(folder, file)))
-      .update("\0");
-  }
-  hash.update(JSON.stringify(buildArgs));
-  return { context, buildArgs, reference: `${repository}:${prefix}-${hash.digest("hex").slice(0, 12)}` };
-}
 
 /** Modules the image installs from the rocks server, sorted. */
 export function rocksModules(plan: DeploymentPlan): string[] {
@@ -165,4 +51,56 @@ export function rocksModules(plan: DeploymentPlan): string[] {
     .filter((module) => module.install === "rocks")
     .map((module) => module.name);
   return [...new Set(names)].sort();
+}
+
+/** Each container's image source. */
+export const IMAGE_SOURCES: Record<ContainerName, (plan: DeploymentPlan) => ImageSource> = {
+  prosody: (plan) => {
+    const { spec } = plan;
+    const pinned = rocksModules(plan)
+      .map((module) => `mod_${module}=${spec.image.rocks[module] ?? ""}`)
+      .join(" ");
+    return {
+      folder: "image",
+      made: [{ path: "webclient/converse", what: "the web client's files", script: "build:webclient" }],
+      buildArgs: { BASE_IMAGE: BASE_IMAGES[spec.prosodyVersion], ROCKS_MODULES: pinned },
+      repository: spec.image.repository,
+      tagPrefix: spec.prosodyVersion,
+    };
+  },
+  "upload-gateway": (plan) => ({
+    folder: "gateway",
+    files: ["Dockerfile", "dist/gateway.js"],
+    made: [{ path: "dist/gateway.js", what: "the upload gateway's bundle", script: "build:gateway" }],
+    buildArgs: { BASE_IMAGE: HELPER_BASE_IMAGE },
+    repository: gatewayRepository(plan),
+    tagPrefix: "gateway",
+  }),
+  backup: (plan) => ({
+    folder: "backup",
+    files: ["Dockerfile", "dist/backup.js"],
+    made: [{ path: "dist/backup.js", what: "the backup runner's bundle", script: "build:backup" }],
+    buildArgs: { BASE_IMAGE: HELPER_BASE_IMAGE },
+    repository: `${plan.spec.image.repository}-backup`,
+    tagPrefix: "backup",
+  }),
+};
+
+/** The containers a plan runs, each with the image it needs. */
+export function containersOf(plan: DeploymentPlan): ContainerName[] {
+  return [
+    "prosody" as const,
+    ...(plan.uploads?.gateway ? ["upload-gateway" as const] : []),
+    ...(plan.backup ? ["backup" as const] : []),
+  ];
+}
+
+/** The builds of a plan's images, by container; the gateway's and the runner's only where the plan runs them. */
+export type StackImages = { prosody: ImageBuild } & Partial<Record<Exclude<ContainerName, "prosody">, ImageBuild>>;
+
+/** The build of one container's image, which the plan runs. */
+export function imageFor(images: StackImages, name: ContainerName): ImageBuild {
+  const build = images[name];
+  if (!build) throw new Error(`the plan runs no ${name} container, so it has no image`);
+  return build;
 }

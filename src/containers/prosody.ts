@@ -3,16 +3,15 @@ import type { DeploymentPlan } from "../plan/types";
 import { ENV } from "../plan/environment";
 import { renderProsodyConfig } from "../render/prosody-config";
 import { renderWebClientSettings } from "../render/web-client";
-import type { CertificatePair, ContainerDescription, ContainerVolume, HealthCheck } from "./description";
+import type { CertificatePair, ContainerDescription, ContainerVolume, HealthCheck, ImageBuild } from "./description";
 import {
-  imageBuild,
   PROSODY_CONFIG_FILE,
   PROSODY_HEALTH_COMMAND,
   PROSODY_PREPARE_COMMAND,
   PROSODY_USER,
   PROSODY_VARIABLES,
   WEB_CLIENT_SETTINGS_FILE,
-} from "./images";
+} from "../../image/contract";
 import { prosodyPorts } from "./ports";
 import { prosodySecretEnvironment } from "./secrets";
 
@@ -26,6 +25,8 @@ export const PROSODY_HEALTH: HealthCheck = {
 };
 
 export interface ProsodyInputs<T> {
+  /** the Prosody image's build (components/image-builds.ts) */
+  image: ImageBuild;
   certificate: CertificatePair<T>;
   /** where Prosody reaches PostgreSQL; required when the plan stores in PostgreSQL */
   databaseHost?: string | T;
@@ -45,7 +46,7 @@ export function describeProsody<T>(plan: DeploymentPlan, inputs: ProsodyInputs<T
   }
   return {
     name: "prosody",
-    image: imageBuild(plan),
+    image: inputs.image,
     user: PROSODY_USER,
     environment,
     secretEnvironment: prosodySecretEnvironment(plan),

@@ -12,7 +12,7 @@ import { SECRET_KEYS, type SecretKey } from "../schema/pulumi-config";
 import { ENCRYPTED_STAND_IN } from "../schema/stack-file";
 import { BACKUP_VARIABLES } from "../../backup/src/contract";
 import { GATEWAY_VARIABLES } from "../../gateway/src/contract";
-import { PROSODY_VARIABLES } from "./images";
+import { PROSODY_VARIABLES } from "../../image/contract";
 
 /**
  * A secret the stack makes itself and nobody sets: the first admins' initial

@@ -13,13 +13,12 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordFigure } from "../support/figures";
-import { type TestedRun, runTested } from "../support/mock-stack";
-import { PROSODY_VARIABLES } from "../../src/containers/images";
+import { byName, programShowingAdminPasswords, runTested, stackWith, type TestedRun } from "../support/mock-stack";
+import { PROSODY_VARIABLES } from "../../image/contract";
 import { GATEWAY_CONTAINER_PORT } from "../../src/containers/ports";
 import { planDeployment } from "../../src/plan";
 import { type StackConfig, stackSpec } from "../../src/schema/stack-file";
 import { fetchLoopback } from "../support/http";
-import { byName, programShowingAdminPasswords, stackWith } from "../support/mock-stack";
 import { S3_CREDENTIALS, startS3Server, type S3TestServer } from "../support/s3";
 import { type SuiteTls, suiteTls, suiteTlsOutputs } from "./harness/certs";
 import { BACKUP_ENTRYPOINT } from "../../backup/src/contract";

@@ -10,7 +10,7 @@ import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { PROSODY_HEALTH_COMMAND, PROSODY_VARIABLES } from "../../src/containers/images";
+import { PROSODY_HEALTH_COMMAND, PROSODY_VARIABLES } from "../../image/contract";
 import { recordFigure } from "../support/figures";
 import { ChatSender, SEND_INTERVAL_MS, STREAM_MANAGEMENT } from "./harness/chat-sender";
 import { type Postgres, startPostgres } from "./harness/postgres";

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { GATEWAY_USER } from "../../gateway/src/contract";
-import { PROSODY_USER } from "../../src/containers/images";
+import { PROSODY_USER } from "../../image/contract";
 import { GATEWAY_IMAGE } from "./harness/docker-replay";
 import {
   buildahRunArgs,

@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
-import { PROSODY_USER } from "../../src/containers/images";
+import { PROSODY_USER } from "../../image/contract";
 import { recordFigure } from "../support/figures";
 import { programShowingAdminPasswords, runTested, stackWith, type TestedRun } from "../support/mock-stack";
 import { issueLeaf } from "./harness/certs";

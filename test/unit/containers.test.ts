@@ -11,7 +11,7 @@ import { readGatewayConfig } from "../../gateway/src/config";
 import { BACKUP_HEALTH, describeBackup } from "../../src/containers/backup";
 import type { ContainerDescription, HealthCheck } from "../../src/containers/description";
 import { describeGateway, GATEWAY_HEALTH } from "../../src/containers/gateway";
-import { PROSODY_USER } from "../../src/containers/images";
+import { PROSODY_USER } from "../../image/contract";
 import { GATEWAY_CONTAINER_PORT, publicPorts } from "../../src/containers/ports";
 import { describeProsody, PROSODY_HEALTH } from "../../src/containers/prosody";
 import { neededSecrets } from "../../src/containers/secrets";
@@ -22,6 +22,8 @@ import { type DeploymentSpecInput, parseDeploymentSpec } from "../../src/schema"
 const ROOT = join(__dirname, "..", "..");
 const plan = (input: DeploymentSpecInput) => planDeployment(parseDeploymentSpec(input));
 const certificate = { chain: "-----BEGIN CERTIFICATE-----\nchain\n", key: "-----BEGIN PRIVATE KEY-----\nkey\n" };
+/** A build stands in for the image's: describing a container reads no file (components/image-builds.ts does). */
+const image = { context: "image", buildArgs: {}, reference: "prosody-stack/prosody:test" };
 
 /** The HEALTHCHECK line of one of our Dockerfiles, as a HealthCheck. */
 function dockerfileHealth(folder: string): HealthCheck {
@@ -55,7 +57,7 @@ describe("container descriptions", () => {
   });
 
   it("gives Prosody its rendered config, its certificate pair (the key its own and 0600) and secrets only by name", () => {
-    const prosody = describeProsody(s3, { certificate, databaseHost: "db.internal" });
+    const prosody = describeProsody(s3, { image, certificate, databaseHost: "db.internal" });
     const [config, chain, key] = prosody.files;
     assert.equal(config?.content, renderProsodyConfig(s3));
     assert.equal(chain?.content, certificate.chain);
@@ -74,7 +76,7 @@ describe("container descriptions", () => {
 
   it("mounts Prosody's data and upload folders as data volumes, its certificates as a plain one", () => {
     const volumes = (input: DeploymentSpecInput) =>
-      describeProsody(plan(input), { certificate }).volumes.map((volume) => [volume.name, volume.holdsData]);
+      describeProsody(plan(input), { image, certificate }).volumes.map((volume) => [volume.name, volume.holdsData]);
     assert.deepEqual(volumes({ domain: "localhost" }), [
       ["data", true],
       ["uploads", true],
@@ -88,6 +90,7 @@ describe("container descriptions", () => {
 
   it("configures the gateway so that the gateway itself accepts every setting", () => {
     const gateway: ContainerDescription = describeGateway(s3, {
+      image,
       certificate,
       bucket: { name: "chat-files", region: "eu-central-1", endpoint: "http://s3.internal:9000" },
     });
@@ -131,7 +134,7 @@ describe("container descriptions", () => {
   it("configures the backup runner so that the runner itself accepts every setting, secrets only by name", () => {
     const recipients = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvh3k9RVxwg7RjJZb1zZ6rV0mYm0HjFf7w1s4wHq1xQ";
     const sqlite = plan({ domain: "chat.example.org", backup: { enabled: true, schedule: "0 */6 * * *", keep: 5 } });
-    const onVolume = describeBackup(sqlite, { recipients });
+    const onVolume = describeBackup(sqlite, { image, recipients });
     const settings = readBackupConfig({
       ...onVolume.environment,
       ...Object.fromEntries(Object.keys(onVolume.secretEnvironment).map((variable) => [variable, "secret-value"])),
@@ -161,6 +164,7 @@ describe("container descriptions", () => {
       backup: { enabled: true, destination: "s3", s3: { bucket: "chat-backups", endpoint: "http://s3.internal:9000" } },
     });
     const toS3 = describeBackup(postgres, {
+      image,
       recipients,
       databaseHost: "db.internal",
       bucket: { name: "chat-backups", region: "us-east-1" },

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { describeProsody } from "../../src/containers/prosody";
-import { PROSODY_VARIABLES, WEB_CLIENT_SETTINGS_FILE } from "../../src/containers/images";
+import { PROSODY_VARIABLES, WEB_CLIENT_SETTINGS_FILE } from "../../image/contract";
 import { planDeployment } from "../../src/plan";
 import { WEB_CLIENT_FOLDER } from "../../src/plan/web-client";
 import { renderProsodyConfig } from "../../src/render/prosody-config";
@@ -11,6 +11,7 @@ import { problemsOf } from "../support/problems";
 const plan = (input: Partial<DeploymentSpecInput>) =>
   planDeployment(parseDeploymentSpec({ domain: "chat.example.org", ...input }));
 const certificate = { chain: "chain", key: "key" };
+const image = { context: "image", buildArgs: {}, reference: "prosody-stack/prosody:test" };
 
 describe("the web client (web.client)", () => {
   it("is on by default where the tier serves BOSH and WebSocket, and off on the personal tier", () => {
@@ -73,13 +74,13 @@ describe("the web client (web.client)", () => {
   });
 
   it("reaches every platform as one more file of Prosody's container, plain, with its variable for Fargate", () => {
-    const description = describeProsody(plan({ tier: "community" }), { certificate });
+    const description = describeProsody(plan({ tier: "community" }), { image, certificate });
     const file = description.files.find((entry) => entry.path === WEB_CLIENT_SETTINGS_FILE);
     assert.ok(file);
     assert.equal(file.secret, false);
     assert.equal(file.inlineVariable, PROSODY_VARIABLES.webClientSettings);
     assert.equal(file.content, renderWebClientSettings(plan({ tier: "community" })));
-    const personal = describeProsody(plan({ tier: "personal" }), { certificate });
+    const personal = describeProsody(plan({ tier: "personal" }), { image, certificate });
     assert.ok(!personal.files.some((entry) => entry.path === WEB_CLIENT_SETTINGS_FILE));
   });
 });

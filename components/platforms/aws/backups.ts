@@ -13,6 +13,7 @@ import * as s3 from "@pulumi/aws/s3";
 import * as scheduler from "@pulumi/aws/scheduler";
 import * as pulumi from "@pulumi/pulumi";
 import { describeBackup } from "../../../src/containers/backup";
+import type { ImageBuild } from "../../../src/containers/description";
 import { eventBridgeSchedule } from "../../../src/plan/backup";
 import type { BackupKey } from "../../backup-key";
 import type { BackupTask } from "../contract";
@@ -26,6 +27,8 @@ import type { SecretStore } from "./secret-store";
 import { containerDefinitions } from "./task-definition";
 
 export interface BackupInputs {
+  /** the backup runner image's build */
+  image: ImageBuild;
   key: BackupKey;
   network: AwsNetwork;
   store: SecretStore;
@@ -82,6 +85,7 @@ export function backups(
   if (!expression) throw new Error("backup.schedule has no EventBridge form (refused earlier)");
   const bucket = backupsBucket(context);
   const description = describeBackup(plan, {
+    image: inputs.image,
     recipients: inputs.key.recipients,
     ...(inputs.databaseHost ? { databaseHost: inputs.databaseHost } : {}),
     bucket: { name: bucket.name, region: bucket.region },

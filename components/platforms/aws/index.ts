@@ -16,6 +16,7 @@
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
+import { imageFor } from "../../../src/containers/images";
 import { certificatePair, givenCertificate } from "../../certificates";
 import type { PlatformInput, PlatformModule, PlatformOutputs } from "../contract";
 import { backups } from "./backups";
@@ -38,10 +39,18 @@ function deployAws(input: PlatformInput<ExistingAwsResources>): PlatformOutputs 
   const db = database(context, network, entry.securityGroups.server, secrets.databasePassword, existing);
   const bucket = uploadBucket(context);
   const pair = certificatePair(certificate);
-  const prosody = describeProsody(plan, { certificate: pair, ...(db ? { databaseHost: db.host } : {}) });
+  const prosody = describeProsody(plan, {
+    image: input.images.prosody,
+    certificate: pair,
+    ...(db ? { databaseHost: db.host } : {}),
+  });
   const gateway =
     plan.uploads?.gateway && bucket
-      ? describeGateway(plan, { certificate: pair, bucket: { name: bucket.name, region: bucket.region } })
+      ? describeGateway(plan, {
+          image: imageFor(input.images, "upload-gateway"),
+          certificate: pair,
+          bucket: { name: bucket.name, region: bucket.region },
+        })
       : undefined;
   const prosodyImage = pushImage(context, prosody);
   const store = secretStore(context, secrets, certificate);
@@ -55,6 +64,7 @@ function deployAws(input: PlatformInput<ExistingAwsResources>): PlatformOutputs 
   });
   const scheduled = input.backupKey
     ? backups(context, {
+        image: imageFor(input.images, "backup"),
         key: input.backupKey,
         network,
         store,

@@ -14,6 +14,7 @@ import type { ContainerDescription, ContainerVolume } from "../../../src/contain
 import { describeBackup } from "../../../src/containers/backup";
 import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
+import { imageFor } from "../../../src/containers/images";
 import type { DeploymentPlan } from "../../../src/plan/types";
 import { certificatePair, givenCertificate } from "../../certificates";
 import { buildImage, IMAGE_PARTS } from "../../build-image";
@@ -144,6 +145,7 @@ function deployDocker(input: Input): PlatformOutputs {
   const database = plan.storage.kind === "postgresql" ? volume("database", true) : undefined;
   const postgres = database ? deployPostgres(input, network, database) : undefined;
   const prosody = describeProsody(plan, {
+    image: input.images.prosody,
     certificate: certificatePair(certificate),
     ...(postgres ? { databaseHost: DATABASE_ALIAS } : {}),
   });
@@ -160,6 +162,7 @@ function deployDocker(input: Input): PlatformOutputs {
   if (plan.uploads?.gateway) {
     if (!bucket?.name) throw new Error("the Docker platform's upload gateway needs a named bucket (refused earlier)");
     const gateway = describeGateway(plan, {
+      image: imageFor(input.images, "upload-gateway"),
       certificate: certificatePair(certificate),
       bucket: {
         name: bucket.name,
@@ -211,6 +214,7 @@ function deployBackup(
   const destination = plan.backup?.destination;
   if (!backupKey || !destination) throw new Error("the Docker platform's backups need the stack's backup key");
   const description = describeBackup<Value>(plan, {
+    image: imageFor(input.images, "backup"),
     recipients: backupKey.recipients,
     ...(parts.postgres ? { databaseHost: DATABASE_ALIAS } : {}),
     ...(destination.kind === "s3" && destination.bucket !== undefined

@@ -18,6 +18,7 @@ import type { CertificatePair } from "../../../src/containers/description";
 import { describeBackup } from "../../../src/containers/backup";
 import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
+import { imageFor } from "../../../src/containers/images";
 import { buildImage, IMAGE_PARTS } from "../../build-image";
 import type { PlatformInput, PlatformModule, PlatformOutputs } from "../contract";
 import { checkKubernetesPlan } from "./check";
@@ -47,7 +48,11 @@ function deployKubernetes(input: PlatformInput<ExistingKubernetesResources>): Pl
   const where = cluster(context, input.providers);
   const tls = clusterCertificate(context, where, input.certificate);
   const db = database(context, where, secrets.databasePassword, existing);
-  const prosody = describeProsody(plan, { certificate: MOUNTED, ...(db ? { databaseHost: db.host } : {}) });
+  const prosody = describeProsody(plan, {
+    image: input.images.prosody,
+    certificate: MOUNTED,
+    ...(db ? { databaseHost: db.host } : {}),
+  });
 
   const data = claim(context, where, "data", spec.kubernetes.dataSize);
   const uploads = plan.uploads?.folder ? claim(context, where, "uploads", spec.kubernetes.uploadsSize) : undefined;
@@ -128,6 +133,7 @@ function deployBackups(
   if (!backupKey || !destination) throw new Error("the Kubernetes platform's backups need the stack's backup key");
   const context = { name, parent, plan };
   const description = describeBackup(plan, {
+    image: imageFor(input.images, "backup"),
     recipients: backupKey.recipients,
     ...(stateful.db ? { databaseHost: stateful.db.host } : {}),
     ...(destination.kind === "s3" && destination.bucket !== undefined
@@ -165,6 +171,7 @@ function deployGateway(
   const { name, parent, plan } = input;
   const context = { name, parent, plan };
   const gateway = describeGateway(plan, {
+    image: imageFor(input.images, "upload-gateway"),
     certificate: MOUNTED,
     bucket: { name: bucket.name, region: bucket.region, ...(bucket.endpoint ? { endpoint: bucket.endpoint } : {}) },
   });

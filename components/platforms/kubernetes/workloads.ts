@@ -11,7 +11,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerDescription } from "../../../src/containers/description";
-import { PROSODY_VARIABLES } from "../../../src/containers/images";
+import { PROSODY_VARIABLES } from "../../../image/contract";
 import type { DeploymentPlan } from "../../../src/plan/types";
 import { type ChildContext, child } from "../../naming";
 import { clusterName } from "./names";

@@ -13,7 +13,7 @@ import { connect, createServer, type Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { BACKUP_ENTRYPOINT, BACKUP_USER } from "../../../backup/src/contract";
 import { GATEWAY_COMMAND, GATEWAY_USER } from "../../../gateway/src/contract";
-import { PROSODY_USER } from "../../../src/containers/images";
+import { PROSODY_USER } from "../../../image/contract";
 import {
   buildahRunArgs,
   descendantPid,

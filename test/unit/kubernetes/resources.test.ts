@@ -1,6 +1,6 @@
 /** The Kubernetes platform's whole resource set for the k8s stack, under Pulumi's mocks. */
 import { strict as assert } from "node:assert";
-import { PROSODY_HEALTH_COMMAND, PROSODY_USER } from "../../../src/containers/images";
+import { PROSODY_HEALTH_COMMAND, PROSODY_USER } from "../../../image/contract";
 import { byName } from "../../support/mock-stack";
 import {
   k8sStack,
