@@ -7,10 +7,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ProsodyStack } from "./components/prosody-stack";
 import type { ProsodyStackOutputs } from "./components/outputs";
-import { parseExistingConfig } from "./components/platforms/existing";
+import { parseExistingConfig } from "./components/existing-rules";
 import type { GivenSecrets } from "./components/stack-secrets";
 import { parseDeploymentSpec } from "./src/schema";
-import { EXISTING_KEY, PROJECT, readProgramConfig } from "./src/schema/pulumi-config";
+import { PROJECT, readProgramConfig } from "./src/schema/pulumi-config";
 
 /** The component's name, fixed so that every child keeps its name from stack to stack and run to run. */
 const COMPONENT = "prosody";
@@ -67,7 +67,7 @@ function program(): Record<string, pulumi.Output<unknown>> {
   // Read as text, so the component checks them at once; it keeps every one a Pulumi secret.
   for (const key of decoded.secrets) secrets[key] = pulumi.runtime.getConfig(`${PROJECT}:${key}`);
 
-  const existing = parseExistingConfig(decoded.existing, `${PROJECT}:${EXISTING_KEY}.`);
+  const existing = parseExistingConfig(decoded.existing, `${PROJECT}:`);
 
   const server = new ProsodyStack(COMPONENT, { ...spec, secrets, existing });
   return Object.fromEntries(STACK_OUTPUTS.map((key) => [key, server[key]]));

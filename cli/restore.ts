@@ -9,11 +9,14 @@
  *   --task  the stack's backupTask output (pulumi stack output backupTask --json) → `aws ecs run-task` input
  */
 import { readFileSync } from "node:fs";
-import { BACKUP_COMMANDS, BACKUP_ENTRYPOINT, BACKUP_VARIABLES } from "../backup/src/contract";
+import { BACKUP_VARIABLES } from "../backup/src/contract";
+import type { BackupTask } from "../components/platforms/aws/backup-task";
+import { restoreRunTask } from "../components/platforms/aws/restore";
+import { type JobManifest, restoreJob } from "../components/platforms/kubernetes/restore";
+import { PLATFORM_REGISTRY } from "../components/platforms/registry";
 import { ProblemError, type Problem } from "../common/problems";
 import type { DeploymentPlan } from "../src/plan/types";
 import { planDeployment } from "../src/plan/plan-deployment";
-import { clusterNameFor, physicalNameFor } from "../src/plan/physical-names";
 import type { Command } from "./command";
 import { deploymentSpecFromOptions, UsageError } from "./options";
 
@@ -56,117 +59,20 @@ export function checkedBackupName(plan: DeploymentPlan, stack: string, from: str
   return from;
 }
 
-/** The runner's arguments for a restore (its image's entrypoint runs them). */
-const restoreArguments = (from: string): string[] => [BACKUP_COMMANDS.restore, "--from", from];
-const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
-
+/** What to run, in order, to restore the stack on its platform (its entry's recipe), then check it. */
 export function restoreSteps(plan: DeploymentPlan, stack: string, from: string): string {
-  const { spec } = plan;
-  const identity = `pulumi stack output --show-secrets backupIdentity --stack ${stack}`;
-  const steps: string[] = [`# Restore the stack ${stack} (${spec.domain}) from ${from}: stop, restore, start, check.`];
-  if (spec.platform === "docker") {
-    const name = (part: string) => physicalNameFor(COMPONENT, stack, part);
-    steps.push(
-      `docker stop ${name("server")}`,
-      "# The backup container holds the backups, the data and the settings; the key stays off the command line.",
-      `${BACKUP_VARIABLES.identity}="$(${identity})" docker exec -e ${BACKUP_VARIABLES.identity} ${name("backup")} ${[...BACKUP_ENTRYPOINT, ...restoreArguments(from)].map(quote).join(" ")}`,
-      `docker start ${name("server")}`,
-    );
-  } else if (spec.platform === "kubernetes") {
-    const name = (part: string) => clusterNameFor(COMPONENT, stack, part);
-    const namespace = spec.kubernetes.namespace;
-    const kubectl = `kubectl -n ${namespace}`;
-    steps.push(
-      `${kubectl} scale deployment ${name("server")} --replicas=0`,
-      `${kubectl} wait --for=delete pod -l app.kubernetes.io/component=prosody,app.kubernetes.io/instance=${name("stack")} --timeout=120s`,
-      `${kubectl} create secret generic ${name("restore-identity")} --from-file=identity=<(${identity})`,
-      `${kubectl} create job ${name("restore")} --from=cronjob/${name("backup")} --dry-run=client -o json \\`,
-      `  | npx prosody-stack restore --stack ${stack} --from ${from} --job | ${kubectl} apply -f -`,
-      `${kubectl} wait --for=condition=complete job/${name("restore")} --timeout=30m && ${kubectl} logs job/${name("restore")}`,
-      `${kubectl} delete job ${name("restore")} && ${kubectl} delete secret ${name("restore-identity")}`,
-      `${kubectl} scale deployment ${name("server")} --replicas=1`,
-    );
-  } else {
-    steps.push(
-      `task="$(pulumi stack output backupTask --json --stack ${stack})"`,
-      `cluster="$(printf '%s' "$task" | node -pe 'JSON.parse(require("fs").readFileSync(0)).cluster')"`,
-      `service="$(printf '%s' "$task" | node -pe 'JSON.parse(require("fs").readFileSync(0)).service')"`,
-      `aws ecs update-service --cluster "$cluster" --service "$service" --desired-count 0 >/dev/null`,
-      `aws ecs wait services-stable --cluster "$cluster" --services "$service"`,
-      "# The key travels in the task's override: whoever may describe tasks in the account can read it.",
-      `printf '%s' "$task" | ${BACKUP_VARIABLES.identity}="$(${identity})" npx prosody-stack restore --stack ${stack} --from ${from} --task > restore-task.json`,
-      `arn="$(aws ecs run-task --cli-input-json file://restore-task.json --query 'tasks[0].taskArn' --output text)"; rm restore-task.json`,
-      `aws ecs wait tasks-stopped --cluster "$cluster" --tasks "$arn"`,
-      `aws ecs describe-tasks --cluster "$cluster" --tasks "$arn" --query 'tasks[0].containers[0].exitCode'   # 0: restored`,
-      `aws ecs update-service --cluster "$cluster" --service "$service" --desired-count 1 >/dev/null`,
-    );
-  }
-  steps.push(`npx prosody-stack check --stack ${stack}`);
-  return steps.join("\n");
-}
-
-interface JobManifest {
-  metadata?: Record<string, unknown>;
-  spec?: {
-    template?: {
-      spec?: {
-        containers?: { name?: string; args?: string[]; env?: Record<string, unknown>[] }[];
-      };
-    };
-  };
-}
-
-/** The Job kubectl made from the backup CronJob, running the restore with the identity from its Secret. */
-export function restoreJob(job: JobManifest, stack: string, from: string): JobManifest {
-  const container = job.spec?.template?.spec?.containers?.find((entry) => entry.name === "backup");
-  if (!container) {
-    throw new UsageError(
-      "--job: standard input holds no Job with a backup container (pipe in `kubectl create job --from=cronjob/... -o json`)",
-    );
-  }
-  container.args = restoreArguments(from);
-  container.env = [
-    ...(container.env ?? []).filter((variable) => variable.name !== BACKUP_VARIABLES.identity),
-    {
-      name: BACKUP_VARIABLES.identity,
-      valueFrom: { secretKeyRef: { name: clusterNameFor(COMPONENT, stack, "restore-identity"), key: "identity" } },
-    },
-  ];
-  return job;
-}
-
-interface BackupTaskOutput {
-  cluster?: string;
-  taskDefinition?: string;
-  subnets?: string[];
-  securityGroups?: string[];
-}
-
-/** `aws ecs run-task --cli-input-json` input: the backup task, running the restore, in its network. */
-export function restoreRunTask(task: BackupTaskOutput, from: string, identity: string) {
-  if (!task.cluster || !task.taskDefinition || !task.subnets || !task.securityGroups) {
-    throw new UsageError(
-      "--task: standard input holds no backupTask (pipe in `pulumi stack output backupTask --json`)",
-    );
-  }
-  return {
-    cluster: task.cluster,
-    taskDefinition: task.taskDefinition,
-    launchType: "FARGATE",
-    count: 1,
-    networkConfiguration: {
-      awsvpcConfiguration: { subnets: task.subnets, securityGroups: task.securityGroups, assignPublicIp: "DISABLED" },
-    },
-    overrides: {
-      containerOverrides: [
-        {
-          name: "backup",
-          command: restoreArguments(from),
-          environment: [{ name: BACKUP_VARIABLES.identity, value: identity }],
-        },
-      ],
-    },
-  };
+  const recipe = PLATFORM_REGISTRY[plan.spec.platform].restore;
+  return [
+    `# Restore the stack ${stack} (${plan.spec.domain}) from ${from}: stop, restore, start, check.`,
+    ...recipe({
+      plan,
+      stack,
+      from,
+      component: COMPONENT,
+      identityCommand: `pulumi stack output --show-secrets backupIdentity --stack ${stack}`,
+    }),
+    `npx prosody-stack check --stack ${stack}`,
+  ].join("\n");
 }
 
 const readStdinJson = (what: string): unknown => {
@@ -198,13 +104,25 @@ export const restoreCommand: Command = {
     const plan = planDeployment(deploymentSpecFromOptions(values));
     const from = checkedBackupName(plan, stack, given);
     if (values.job) {
-      io.stdout(JSON.stringify(restoreJob(readStdinJson("--job") as JobManifest, stack, from), null, 2));
+      const job = restoreJob(readStdinJson("--job") as JobManifest, COMPONENT, stack, from);
+      if (!job) {
+        throw new UsageError(
+          "--job: standard input holds no Job with a backup container (pipe in `kubectl create job --from=cronjob/... -o json`)",
+        );
+      }
+      io.stdout(JSON.stringify(job, null, 2));
       return;
     }
     if (values.task) {
       const identity = process.env[BACKUP_VARIABLES.identity];
       if (!identity) throw new UsageError(`--task needs the key in ${BACKUP_VARIABLES.identity}`);
-      io.stdout(JSON.stringify(restoreRunTask(readStdinJson("--task") as BackupTaskOutput, from, identity), null, 2));
+      const task = restoreRunTask(readStdinJson("--task") as Partial<BackupTask>, from, identity);
+      if (!task) {
+        throw new UsageError(
+          "--task: standard input holds no backupTask (pipe in `pulumi stack output backupTask --json`)",
+        );
+      }
+      io.stdout(JSON.stringify(task, null, 2));
       return;
     }
     io.stdout(restoreSteps(plan, stack, from));

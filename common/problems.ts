@@ -41,7 +41,7 @@ export function fieldPath(path: readonly PropertyKey[], prefix = ""): string {
 }
 
 /** The given value as JSON; a value JSON cannot write (a BigInt, a function, a cycle) as JavaScript names it. */
-const describe = (value: unknown): string | undefined => {
+export const describeValue = (value: unknown): string | undefined => {
   if (value === undefined) return undefined;
   let text: string | undefined;
   if (typeof value === "bigint") text = `${value}n`;
@@ -124,7 +124,7 @@ export function problemsFromZod(
         const near = closestField?.(issue.path, key);
         return {
           field: fieldPath([...issue.path, key], prefix),
-          value: describe(valueAt(input, [...issue.path, key])),
+          value: describeValue(valueAt(input, [...issue.path, key])),
           message: "unknown field",
           fix: near === undefined ? fixFor(issue) : `did you mean "${near}"?`,
         };
@@ -135,12 +135,12 @@ export function problemsFromZod(
     const message = issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
     const [ruleMessage, ruleFix] = message.split(FIX_SEPARATOR);
     if (ruleFix !== undefined && ruleMessage !== undefined) {
-      return [{ field: fieldPath(issue.path, prefix), value: describe(value), message: ruleMessage, fix: ruleFix }];
+      return [{ field: fieldPath(issue.path, prefix), value: describeValue(value), message: ruleMessage, fix: ruleFix }];
     }
     return [
       {
         field: fieldPath(issue.path, prefix),
-        value: describe(value),
+        value: describeValue(value),
         message:
           value === undefined && issue.code === "invalid_type"
             ? "required"

@@ -2,7 +2,7 @@
 export { PROSODY_STACK_TYPE, ProsodyStack, type ProsodyStackArgs } from "./prosody-stack";
 export type { ProsodyStackOutputs, SuiteSummary } from "./outputs";
 export type { GivenSecrets } from "./stack-secrets";
-export type { ExistingResources } from "./platforms/existing";
+export type { ExistingResources } from "./existing";
 export type { ExistingAwsResources } from "./platforms/aws/existing";
 export type { ExistingKubernetesResources } from "./platforms/kubernetes/existing";
 export { ProsodyStackProvider, serveProvider } from "./pulumi-provider";

@@ -6,14 +6,18 @@
  * and the install command, not a stack trace.
  */
 import type { Problem } from "../common/problems";
+import { PLATFORM_FACTS, PLATFORMS } from "../src/catalog/platforms";
 import { packageManifest } from "./package-files";
 import type { DeploymentPlan } from "../src/plan/types";
 
-/** Which spec choice needs which SDK. */
+/** Which spec choice needs which SDK: each platform's (its row of the core's table), then the others'. */
 const NEEDS: readonly { field: string; value: (plan: DeploymentPlan) => string; when: string; sdk: string }[] = [
-  { field: "platform", value: (plan) => plan.spec.platform, when: "docker", sdk: "@pulumi/docker" },
-  { field: "platform", value: (plan) => plan.spec.platform, when: "aws", sdk: "@pulumi/aws" },
-  { field: "platform", value: (plan) => plan.spec.platform, when: "kubernetes", sdk: "@pulumi/kubernetes" },
+  ...PLATFORMS.map((platform) => ({
+    field: "platform",
+    value: (plan: DeploymentPlan) => plan.spec.platform,
+    when: platform,
+    sdk: PLATFORM_FACTS[platform].sdk,
+  })),
   { field: "dns.provider", value: (plan) => plan.spec.dns.provider, when: "route53", sdk: "@pulumi/aws" },
   { field: "dns.provider", value: (plan) => plan.spec.dns.provider, when: "cloudflare", sdk: "@pulumi/cloudflare" },
   { field: "tls.mode", value: (plan) => plan.spec.tls.mode, when: "acme", sdk: "@pulumiverse/acme" },

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DeploymentPlan, DnsRecord } from "../src/plan/types";
 import type { BackupKey } from "./backup-key";
 import type { StackCertificate } from "./certificates/contract";
-import type { BackupTask, PlatformOutputs } from "./platforms/contract";
+import type { BackupTask } from "./platforms/aws/backup-task";
 
 export interface SuiteSummary {
   suite: string;
@@ -91,11 +91,30 @@ export interface ProsodyStackOutputs {
   backupTask: pulumi.Output<BackupTask | undefined>;
 }
 
+/** The outputs a platform gives where it has what they name (a volume, a load balancer, a log group); undefined elsewhere. */
+export type PlatformResourceOutputs = {
+  [
+    K in
+      | "certificateExpires"
+      | "dataVolume"
+      | "uploadsVolume"
+      | "certificatesVolume"
+      | "databaseVolume"
+      | "databaseHost"
+      | "loadBalancer"
+      | "uploadBucket"
+      | "serverSecurityGroupId"
+      | "logGroup"
+      | "backupDestination"
+      | "backupTask"
+  ]?: ProsodyStackOutputs[K] extends pulumi.Output<infer T> ? pulumi.Output<NonNullable<T>> : never;
+};
+
 export function stackOutputs(
   plan: DeploymentPlan,
   artifacts: Readonly<Record<string, string>>,
   certificate: StackCertificate | undefined,
-  deployed: PlatformOutputs,
+  deployed: { image: pulumi.Output<string>; resources: PlatformResourceOutputs },
   adminPasswords: Readonly<Record<string, pulumi.Output<string>>>,
   backups?: BackupKey,
 ): ProsodyStackOutputs {
@@ -113,6 +132,7 @@ export function stackOutputs(
     missing: [...new Set([...result.server.missing, ...result.advanced.missing])],
   }));
   const plain = <T>(value: T) => pulumi.output(value);
+  const { resources } = deployed;
   return {
     domain: plain(spec.domain),
     domains: plain(plan.domains),
@@ -130,20 +150,20 @@ export function stackOutputs(
     compliance: plain(compliance),
     image: deployed.image,
     caCertificate: plain(certificate?.caPem),
-    certificateExpires: certificate?.expires ?? deployed.certificateExpires ?? internal("no certificate expiry"),
-    dataVolume: plain(deployed.volumes?.data),
-    uploadsVolume: plain(deployed.volumes?.uploads),
-    certificatesVolume: plain(deployed.volumes?.certificates),
-    databaseVolume: plain(deployed.volumes?.database),
-    databaseHost: plain(deployed.databaseHost),
-    loadBalancer: plain(deployed.loadBalancer),
-    uploadBucket: plain(deployed.uploadBucket),
-    serverSecurityGroupId: plain(deployed.serverSecurityGroupId),
-    logGroup: plain(deployed.logGroup),
-    backupDestination: plain(deployed.backupDestination),
+    certificateExpires: certificate?.expires ?? resources.certificateExpires ?? internal("no certificate expiry"),
+    dataVolume: plain(resources.dataVolume),
+    uploadsVolume: plain(resources.uploadsVolume),
+    certificatesVolume: plain(resources.certificatesVolume),
+    databaseVolume: plain(resources.databaseVolume),
+    databaseHost: plain(resources.databaseHost),
+    loadBalancer: plain(resources.loadBalancer),
+    uploadBucket: plain(resources.uploadBucket),
+    serverSecurityGroupId: plain(resources.serverSecurityGroupId),
+    logGroup: plain(resources.logGroup),
+    backupDestination: plain(resources.backupDestination),
     backupRecipient: plain(backups?.recipient),
     backupIdentity: pulumi.secret(pulumi.output(backups?.identity)),
-    backupTask: plain(deployed.backupTask),
+    backupTask: plain(resources.backupTask),
   };
 }
 

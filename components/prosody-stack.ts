@@ -23,8 +23,9 @@ import { COMPONENT_NAME } from "./naming";
 import { stackImages } from "./image-builds";
 import { missingSdks } from "./optional-sdks";
 import { type ProsodyStackOutputs, stackOutputs } from "./outputs";
-import { type LoadedPlatform, PLATFORM_MODULES } from "./platforms";
-import { type ExistingResources, unusedExisting } from "./platforms/existing";
+import { type LoadedPlatform, loadPlatform } from "./platforms/registry";
+import type { ExistingResources } from "./existing";
+import { existingProblems } from "./existing-rules";
 import { type GivenSecrets, stackSecrets } from "./stack-secrets";
 
 export const PROSODY_STACK_TYPE = "prosodystack:index:ProsodyStack";
@@ -37,7 +38,7 @@ export const PROSODY_STACK_TYPE = "prosodystack:index:ProsodyStack";
 export interface ProsodyStackArgs extends DeploymentSpecInput {
   /** Secrets Prosody needs; each one missing is generated with @pulumi/random and kept in the stack state. */
   secrets?: GivenSecrets;
-  /** Resources of yours a platform uses instead of creating them, keyed by platform (aws: VPC, cluster, hosted zone, database). */
+  /** Resources of yours the stack uses instead of creating them, keyed by who reads them (aws: VPC, cluster, database; kubernetes: database; route53: hosted zone). */
   existing?: ExistingResources;
 }
 
@@ -68,7 +69,7 @@ export class ProsodyStack extends pulumi.ComponentResource {
       images: stackImages(plan),
       secrets: secrets.values,
       certificate,
-      existing: platform.existing(existing),
+      existing: platform.existing,
       ...(backups ? { backupKey: backups } : {}),
     });
     zone?.publish(deployed.addressTarget);
@@ -136,7 +137,7 @@ function platformOrFail(
   const { spec } = plan;
   const missing = missingSdks(plan);
   if (missing.length > 0) fail(resource, name, missing);
-  const platform = PLATFORM_MODULES[spec.platform]();
+  const platform = loadPlatform(spec.platform, existing);
   const { support } = platform.module;
   // A provider or mode the platform refuses is reported as that, not checked further.
   const dnsOffered = support.dnsProviders.includes(spec.dns.provider);
@@ -144,8 +145,8 @@ function platformOrFail(
   const problems: Problem[] = [
     ...unsupportedChoices(plan, support),
     ...unpinnedRocks(plan),
-    ...(support.check?.(plan, { existing: platform.existing(existing), givenSecrets, providers }) ?? []),
-    ...unusedExisting(existing, spec.platform, spec.dns.provider),
+    ...(support.check?.(plan, { existing: platform.existing, givenSecrets, providers }) ?? []),
+    ...existingProblems(existing, plan),
     ...foreignPlatformFields(spec),
     ...(dns?.check(plan) ?? []),
     ...(dnsOffered && support.tlsModes.includes(spec.tls.mode)

@@ -198,10 +198,10 @@ export function pulumiSchema(): Record<string, unknown> {
   };
   inputs.secrets = { $ref: `#/types/${token("Secrets")}`, description: types[token("Secrets")]?.description };
 
-  const existing = exportedInterface(join(ROOT, "components", "platforms", "existing.ts"), "ExistingResources");
+  const existing = exportedInterface(join(ROOT, "components", "existing.ts"), "ExistingResources");
   inputs.existing = {
     ...objectRef(existing.checker, existing.declaration.members, "ExistingResources", existing.symbol),
-    description: "Resources of yours a platform uses instead of creating them, keyed by platform.",
+    description: "Resources of yours the stack uses instead of creating them, keyed by who reads them: a platform or a DNS provider.",
   };
   const outputs = exportedInterface(join(ROOT, "components", "outputs.ts"), "ProsodyStackOutputs");
   const outputType = objectType(outputs.checker, outputs.declaration.members, []);
@@ -215,7 +215,7 @@ export function pulumiSchema(): Record<string, unknown> {
     resources: {
       [PROSODY_STACK_TYPE]: {
         isComponent: true,
-        description: "One Prosody XMPP server from one typed spec, on Docker or AWS.",
+        description: "One Prosody XMPP server from one typed spec, on Docker, AWS or Kubernetes.",
         inputProperties: inputs,
         requiredInputs: spec.required ?? [],
         properties: outputType.properties,

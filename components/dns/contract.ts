@@ -7,7 +7,7 @@ import type { Problem } from "../../common/problems";
 import type { DeploymentPlan } from "../../src/plan/types";
 import type { AcmeChallenge } from "../certificates/contract";
 import type { ChildContext } from "../naming";
-import type { ExistingResources } from "../platforms/existing";
+import type { ExistingResources } from "../existing";
 import type { GivenSecrets } from "../stack-secrets";
 
 /** Where the address records point, as the platform knows it once it is deployed. */

@@ -11,9 +11,9 @@ import { type ChildContext, child } from "../naming";
 import type { AddressTarget, DnsProvider, DnsZone, ZoneSources } from "./contract";
 import { addressRecordSets, endpointRecords, outsideZone, recordPart, srvRecords, zoneName } from "./zone";
 
-/** The zone id: the caller's (existing.aws.hostedZoneId), or looked up by dns.zone (default the domain). */
+/** The zone id: the caller's (existing.route53.hostedZoneId), or looked up by dns.zone (default the domain). */
 function hostedZoneId(context: ChildContext, { existing }: ZoneSources): pulumi.Output<string> {
-  const given = existing.aws?.hostedZoneId;
+  const given = existing.route53?.hostedZoneId;
   if (given !== undefined) return pulumi.output(given);
   return route53Sdk.getZoneOutput({ name: zoneName(context.plan), privateZone: false }, { parent: context.parent })
     .zoneId;

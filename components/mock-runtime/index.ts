@@ -7,13 +7,12 @@
  * component brings (its mocks.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { PLATFORMS } from "../../src/catalog/platforms";
 import { encodeProgramConfig, PROJECT } from "../../src/schema/pulumi-config";
 import { SECRET_PLACEHOLDER, type StackConfig } from "../../src/schema/stack-file";
 import { dnsMocks } from "../dns/mocks";
 import { componentMocks } from "../mocks";
-import { awsMocks } from "../platforms/aws/mocks";
-import { dockerMocks } from "../platforms/docker/mocks";
-import { kubernetesMocks } from "../platforms/kubernetes/mocks";
+import { PLATFORM_REGISTRY } from "../platforms/registry";
 import type { MockContext, ProviderMocks } from "./fakes";
 
 export interface RecordedResource {
@@ -43,7 +42,11 @@ export interface MockRun {
 }
 
 /** Every part's mocks: the component's own children, the DNS providers, each platform. */
-const MOCKS: readonly ProviderMocks[] = [componentMocks, dnsMocks, dockerMocks, awsMocks, kubernetesMocks];
+const MOCKS: readonly ProviderMocks[] = [
+  componentMocks,
+  dnsMocks,
+  ...PLATFORMS.map((platform) => PLATFORM_REGISTRY[platform].mocks),
+];
 
 function mockOutputs(type: string, name: string, inputs: Record<string, unknown>, context: MockContext) {
   const provider = type.split(":")[0];

@@ -11,9 +11,13 @@ import type { DeploymentPlan } from "../../src/plan/types";
 import type { SecretKey } from "../../src/schema/pulumi-config";
 import type { BackupKey } from "../backup-key";
 import type { StackCertificate } from "../certificates/contract";
+import type { PlatformResourceOutputs } from "../outputs";
 import type { AddressTarget } from "../dns/contract";
 import type { ChildContext } from "../naming";
 import type { StackSecrets } from "../stack-secrets";
+
+/** The part of `existing` a platform that takes no existing resources gets. */
+export type NoExisting = Record<string, never>;
 
 export interface PlatformInput<Existing> extends ChildContext {
   /** the providers the caller gave the component (opts.provider, opts.providers), which its children inherit */
@@ -32,42 +36,10 @@ export interface PlatformInput<Existing> extends ChildContext {
 export interface PlatformOutputs {
   /** the image reference the server runs */
   image: pulumi.Output<string>;
-  /** names of the stateful and certificate volumes, where the platform has volumes (Docker) */
-  volumes?: {
-    data: pulumi.Output<string>;
-    uploads?: pulumi.Output<string>;
-    certificates: pulumi.Output<string>;
-    database?: pulumi.Output<string>;
-  };
-  /** where Prosody reaches PostgreSQL, when the plan uses it */
-  databaseHost?: pulumi.Output<string>;
-  /** DNS name of the load balancer in front of Prosody (cloud platforms) */
-  loadBalancer?: pulumi.Output<string>;
-  /** the S3 bucket uploads go to, when the platform created or was given one */
-  uploadBucket?: pulumi.Output<string>;
-  /** the security group of Prosody's task: let it into a database or service of yours */
-  serverSecurityGroupId?: pulumi.Output<string>;
-  /** where the containers' logs go */
-  logGroup?: pulumi.Output<string>;
   /** where the DNS provider points the host names */
   addressTarget: AddressTarget;
-  /** when the served certificate expires, where the platform has it issued (tls.mode "cert-manager") */
-  certificateExpires?: pulumi.Output<string>;
-  /** with backups: where they go, e.g. "volume prosody-dev-backups" or "s3://bucket" */
-  backupDestination?: pulumi.Output<string>;
-  /** with backups on AWS: how to run the backup task by hand (a restore) */
-  backupTask?: pulumi.Output<BackupTask>;
-}
-
-/** How to run the AWS backup task by hand, for a restore (`prosody-stack restore --task`). */
-export interface BackupTask {
-  cluster: string;
-  /** the task definition's family: its latest revision runs */
-  taskDefinition: string;
-  subnets: string[];
-  securityGroups: string[];
-  /** Prosody's ECS service, which a restore scales to 0 and back to 1 */
-  service: string;
+  /** the component's outputs that name what this platform made, where it made it; the others stay undefined */
+  resources: PlatformResourceOutputs;
 }
 
 /** What the platform's rules look at beyond the plan. */

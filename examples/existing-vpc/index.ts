@@ -46,7 +46,6 @@ export = function estate(): Record<string, pulumi.Output<unknown>> {
       privateSubnetIds: subnets("private", 10).map((subnet) => subnet.id),
     },
     clusterArn: cluster.arn,
-    hostedZoneId: config.get("hostedZoneId") ?? "Z0123456789EXAMPLE",
   };
 
   const chat = new ProsodyStack(
@@ -61,7 +60,7 @@ export = function estate(): Record<string, pulumi.Output<unknown>> {
       tls: { mode: "acme", acme: { directory: "staging", renewDaysBefore: 30 } },
       dns: { provider: "route53", zone: config.get("zone") ?? "example.com" },
       aws: { database: { multiAz: true, backupRetentionDays: 14 } },
-      existing: { aws: existing },
+      existing: { aws: existing, route53: { hostedZoneId: config.get("hostedZoneId") ?? "Z0123456789EXAMPLE" } },
     },
     { providers: { aws: provider } },
   );

@@ -3,6 +3,7 @@
  * (the database the plan stores in, the uploads when they live on a volume).
  */
 import { createHash } from "node:crypto";
+import { PLATFORM_FACTS } from "../catalog/platforms";
 import type { DeploymentSpec } from "../schema/deployment-spec";
 import type { BackupPlan, StoragePlan, UploadPlan } from "./types";
 
@@ -13,7 +14,8 @@ export function planBackup(
 ): BackupPlan | undefined {
   const { backup } = spec;
   if (!backup.enabled) return undefined;
-  const kind = backup.destination ?? (spec.platform === "aws" ? "s3" : "volume");
+  const facts = PLATFORM_FACTS[spec.platform];
+  const kind = backup.destination ?? facts.backupDestination;
   return {
     schedule: backup.schedule,
     keep: backup.keep,
@@ -26,8 +28,8 @@ export function planBackup(
             ...(backup.s3.endpoint !== undefined ? { endpoint: backup.s3.endpoint } : {}),
             region: backup.s3.region,
             forcePathStyle: backup.s3.forcePathStyle,
-            // AWS's own S3 from AWS: the task's role; anything else: keys only the bucket's owner has.
-            credentials: spec.platform === "aws" && backup.s3.endpoint === undefined ? "platform" : "keys",
+            // The cloud's own S3 from that cloud: the platform's identity (a role); anything else: keys only the bucket's owner has.
+            credentials: facts.s3Identity && backup.s3.endpoint === undefined ? "platform" : "keys",
           },
     database: storage.kind,
     ...(storage.kind === "sqlite" ? { sqliteFile: `${spec.paths.data}/${storage.file}` } : {}),

@@ -1,6 +1,6 @@
 /** The plan's uploads: http_file_share's limits, and with uploads "s3" the gateway and the bucket. */
 import { DAILY_QUOTA_FILES, type DeploymentSpec } from "../schema/deployment-spec";
-import { PLATFORM_CAPABILITIES } from "./platform-capabilities";
+import { PLATFORM_FACTS } from "../catalog/platforms";
 import type { UploadPlan } from "./types";
 
 const DAY = 86400;
@@ -16,7 +16,7 @@ export function planUploads(spec: DeploymentSpec, host: string): UploadPlan {
     return { mode: "volume", ...base, folder: `${spec.paths.data}/${storeFolderName(host)}/http_file_share` };
   }
   const { s3 } = spec.upload;
-  const selfHosted = PLATFORM_CAPABILITIES[spec.platform].s3Server && spec.docker.minio && s3.endpoint === undefined;
+  const selfHosted = PLATFORM_FACTS[spec.platform].s3Server && spec.docker.minio && s3.endpoint === undefined;
   const port = spec.ports.uploadGateway;
   return {
     mode: "s3",

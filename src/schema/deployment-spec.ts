@@ -33,11 +33,10 @@ import {
   rate,
   sqlName,
 } from "./fields";
+import { backupDestinationDefaultText, PLATFORMS, platformChoicesText } from "../catalog/platforms";
 import { modulesSpecSchema } from "./modules-spec";
 
 export { hostName } from "./fields";
-
-export const PLATFORMS = ["docker", "aws", "kubernetes"] as const;
 
 /** Without upload.dailyQuota, one user may upload this many files of the size limit per day. */
 export const DAILY_QUOTA_FILES = 10;
@@ -54,10 +53,10 @@ const bucketPathStyle = z.boolean().default(false).meta({
 });
 
 export const deploymentSpecSchema = modulesSpecSchema.extend({
-  platform: z.enum(PLATFORMS).default("docker").meta({
-    description: 'Where the server runs: "docker" (one machine), "aws" or "kubernetes".',
-    defaultText: '"docker"',
-  }),
+  platform: z
+    .enum(PLATFORMS)
+    .default(PLATFORMS[0])
+    .meta({ description: `Where the server runs: ${platformChoicesText()}.`, defaultText: `"${PLATFORMS[0]}"` }),
   protectData: z.boolean().default(true).meta({
     description:
       "Refuse to delete stateful resources (data and database volumes, databases); set false before tearing a stack down.",
@@ -192,7 +191,7 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       destination: z.enum(["volume", "s3"]).optional().meta({
         description:
           'Where backups go: "volume" (a volume or claim of the stack\'s own, on Docker and Kubernetes) or "s3" (a bucket).',
-        defaultText: '"s3" on AWS, "volume" elsewhere',
+        defaultText: backupDestinationDefaultText(),
       }),
       s3: z
         .strictObject({

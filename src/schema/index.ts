@@ -3,6 +3,7 @@ import { closestWord } from "../../common/closest";
 import { problemsFromZod, ProblemError } from "../../common/problems";
 import { deploymentSpecSchema, type DeploymentSpec } from "./deployment-spec";
 import { modulesSpecSchema, type ModulesSpec } from "./modules-spec";
+import { renamedFieldProblems } from "./renamed-fields";
 import { fieldsAt } from "./schema-walk";
 import { textShapeProblems } from "./text-shape";
 
@@ -24,9 +25,17 @@ const closestIn =
 function parseWith<T>(schema: z.ZodType<T>, input: unknown, fieldPrefix: string): T {
   const shape = textShapeProblems(input, fieldPrefix);
   if (shape.length > 0) throw new ProblemError(shape, INVALID_SPEC);
+  const renamed = renamedFieldProblems(input, fieldPrefix);
   const result = schema.safeParse(input);
-  if (!result.success) {
-    throw new ProblemError(problemsFromZod(result.error, input, fieldPrefix, closestIn(schema)), INVALID_SPEC);
+  if (!result.success || renamed.length > 0) {
+    // A renamed field is an unknown one to the schema too: it is reported once, with its new name.
+    const named = new Set(renamed.map((problem) => problem.field));
+    const others = result.success
+      ? []
+      : problemsFromZod(result.error, input, fieldPrefix, closestIn(schema)).filter(
+          (problem) => !named.has(problem.field),
+        );
+    throw new ProblemError([...renamed, ...others], INVALID_SPEC);
   }
   return result.data;
 }

@@ -4,9 +4,8 @@
  * silently ignored, so it is refused, naming the field.
  */
 import type { Problem } from "../../common/problems";
-import { type DeploymentSpec, deploymentSpecSchema, PLATFORMS } from "./deployment-spec";
-
-type Platform = DeploymentSpec["platform"];
+import { type Platform, PLATFORMS } from "../catalog/platforms";
+import { type DeploymentSpec, deploymentSpecSchema } from "./deployment-spec";
 
 /** The leaf paths where `value` differs from `fallback`. */
 function differences(value: unknown, fallback: unknown, path: string): string[] {

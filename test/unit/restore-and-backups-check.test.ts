@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { main } from "../../cli/main";
 import { backupChecks } from "../../cli/check/backups";
-import { restoreJob, restoreRunTask } from "../../cli/restore";
+import { restoreRunTask } from "../../components/platforms/aws/restore";
+import { restoreJob } from "../../components/platforms/kubernetes/restore";
 import { planDeployment } from "../../src/plan";
 import { parseDeploymentSpec } from "../../src/schema";
 import { startS3Server } from "../support/s3";
@@ -53,10 +54,11 @@ describe("prosody-stack restore", () => {
           },
         },
       },
+      "prosody",
       "k8s",
       "latest",
     );
-    assert.deepEqual(job.spec?.template?.spec?.containers?.[0], {
+    assert.deepEqual(job?.spec?.template?.spec?.containers?.[0], {
       name: "backup",
       args: ["restore", "--from", "latest"],
       env: [
@@ -79,6 +81,7 @@ describe("prosody-stack restore", () => {
       "latest",
       "PRIVATE KEY",
     );
+    assert.ok(input, "a whole backupTask makes run-task input");
     assert.equal(input.taskDefinition, "prosody-prod-backup");
     assert.deepEqual(input.networkConfiguration.awsvpcConfiguration, {
       subnets: ["s1"],

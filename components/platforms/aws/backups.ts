@@ -16,7 +16,7 @@ import { describeBackup } from "../../../src/containers/backup";
 import type { ImageBuild } from "../../../src/containers/description";
 import { eventBridgeSchedule } from "../../../src/plan/backup";
 import type { BackupKey } from "../../backup-key";
-import type { BackupTask } from "../contract";
+import type { BackupTask } from "./backup-task";
 import { physicalName } from "../../naming";
 import { type AwsContext, child, tags } from "./context";
 import type { AwsNetwork } from "./network";

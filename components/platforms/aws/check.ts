@@ -3,7 +3,7 @@ import type { Problem } from "../../../common/problems";
 import { eventBridgeSchedule } from "../../../src/plan/backup";
 import { fargateMemoryFits, FARGATE_SIZES } from "../../../src/schema/aws-spec";
 import { noCoturn as noCoturnOn, type Rule as AwsRule, yourDatabasePassword as yourDatabasePasswordOn } from "../rules";
-import { checkExisting, type ExistingAwsResources } from "./existing";
+import type { ExistingAwsResources } from "./existing";
 
 type Rule = AwsRule<ExistingAwsResources>;
 
@@ -111,7 +111,6 @@ const backups: Rule = ({ backup, spec }) => {
 };
 
 const RULES: readonly Rule[] = [
-  (_plan, { existing }) => checkExisting(existing),
   lastingStorage,
   noFixedAddresses,
   s3Itself,

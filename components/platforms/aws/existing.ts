@@ -17,8 +17,6 @@ export interface ExistingAwsResources {
   };
   /** An ECS cluster of yours (its ARN) to run the services in. */
   clusterArn?: pulumi.Input<string>;
-  /** The Route53 hosted zone for dns.zone; default: looked up by that name. */
-  hostedZoneId?: pulumi.Input<string>;
   /** A PostgreSQL server of yours instead of a new RDS instance; give secrets.databasePassword too. */
   database?: {
     /** host name or address Prosody connects to */
@@ -39,7 +37,6 @@ const FORMATS: readonly [string, (existing: ExistingAwsResources) => unknown[], 
     /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/,
     "arn:aws:ecs:eu-central-1:123456789012:cluster/main",
   ],
-  ["hostedZoneId", (e) => [e.hostedZoneId], /^Z[A-Z0-9]{1,31}$/, "Z0123456789ABCDEFGHIJ"],
   ["database.host", (e) => [e.database?.host], /^[A-Za-z0-9.-]{1,253}$/, "db.internal.example.org"],
   ["database.securityGroupId", (e) => [e.database?.securityGroupId], /^sg-[0-9a-f]{8,17}$/, "sg-0123456789abcdef0"],
 ];
@@ -76,7 +73,6 @@ const id = z.string();
 const existingConfigSchema = z.strictObject({
   vpc: z.strictObject({ vpcId: id, publicSubnetIds: z.array(id), privateSubnetIds: z.array(id) }).optional(),
   clusterArn: id.optional(),
-  hostedZoneId: id.optional(),
   database: z.strictObject({ host: id, securityGroupId: id.optional() }).optional(),
 });
 

@@ -77,13 +77,15 @@ function deployAws(input: PlatformInput<ExistingAwsResources>): PlatformOutputs 
     : undefined;
   return {
     image: prosodyImage.ref,
-    ...(db ? { databaseHost: db.host } : {}),
-    loadBalancer: entry.dnsName,
-    ...(bucket ? { uploadBucket: bucket.name } : {}),
-    serverSecurityGroupId: entry.securityGroups.server.id,
-    logGroup: running.logGroup.name,
     addressTarget: { alias: { dnsName: entry.dnsName, zoneId: entry.zoneId } },
-    ...(scheduled ? { backupDestination: scheduled.destination, backupTask: scheduled.task } : {}),
+    resources: {
+      ...(db ? { databaseHost: db.host } : {}),
+      loadBalancer: entry.dnsName,
+      ...(bucket ? { uploadBucket: bucket.name } : {}),
+      serverSecurityGroupId: entry.securityGroups.server.id,
+      logGroup: running.logGroup.name,
+      ...(scheduled ? { backupDestination: scheduled.destination, backupTask: scheduled.task } : {}),
+    },
   };
 }
 

@@ -19,13 +19,12 @@ import type { DeploymentPlan } from "../../../src/plan/types";
 import { certificatePair, givenCertificate } from "../../certificates";
 import { buildImage, IMAGE_PARTS } from "../../build-image";
 import { child, physicalName } from "../../naming";
-import type { PlatformInput, PlatformModule, PlatformOutputs, PlatformSupport } from "../contract";
+import type { NoExisting, PlatformInput, PlatformModule, PlatformOutputs, PlatformSupport } from "../contract";
 import { backupBucketNamed } from "../rules";
 import { containerArgs, type Value } from "./container";
 import { DATABASE_ALIAS, deployCoturn, deployMinio, deployPostgres, MINIO_ENDPOINT } from "./sidecars";
 
 /** The Docker platform takes no existing resources. */
-type NoExisting = Record<string, never>;
 type Input = PlatformInput<NoExisting>;
 
 const support: PlatformSupport<NoExisting> = {
@@ -181,17 +180,18 @@ function deployDocker(input: Input): PlatformOutputs {
 
   const named = (part: ContainerVolume["name"]) => volumes.get(part)?.name;
   const always = (part: ContainerVolume["name"]) => named(part) ?? internal(`Prosody has no ${part} volume`);
+  const uploadsName = named("uploads");
   return {
     image: server.image,
-    volumes: {
-      data: always("data"),
-      uploads: named("uploads"),
-      certificates: always("certificates"),
-      database: database?.name,
-    },
-    databaseHost: postgres ? pulumi.output(DATABASE_ALIAS) : undefined,
     addressTarget: {},
-    ...(plan.backup ? { backupDestination: backupVolume ?? s3Destination(plan) } : {}),
+    resources: {
+      dataVolume: always("data"),
+      ...(uploadsName ? { uploadsVolume: uploadsName } : {}),
+      certificatesVolume: always("certificates"),
+      ...(database ? { databaseVolume: database.name } : {}),
+      ...(postgres ? { databaseHost: pulumi.output(DATABASE_ALIAS) } : {}),
+      ...(plan.backup ? { backupDestination: backupVolume ?? s3Destination(plan) } : {}),
+    },
   };
 }
 

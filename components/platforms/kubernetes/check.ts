@@ -10,7 +10,7 @@ import {
   type Rule as SharedRule,
   yourDatabasePassword as yourDatabasePasswordOn,
 } from "../rules";
-import { checkExistingKubernetes, type ExistingKubernetesResources } from "./existing";
+import type { ExistingKubernetesResources } from "./existing";
 
 type Context = PlatformContext<ExistingKubernetesResources>;
 type Rule = SharedRule<ExistingKubernetesResources>;
@@ -113,7 +113,6 @@ const addresses: Rule = ({ spec }) => {
 
 const RULES: readonly Rule[] = [
   (plan, { providers }) => clusterProblems(plan, providers),
-  (_plan, { existing }) => checkExistingKubernetes(existing),
   noCoturn,
   registry,
   issuer,

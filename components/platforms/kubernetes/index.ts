@@ -86,13 +86,23 @@ function deployKubernetes(input: PlatformInput<ExistingKubernetesResources>): Pl
   const shareHost = plan.uploads?.host;
   return {
     image: image.ref,
-    volumes: {
-      data: data.metadata.name,
-      ...(uploads ? { uploads: uploads.metadata.name } : {}),
-      certificates: tls.secretName,
+    resources: {
+      dataVolume: data.metadata.name,
+      ...(uploads ? { uploadsVolume: uploads.metadata.name } : {}),
+      certificatesVolume: tls.secretName,
+      ...(db ? { databaseHost: db.host } : {}),
+      loadBalancer: server.endpoint.apply((endpoint) => endpoint.hostname ?? endpoint.ip ?? ""),
+      ...(tls.expires ? { certificateExpires: tls.expires } : {}),
+      ...(plan.backup
+        ? {
+            backupDestination: backupClaim
+              ? pulumi.interpolate`claim ${backupClaim.metadata.name}`
+              : pulumi.output(
+                  `s3://${plan.backup.destination.kind === "s3" ? (plan.backup.destination.bucket ?? "") : ""}`,
+                ),
+          }
+        : {}),
     },
-    ...(db ? { databaseHost: db.host } : {}),
-    loadBalancer: server.endpoint.apply((endpoint) => endpoint.hostname ?? endpoint.ip ?? ""),
     addressTarget: fixedAddresses
       ? {}
       : {
@@ -101,16 +111,6 @@ function deployKubernetes(input: PlatformInput<ExistingKubernetesResources>): Pl
             ...(gatewayService && shareHost ? { byHost: { [shareHost]: gatewayService.endpoint } } : {}),
           },
         },
-    ...(tls.expires ? { certificateExpires: tls.expires } : {}),
-    ...(plan.backup
-      ? {
-          backupDestination: backupClaim
-            ? pulumi.interpolate`claim ${backupClaim.metadata.name}`
-            : pulumi.output(
-                `s3://${plan.backup.destination.kind === "s3" ? (plan.backup.destination.bucket ?? "") : ""}`,
-              ),
-        }
-      : {}),
   };
 }
 

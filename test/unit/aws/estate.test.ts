@@ -15,6 +15,7 @@ describe("AWS platform: inside an existing estate", function () {
     tls: { mode: "acme" },
     dns: { provider: "route53" },
   } as const;
+  const hostedZoneId = "Z0123456789ABCDEFGHIJ";
   const existing = {
     vpc: {
       vpcId: "vpc-0a1b2c3d4e5f60718",
@@ -22,7 +23,6 @@ describe("AWS platform: inside an existing estate", function () {
       privateSubnetIds: ["subnet-0000000000000000c", "subnet-0000000000000000d"],
     },
     clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/platform",
-    hostedZoneId: "Z0123456789ABCDEFGHIJ",
     database: { host: "db.internal.example.org", securityGroupId: "sg-0123456789abcdef0" },
   };
 
@@ -31,7 +31,11 @@ describe("AWS platform: inside an existing estate", function () {
       const provider = new aws.Provider("estate", { region: "eu-west-1" });
       new ProsodyStack(
         "chat",
-        { ...spec, existing: { aws: existing }, secrets: { databasePassword: "given-password-0123456789" } },
+        {
+          ...spec,
+          existing: { aws: existing, route53: { hostedZoneId } },
+          secrets: { databasePassword: "given-password-0123456789" },
+        },
         { providers: { aws: provider } },
       );
       return {};
@@ -51,7 +55,7 @@ describe("AWS platform: inside an existing estate", function () {
     assert.equal(byName(run, "chat-server-service").clearInputs.cluster, existing.clusterArn);
     assert.deepEqual(byName(run, "chat-lb").clearInputs.subnets, existing.vpc.publicSubnetIds);
     assert.equal(byName(run, "chat-lb-firewall").clearInputs.vpcId, existing.vpc.vpcId);
-    assert.equal(byName(run, "chat-dns-example.org-alias").clearInputs.zoneId, existing.hostedZoneId);
+    assert.equal(byName(run, "chat-dns-example.org-alias").clearInputs.zoneId, hostedZoneId);
     const access = byName(run, "chat-database-access").clearInputs;
     assert.deepEqual(
       [access.type, access.securityGroupId, access.sourceSecurityGroupId, access.fromPort],

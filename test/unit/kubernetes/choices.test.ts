@@ -99,7 +99,7 @@ describe("Kubernetes platform: changes, choices and refusals", function () {
           "prosody:upload": {
             s3: { endpoint: "https://s3.example.net", bucket: "chat-uploads", forcePathStyle: true },
           },
-          "prosody:existing": { aws: { hostedZoneId: "Z0123456789ABCDEFGHIJ" } },
+          "prosody:existing": { route53: { hostedZoneId: "Z0123456789ABCDEFGHIJ" } },
           ...GATEWAY_KEYS,
         },
         Object.keys(GATEWAY_KEYS).map((key) => key.replace("prosody:", "")),
