@@ -21,8 +21,8 @@ const COMPONENTS = [
   "the pure core imports nothing from components/ (components/ import the core)",
 ];
 const ENTRY = [
-  "(^|/)(cli|test|scripts|bench)(/|$)|^(\\.\\./)+(program|index)$",
-  "the CLI, the program, the package entry, tests, scripts and benchmarks sit above; nothing below imports them",
+  "(^|/)(cli|test|scripts|bench)(/|$)|^(\\.\\./)+(program|index|offline)$",
+  "the CLI, the program, the package entries, tests, scripts and benchmarks sit above; nothing below imports them",
 ];
 
 export default tseslint.config(

@@ -10,7 +10,15 @@ const path = require("node:path");
 
 /** What `tsc -p tsconfig.build.json`, the gateway bundle and the backup runner bundle read. */
 const SOURCE_FOLDERS = ["common", "cli", "src", "components", "gateway/src", "backup/src"];
-const SOURCE_FILES = ["index.ts", "program.ts", "tsconfig.json", "tsconfig.build.json", "package.json"];
+const SOURCE_FILES = [
+  "index.ts",
+  "offline.ts",
+  "program.ts",
+  "image/contract.ts",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "package.json",
+];
 const STAMP = path.join("dist", ".sources");
 const LOCK = path.join("dist.lock");
 

@@ -135,7 +135,9 @@ export function problemsFromZod(
     const message = issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
     const [ruleMessage, ruleFix] = message.split(FIX_SEPARATOR);
     if (ruleFix !== undefined && ruleMessage !== undefined) {
-      return [{ field: fieldPath(issue.path, prefix), value: describeValue(value), message: ruleMessage, fix: ruleFix }];
+      return [
+        { field: fieldPath(issue.path, prefix), value: describeValue(value), message: ruleMessage, fix: ruleFix },
+      ];
     }
     return [
       {

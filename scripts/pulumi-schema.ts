@@ -201,7 +201,8 @@ export function pulumiSchema(): Record<string, unknown> {
   const existing = exportedInterface(join(ROOT, "components", "existing.ts"), "ExistingResources");
   inputs.existing = {
     ...objectRef(existing.checker, existing.declaration.members, "ExistingResources", existing.symbol),
-    description: "Resources of yours the stack uses instead of creating them, keyed by who reads them: a platform or a DNS provider.",
+    description:
+      "Resources of yours the stack uses instead of creating them, keyed by who reads them: a platform or a DNS provider.",
   };
   const outputs = exportedInterface(join(ROOT, "components", "outputs.ts"), "ProsodyStackOutputs");
   const outputType = objectType(outputs.checker, outputs.declaration.members, []);

@@ -53,11 +53,23 @@ function checkInstalled(project: string): void {
   assert.ok(existsSync(join(installed, "dist", "index.js")), "the build is installed");
   const exported = run(
     process.execPath,
-    ["-e", `const p = require("${manifest.name}"); console.log(typeof p.ProsodyStack, typeof p.planDeployment)`],
+    [
+      "-e",
+      `const p = require("${manifest.name}"); const o = require("${manifest.name}/offline");` +
+        "console.log(typeof p.ProsodyStack, typeof p.planDeployment, typeof o.planDeployment, typeof o.ProsodyStack);" +
+        `try { require("${manifest.name}/dist/src/plan"); } catch (error) { console.log(error.code); }`,
+    ],
     project,
   );
-  assert.equal(exported.trim(), "function function");
-  run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "."], project);
+  assert.equal(
+    exported.trim(),
+    "function undefined function undefined\nERR_PACKAGE_PATH_NOT_EXPORTED",
+    "each entry exports its own names, and nothing else of the package can be required",
+  );
+  const tsc = require.resolve("typescript/bin/tsc");
+  run(process.execPath, [tsc, "-p", "."], project);
+  // Pulumi's TypeScript template resolves modules the older way, which reads typesVersions, not exports.
+  run(process.execPath, [tsc, "-p", ".", "--module", "commonjs", "--moduleResolution", "node10"], project);
   assert.equal(run("npx", ["prosody-stack", "--version"], project).trim(), manifest.version);
   const plan = JSON.parse(run("npx", ["prosody-stack", "plan", "--stack", "dev", "--json"], project)) as {
     resources: { name: string }[];

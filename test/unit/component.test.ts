@@ -9,7 +9,7 @@ import { join } from "node:path";
 import * as docker from "@pulumi/docker";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import { ProsodyStack } from "../../components";
+import { ProsodyStack } from "../../components/prosody-stack";
 import type { TestedRun, TestedResource } from "../support/mock-stack";
 import { planDeployment } from "../../src/plan";
 import { renderArtifacts } from "../../src/render";

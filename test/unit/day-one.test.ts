@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ProsodyStack, type ProsodyStackArgs } from "../../components";
+import { ProsodyStack, type ProsodyStackArgs } from "../../components/prosody-stack";
 import { runTested, byName, expectResourceError, runProgram, stackWith, type TestedRun } from "../support/mock-stack";
 import { testCa } from "../support/certificates";
 import { container } from "./aws/support";

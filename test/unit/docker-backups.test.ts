@@ -5,7 +5,7 @@
  * cannot reach.
  */
 import { strict as assert } from "node:assert";
-import { ProsodyStack } from "../../components";
+import { ProsodyStack } from "../../components/prosody-stack";
 import {
   byName,
   describeResources,

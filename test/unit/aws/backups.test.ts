@@ -1,7 +1,7 @@
 /** aws/backups.ts: the backup task, its schedule, its roles and its bucket, and what the AWS platform refuses. */
 import { strict as assert } from "node:assert";
 import { expectResourceError, runProgram, stackWith } from "../../support/mock-stack";
-import { ProsodyStack } from "../../../components";
+import { ProsodyStack } from "../../../components/prosody-stack";
 import { container, inputs, list, prodStack, statements } from "./support";
 
 describe("AWS platform: backups", function () {
