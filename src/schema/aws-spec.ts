@@ -56,17 +56,15 @@ export const awsSpecSchema = z
     zones: z.number().int().min(2).max(3).default(2).meta({
       description:
         "Availability zones a new VPC spans: its public and private subnets, and the database's standby (2 or 3).",
-      defaultText: "2",
     }),
     vpcCidr: z
       .cidrv4({ error: VPC_RANGE })
       .refine((range) => Number(range.split("/")[1]) >= 16 && Number(range.split("/")[1]) <= 24, { error: VPC_RANGE })
       .default("10.0.0.0/16")
-      .meta({ description: "Address range of a new VPC (IPv4, /16 to /24).", defaultText: '"10.0.0.0/16"' }),
+      .meta({ description: "Address range of a new VPC (IPv4, /16 to /24)." }),
     natGateways: z.enum(["single", "per-zone"]).default("single").meta({
       description:
         'NAT gateways of a new VPC: "single" (cheapest) or "per-zone" (outbound traffic survives a zone outage).',
-      defaultText: '"single"',
     }),
     server: taskSize(512, 1024).meta({
       description: "The Prosody task's size.",
@@ -86,7 +84,7 @@ export const awsSpecSchema = z
         error: rule("not a CloudWatch retention period", `use one of ${LOG_RETENTION_DAYS.join(", ")}`),
       })
       .default(30)
-      .meta({ description: "Days CloudWatch keeps the containers' logs.", defaultText: "30" }),
+      .meta({ description: "Days CloudWatch keeps the containers' logs." }),
     database: z
       .strictObject({
         instanceClass: z
@@ -95,36 +93,27 @@ export const awsSpecSchema = z
             error: rule("not an RDS instance class", 'write e.g. "db.t4g.micro"'),
           })
           .default("db.t4g.micro")
-          .meta({ description: "RDS instance class.", defaultText: '"db.t4g.micro"' }),
-        storageGb: z
-          .number()
-          .int()
-          .min(20)
-          .max(65536)
-          .default(20)
-          .meta({ description: "Allocated storage in GiB.", defaultText: "20" }),
+          .meta({ description: "RDS instance class." }),
+        storageGb: z.number().int().min(20).max(65536).default(20).meta({ description: "Allocated storage in GiB." }),
         maxStorageGb: z
           .number()
           .int()
           .min(20)
           .max(65536)
           .default(100)
-          .meta({ description: "RDS grows the storage up to this many GiB when it fills.", defaultText: "100" }),
+          .meta({ description: "RDS grows the storage up to this many GiB when it fills." }),
         engineVersion: z
           .string()
           .regex(/^1[4-9]$/, { error: rule("not a PostgreSQL major version RDS offers", 'write e.g. "17"') })
           .default("17")
           .meta({
             description: "PostgreSQL major version; RDS applies minor versions in the maintenance window.",
-            defaultText: '"17"',
           }),
         multiAz: z.boolean().default(false).meta({
           description: "A standby in a second zone that RDS fails over to (doubles the database's cost).",
-          defaultText: "false",
         }),
         backupRetentionDays: z.number().int().min(1).max(35).default(7).meta({
           description: "Days of automatic backups (point-in-time recovery) RDS keeps (1 to 35).",
-          defaultText: "7",
         }),
       })
       .prefault({})

@@ -46,21 +46,19 @@ const bucketRegion = z
   .string()
   .regex(/^[a-z0-9-]{2,32}$/, { error: rule("not a region name", 'write e.g. "eu-central-1"') })
   .default("us-east-1")
-  .meta({ description: "Region of the bucket.", defaultText: '"us-east-1"' });
+  .meta({ description: "Region of the bucket." });
 const bucketPathStyle = z.boolean().default(false).meta({
   description: "Path-style addressing (endpoint/bucket/key), which most S3-compatible servers need.",
-  defaultText: "false",
 });
 
 export const deploymentSpecSchema = modulesSpecSchema.extend({
   platform: z
     .enum(PLATFORMS)
     .default(PLATFORMS[0])
-    .meta({ description: `Where the server runs: ${platformChoicesText()}.`, defaultText: `"${PLATFORMS[0]}"` }),
+    .meta({ description: `Where the server runs: ${platformChoicesText()}.` }),
   protectData: z.boolean().default(true).meta({
     description:
       "Refuse to delete stateful resources (data and database volumes, databases); set false before tearing a stack down.",
-    defaultText: "true",
   }),
   domain: hostName.meta({ description: "The XMPP domain: user addresses are user@domain. Required." }),
   extraDomains: z
@@ -90,21 +88,15 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
     .meta({ description: "Host names of the components; each defaults to a prefix on the domain." }),
   registration: z.enum(["invite-only", "open", "closed"]).default("invite-only").meta({
     description: 'Who may create accounts: "invite-only", "open" (anyone, in-band) or "closed" (admins only).',
-    defaultText: '"invite-only"',
   }),
   storage: z.enum(["sqlite", "postgresql"]).default("sqlite").meta({
     description: 'Where Prosody keeps its data: "sqlite" (on the data volume) or "postgresql".',
-    defaultText: '"sqlite"',
   }),
   database: z
     .strictObject({
-      name: sqlName("database name")
-        .default("prosody")
-        .meta({ description: "PostgreSQL database name.", defaultText: '"prosody"' }),
-      user: sqlName("role name")
-        .default("prosody")
-        .meta({ description: "PostgreSQL role Prosody logs in as.", defaultText: '"prosody"' }),
-      port: port.default(5432).meta({ description: "PostgreSQL port.", defaultText: "5432" }),
+      name: sqlName("database name").default("prosody").meta({ description: "PostgreSQL database name." }),
+      user: sqlName("role name").default("prosody").meta({ description: "PostgreSQL role Prosody logs in as." }),
+      port: port.default(5432).meta({ description: "The port PostgreSQL listens on." }),
     })
     .prefault({})
     .meta({
@@ -114,7 +106,6 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
   uploads: z.enum(["volume", "s3"]).default("volume").meta({
     description:
       'Where uploads (XEP-0363) live: "volume" (Prosody\'s disk) or "s3" (our upload gateway in front of a bucket).',
-    defaultText: '"volume"',
   }),
   upload: z
     .strictObject({
@@ -143,7 +134,7 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       s3: z
         .strictObject({
           bucket: bucketName.optional().meta({
-            description: "Bucket name.",
+            description: "The bucket uploads are kept in.",
             defaultText: 'on AWS a created one with a unique name; elsewhere "prosody-uploads"',
           }),
           endpoint: httpUrl.optional().meta({
@@ -168,7 +159,6 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       expiresAfter: archivePeriod.default("1w").meta({
         description:
           "How long message archives (MAM) are kept, users' and rooms': \"never\" (forever), or a number with d, w, m or y.",
-        defaultText: '"1w"',
       }),
     })
     .prefault({})
@@ -178,7 +168,6 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       enabled: z.boolean().default(false).meta({
         description:
           "Scheduled backups of the database and the uploads volume, encrypted with age before they leave the machine.",
-        defaultText: "false",
       }),
       schedule: cronSchedule.default("17 3 * * *").meta({
         description: "When backups run: five cron fields (minute hour day month weekday) of numbers, in UTC.",
@@ -186,7 +175,6 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       }),
       keep: z.number().int().min(1).max(1000).default(14).meta({
         description: "Backups kept (1 to 1000); older ones are deleted after each success.",
-        defaultText: "14",
       }),
       destination: z.enum(["volume", "s3"]).optional().meta({
         description:
@@ -196,7 +184,7 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       s3: z
         .strictObject({
           bucket: bucketName.optional().meta({
-            description: "Bucket name.",
+            description: "The bucket backups are kept in.",
             defaultText: "on AWS a created one with a unique name; elsewhere required",
           }),
           endpoint: httpUrl.optional().meta({
@@ -223,22 +211,17 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
   }),
   ports: z
     .strictObject({
-      c2s: port.default(5222).meta({ description: "Client connections with STARTTLS.", defaultText: "5222" }),
-      c2sDirectTls: port
-        .default(5223)
-        .meta({ description: "Client connections with direct TLS (XEP-0368).", defaultText: "5223" }),
-      s2s: port.default(5269).meta({ description: "Server-to-server federation.", defaultText: "5269" }),
-      https: port.default(5281).meta({ description: "Public HTTPS: uploads, BOSH, WebSocket.", defaultText: "5281" }),
+      c2s: port.default(5222).meta({ description: "Client connections with STARTTLS." }),
+      c2sDirectTls: port.default(5223).meta({ description: "Client connections with direct TLS (XEP-0368)." }),
+      s2s: port.default(5269).meta({ description: "Connections from other servers (federation)." }),
+      https: port.default(5281).meta({ description: "Public HTTPS: uploads, BOSH, WebSocket." }),
       http: port.default(5280).meta({
         description: "Private HTTP for health checks and metrics; never published by a platform.",
-        defaultText: "5280",
       }),
-      proxy65: port
-        .default(5000)
-        .meta({ description: "SOCKS5 proxy for file transfer, when proxy65 loads.", defaultText: "5000" }),
+      proxy65: port.default(5000).meta({ description: "SOCKS5 proxy for file transfer, when proxy65 loads." }),
       uploadGateway: port
         .default(443)
-        .meta({ description: 'Public HTTPS port of the upload gateway, with uploads "s3".', defaultText: "443" }),
+        .meta({ description: 'Public HTTPS port of the upload gateway, with uploads "s3".' }),
     })
     .prefault({})
     .meta({ description: "Prosody's listeners and the upload gateway's public port." }),
@@ -274,18 +257,15 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
       mode: z.enum(["self-signed", "acme", "provided", "cert-manager"]).default("self-signed").meta({
         description:
           'Where certificates come from: "self-signed" (a CA of the stack\'s own), "acme" (Let\'s Encrypt), "provided" (secrets tlsCertificate and tlsPrivateKey) or "cert-manager" (on Kubernetes, from tls.certManager.issuer).',
-        defaultText: '"self-signed"',
       }),
       acme: z
         .strictObject({
           directory: z.enum(["production", "staging"]).default("production").meta({
             description:
               'Let\'s Encrypt\'s "production" directory, or "staging" (untrusted certificates, generous limits) to try a stack out.',
-            defaultText: '"production"',
           }),
           renewDaysBefore: z.number().int().min(7).max(60).default(30).meta({
             description: "Renew on a `pulumi up --refresh` when fewer days than this remain (7 to 60).",
-            defaultText: "30",
           }),
         })
         .prefault({})
@@ -298,7 +278,6 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
           }),
           kind: z.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer").meta({
             description: 'Whether the issuer is a "ClusterIssuer" or an "Issuer" in kubernetes.namespace.',
-            defaultText: '"ClusterIssuer"',
           }),
         })
         .prefault({})
@@ -312,21 +291,32 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
         description: "A TURN server (e.g. coturn) for audio/video calls; its shared secret comes from the environment.",
         defaultText: "none",
       }),
-      port: port.default(3478).meta({ description: "TURN port.", defaultText: "3478" }),
+      port: port.default(3478).meta({ description: "The port the TURN server listens on." }),
       coturn: z.boolean().default(true).meta({
         description:
           "Run coturn next to Prosody where the platform can (Docker); false when turn.host is a TURN server you run.",
-        defaultText: "true",
       }),
     })
     .prefault({})
     .meta({ description: "A TURN server for audio and video calls." }),
   contact: z
     .strictObject({
-      admin: z.array(contactUri).default([]).meta({ description: ".", defaultText: "every admin as xmpp:<jid>" }),
-      abuse: z.array(contactUri).default([]).meta({ description: ".", defaultText: "none" }),
-      security: z.array(contactUri).default([]).meta({ description: ".", defaultText: "none" }),
-      support: z.array(contactUri).default([]).meta({ description: ".", defaultText: "none" }),
+      admin: z.array(contactUri).default([]).meta({
+        description: "Where to reach the server's administrators (mailto:, xmpp: or https: addresses).",
+        defaultText: "every admin as xmpp:<jid>",
+      }),
+      abuse: z.array(contactUri).default([]).meta({
+        description: "Where to report abuse, such as spam sent by this server's users.",
+        defaultText: "none",
+      }),
+      security: z
+        .array(contactUri)
+        .default([])
+        .meta({ description: "Where to report a security problem of this server.", defaultText: "none" }),
+      support: z
+        .array(contactUri)
+        .default([])
+        .meta({ description: "Where users of this server get help with their accounts.", defaultText: "none" }),
     })
     .prefault({})
     .meta({ description: "Contact addresses published with XEP-0157 when the admin toggle is on." }),
@@ -334,24 +324,21 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
     .strictObject({
       c2s: rate("10kb/s")
         .default("10kb/s")
-        .meta({ description: "Bandwidth per client connection, with the security toggle.", defaultText: '"10kb/s"' }),
+        .meta({ description: "Bandwidth per client connection, with the security toggle." }),
       s2s: rate("30kb/s").default("30kb/s").meta({
         description: "Bandwidth per incoming server connection, with the security toggle.",
-        defaultText: '"30kb/s"',
       }),
     })
     .prefault({})
     .meta({ description: "Bandwidth limits, with the security toggle." }),
   metricsAllowCidr: cidr.default("127.0.0.0/8").meta({
     description: "Who may read the OpenMetrics endpoint on the private HTTP port.",
-    defaultText: '"127.0.0.0/8"',
   }),
   dns: z
     .strictObject({
       provider: z.enum(["none", "route53", "cloudflare"]).default("none").meta({
         description:
           'Who publishes the records: "none" (they become an output and zone-file text), "route53" or "cloudflare" (with secret cloudflareApiToken).',
-        defaultText: '"none"',
       }),
       ttl: z
         .number()
@@ -359,7 +346,7 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
         .min(30)
         .max(86400)
         .default(300)
-        .meta({ description: "TTL of every record, in seconds (30 to 86400).", defaultText: "300" }),
+        .meta({ description: "TTL of every record, in seconds (30 to 86400)." }),
       ipv4: z.array(ipv4).default([]).meta({
         description:
           "Public IPv4 addresses of the server: required with a DNS provider on Docker, otherwise the platform points the records.",
@@ -390,7 +377,6 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
         .default("prosody-stack/prosody")
         .meta({
           description: "Repository name of the image inside the registry.",
-          defaultText: '"prosody-stack/prosody"',
         }),
       rocks: z
         .record(
@@ -417,11 +403,9 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
     .strictObject({
       publishAddress: ipAddress.default("0.0.0.0").meta({
         description: "Host address the Docker platform publishes Prosody's public ports on.",
-        defaultText: '"0.0.0.0"',
       }),
       minio: z.boolean().default(false).meta({
         description: 'With uploads "s3" and no upload.s3.endpoint: run a MinIO container as the S3 server.',
-        defaultText: "false",
       }),
     })
     .prefault({})
@@ -457,16 +441,14 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
   logLevel: z
     .enum(["debug", "info", "warn", "error"])
     .default("info")
-    .meta({ description: "Least severe log level written to the console.", defaultText: '"info"' }),
+    .meta({ description: "Least severe log level written to the console." }),
   paths: z
     .strictObject({
       data: absolutePath.default("/var/lib/prosody").meta({
         description: "Data folder (SQLite, archives, local uploads); change it only when running outside our image.",
-        defaultText: '"/var/lib/prosody"',
       }),
       certificates: absolutePath.default("/etc/prosody/certs").meta({
         description: "Certificates folder holding <host>.crt and <host>.key.",
-        defaultText: '"/etc/prosody/certs"',
       }),
     })
     .prefault({})

@@ -72,11 +72,9 @@ export const kubernetesSpecSchema = z
       }),
     namespace: dnsLabel.default("prosody").meta({
       description: "Namespace every namespaced child goes to.",
-      defaultText: '"prosody"',
     }),
     createNamespace: z.boolean().default(true).meta({
       description: "Create the namespace; false when it exists already (yours, with its own quotas and policies).",
-      defaultText: "true",
     }),
     storageClass: dnsSubdomain.optional().meta({
       description: "Storage class of the data and uploads volumes.",
@@ -84,22 +82,18 @@ export const kubernetesSpecSchema = z
     }),
     dataSize: quantity("10Gi").default("10Gi").meta({
       description: "Size of the data volume (SQLite, archives, uploads on the volume).",
-      defaultText: '"10Gi"',
     }),
     uploadsSize: quantity("20Gi").default("20Gi").meta({
       description: 'Size of the uploads volume, with uploads "volume".',
-      defaultText: '"20Gi"',
     }),
     backupsSize: quantity("20Gi").default("20Gi").meta({
       description: 'Size of the backups volume, with backup.destination "volume".',
-      defaultText: '"20Gi"',
     }),
     service: z
       .strictObject({
         type: z.enum(["LoadBalancer", "NodePort"]).default("LoadBalancer").meta({
           description:
             'How the public listeners are exposed: "LoadBalancer" (the cluster gives an address) or "NodePort" (every node\'s address; name them in dns.ipv4).',
-          defaultText: '"LoadBalancer"',
         }),
         loadBalancerClass: dnsSubdomain.optional().meta({
           description: "The load balancer implementation to use, when the cluster has several.",
@@ -108,7 +102,6 @@ export const kubernetesSpecSchema = z
         externalTrafficPolicy: z.enum(["Local", "Cluster"]).default("Local").meta({
           description:
             '"Local" keeps each client\'s own address (Prosody\'s limits and logs see it); "Cluster" spreads traffic over every node.',
-          defaultText: '"Local"',
         }),
         annotations: annotations.meta({
           description: "Annotations of the public Services, e.g. a cloud's load balancer settings.",
@@ -117,7 +110,6 @@ export const kubernetesSpecSchema = z
         skipAwait: z.boolean().default(false).meta({
           description:
             "Do not wait for the load balancer's address (clusters without one, e.g. kind); DNS records then cannot point at it.",
-          defaultText: "false",
         }),
       })
       .prefault({})
@@ -157,11 +149,9 @@ export const kubernetesSpecSchema = z
       .strictObject({
         instances: z.number().int().min(1).max(9).default(1).meta({
           description: "PostgreSQL instances of the CloudNativePG cluster (more than one: streaming replicas).",
-          defaultText: "1",
         }),
         size: quantity("10Gi").default("10Gi").meta({
           description: "Volume size of each PostgreSQL instance.",
-          defaultText: '"10Gi"',
         }),
       })
       .prefault({})

@@ -31,12 +31,11 @@ const toggleFields = Object.fromEntries(
 export const modulesSpecSchema = z.strictObject({
   prosodyVersion: z.enum(PROSODY_VERSIONS).default("13").meta({
     description: 'Prosody release the server runs: "13" (our image) or "0.12" (Debian bookworm).',
-    defaultText: '"13"',
   }),
   tier: z
     .enum(TIERS)
     .default("personal")
-    .meta({ description: 'Module tier: "personal", "community" or "enterprise".', defaultText: '"personal"' }),
+    .meta({ description: 'Module tier: "personal", "community" or "enterprise".' }),
   features: z.strictObject(toggleFields).prefault({}).meta({
     description: "Per-toggle overrides of the tier's defaults (security, modern, http, admin, beta, alpha).",
     defaultText: "the tier's",

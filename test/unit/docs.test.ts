@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { catalogMarkdown, readmeWithMatrix } from "../../scripts/catalog-doc";
 import { readmeWithSpecTable, SPEC_INPUT_FILE, specInputSource } from "../../scripts/spec-docs";
 import { deploymentSpecSchema } from "../../src/schema/deployment-spec";
+import { type SpecNode, specJsonSchema } from "../../scripts/spec-json-schema";
 import { schemaFields } from "../support/schema-fields";
 
 const root = join(__dirname, "..", "..");
@@ -39,6 +40,24 @@ describe("generated documentation (run npm run docs:catalog after changing the c
       "fields without a doc line, or optional ones without @default",
     );
     assert.equal([...source.matchAll(/^\s*\w+\??: /gm)].length, fields.length, "one declaration per field");
+  });
+
+  it("writes each default once: no defaultText restates .default(), and every field says what it is in three words or more", () => {
+    const redundant: string[] = [];
+    const terse: string[] = [];
+    const walk = (node: SpecNode, path: string[]): void => {
+      const name = path.join(".") || "(spec)";
+      if (node.defaultText !== undefined && node.default !== undefined) {
+        if (node.defaultText === JSON.stringify(node.default)) redundant.push(`${name}: ${node.defaultText}`);
+      }
+      if (path.length > 0 && (node.description ?? "").split(/\s+/).filter((word) => /\w/.test(word)).length < 3) {
+        terse.push(`${name}: ${JSON.stringify(node.description)}`);
+      }
+      for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, [...path, key]);
+    };
+    walk(specJsonSchema(), []);
+    assert.deepEqual(redundant, [], "defaultText that only restates .default(): drop it, the docs show the default");
+    assert.deepEqual(terse, [], "descriptions shorter than three words");
   });
 
   /** Every tracked file and every folder holding one, relative to the project. */
