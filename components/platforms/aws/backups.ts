@@ -8,7 +8,6 @@
  */
 import type * as cloudwatch from "@pulumi/aws/cloudwatch";
 import type * as ec2 from "@pulumi/aws/ec2";
-import * as ecs from "@pulumi/aws/ecs";
 import * as s3 from "@pulumi/aws/s3";
 import * as scheduler from "@pulumi/aws/scheduler";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,14 +16,13 @@ import type { ImageBuild } from "../../../src/containers/description";
 import { eventBridgeSchedule } from "../../../src/plan/backup";
 import type { BackupKey } from "../../backup-key";
 import type { BackupTask } from "./backup-task";
-import { physicalName } from "../../naming";
-import { type AwsContext, child, tags } from "./context";
+import { type AwsContext, child } from "./context";
 import type { AwsNetwork } from "./network";
 import { privateBucket } from "./private-bucket";
 import { pushImage } from "./registry";
-import { backupTaskRole, executionRole, schedulerRole } from "./roles";
+import { backupTaskRole, schedulerRole } from "./roles";
 import type { SecretStore } from "./secret-store";
-import { containerDefinitions } from "./task-definition";
+import { fargateTask } from "./task-definition";
 
 export interface BackupInputs {
   /** the backup runner image's build */
@@ -78,7 +76,7 @@ export function backups(
   context: AwsContext,
   inputs: BackupInputs & { serverService: pulumi.Output<string> },
 ): { destination: pulumi.Output<string>; task: pulumi.Output<BackupTask> } {
-  const { parent, plan, name } = context;
+  const { parent, plan } = context;
   const backup = plan.backup;
   if (!backup) throw new Error("backups: the plan has none");
   const expression = eventBridgeSchedule(backup.schedule);
@@ -93,36 +91,15 @@ export function backups(
   const schedule = description.schedule;
   if (!schedule) throw new Error("the backup runner's description has no schedule");
   const image = pushImage(context, description);
-  const execution = executionRole(context, "backup-execution-role", {
-    repositoryArn: image.repositoryArn,
-    logGroupArn: inputs.logGroup.arn,
-    secretArns: inputs.store.arnsFor(description),
-  });
   const taskRole = backupTaskRole(context, bucket.arn);
-  const size = plan.spec.aws.backup;
-  const task = new ecs.TaskDefinition(
-    child(context, "backup-task"),
-    {
-      family: physicalName(name, "backup"),
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
-      cpu: String(size.cpu),
-      memory: String(size.memory),
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-      executionRoleArn: execution.arn,
-      taskRoleArn: taskRole.arn,
-      containerDefinitions: containerDefinitions(
-        context,
-        description,
-        image.ref,
-        inputs.store,
-        inputs.logGroup,
-        schedule.arguments,
-      ),
-      tags: tags(context, "backup-task"),
-    },
-    { parent },
-  );
+  const { task, execution } = fargateTask(context, "backup", {
+    description,
+    image,
+    store: inputs.store,
+    logGroup: inputs.logGroup,
+    taskRole,
+    command: schedule.arguments,
+  });
   const role = schedulerRole(context, task.arnWithoutRevision, [execution.arn, taskRole.arn]);
   new scheduler.Schedule(
     child(context, "backup-schedule"),

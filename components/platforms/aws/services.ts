@@ -10,13 +10,13 @@ import * as ecs from "@pulumi/aws/ecs";
 import type * as lb from "@pulumi/aws/lb";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerDescription } from "../../../src/containers/description";
-import { physicalName } from "../../naming";
 import type { ExistingAwsResources } from "./existing";
 import type { AwsNetwork } from "./network";
 import type { PushedImage } from "./registry";
-import { executionRole, gatewayTaskRole } from "./roles";
+import type * as iam from "@pulumi/aws/iam";
+import { gatewayTaskRole } from "./roles";
 import type { SecretStore } from "./secret-store";
-import { containerDefinitions, type Value } from "./task-definition";
+import { fargateTask, type Value } from "./task-definition";
 import type { Service, Traffic } from "./traffic";
 import type { UploadBucket } from "./uploads-bucket";
 import { type AwsContext, child, tags } from "./context";
@@ -63,29 +63,14 @@ export function services(context: AwsContext, input: ServicesInput): Services {
     opts,
   );
 
-  const service = (part: Service, { description, image }: Deployable, taskRole?: pulumi.Output<string>) => {
-    const execution = executionRole(context, `${part}-execution-role`, {
-      repositoryArn: image.repositoryArn,
-      logGroupArn: logGroup.arn,
-      secretArns: input.store.arnsFor(description),
+  const service = (part: Service, { description, image }: Deployable, taskRole?: iam.Role) => {
+    const { task } = fargateTask(context, part, {
+      description,
+      image,
+      store: input.store,
+      logGroup,
+      ...(taskRole ? { taskRole } : {}),
     });
-    const size = spec.aws[part];
-    const task = new ecs.TaskDefinition(
-      child(context, `${part}-task`),
-      {
-        family: physicalName(context.name, part),
-        requiresCompatibilities: ["FARGATE"],
-        networkMode: "awsvpc",
-        cpu: String(size.cpu),
-        memory: String(size.memory),
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-        executionRoleArn: execution.arn,
-        taskRoleArn: taskRole,
-        containerDefinitions: containerDefinitions(context, description, image.ref, input.store, logGroup),
-        tags: tags(context, `${part}-task`),
-      },
-      opts,
-    );
     const securityGroup = input.traffic.securityGroups[part];
     if (!securityGroup) throw new pulumi.ResourceError(`the ${part} service has no security group`, parent);
     const rollout = ROLLOUTS[part];
@@ -122,6 +107,6 @@ export function services(context: AwsContext, input: ServicesInput): Services {
   };
 
   const server = service("server", input.prosody);
-  if (input.gateway) service("gateway", input.gateway, gatewayTaskRole(context, input.gateway.bucket.arn).arn);
+  if (input.gateway) service("gateway", input.gateway, gatewayTaskRole(context, input.gateway.bucket.arn));
   return { clusterArn, logGroup, serverServiceName: server.name };
 }
