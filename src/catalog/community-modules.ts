@@ -12,7 +12,7 @@
  * Dependencies are the modules' own `module:depends()` calls in those packages.
  * test/truth checks all of this against the real packages.
  */
-import { absent, community, defineModule, excluded, only13 } from "./build";
+import { absent, community, defineModule, excluded, onBoth, only13 } from "./build";
 import type { ModuleRecord } from "./types";
 
 const UNVERIFIED_ON_13 =
@@ -24,10 +24,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "adhoc_blacklist",
     summary: "Block remote servers via ad-hoc command",
     category: "security",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: ["adhoc"],
   }),
   defineModule({
@@ -67,10 +64,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "atom",
     summary: "Serves a user's PEP posts as an Atom feed over HTTP",
     category: "http",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: ["http", "pep"],
   }),
   defineModule({
@@ -79,107 +73,71 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     category: "auth",
     kind: "provider",
     xeps: ["XEP-0178"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "auth_cyrus",
     summary: 'Passwords checked through Cyrus SASL (authentication = "cyrus")',
     category: "auth",
     kind: "provider",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "auth_dovecot",
     summary: "Dovecot authentication module",
     category: "auth",
     kind: "provider",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "auth_ha1",
     summary: 'Passwords checked against HTTP digest (HA1) hashes (authentication = "ha1")',
     category: "auth",
     kind: "provider",
-    versions: {
-      "0.12": community("beta", "debian"),
-      "13": community("beta", "debian"),
-    },
+    versions: onBoth(community("beta", "debian")),
   }),
   defineModule({
     name: "auth_ldap2",
     summary: "Another take on LDAP authentication",
     category: "auth",
     kind: "provider",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "auth_oauthbearer",
     summary: "OAuth authentication",
     category: "auth",
     kind: "provider",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "auth_sql",
     summary: "SQL Database authentication module",
     category: "auth",
     kind: "provider",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
   }),
   defineModule({
     name: "block_strangers",
     summary: "Drops messages from senders not in the user's roster",
     category: "security",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "blocking",
     summary: "XEP-0191: Simple Communications Blocking support",
     category: "im",
     xeps: ["XEP-0191"],
-    versions: {
-      "0.12": excluded(
-        community("alpha", "debian"),
-        "Prosody's core blocklist implements the same protocol",
-        "blocklist",
-      ),
-      "13": excluded(
-        community("alpha", "debian"),
-        "Prosody's core blocklist implements the same protocol",
-        "blocklist",
-      ),
-    },
+    versions: onBoth(
+      excluded(community("alpha", "debian"), "Prosody's core blocklist implements the same protocol", "blocklist"),
+    ),
   }),
   defineModule({
     name: "bob",
     summary: "Cache Bits of Binary on MUC services",
     category: "muc",
     xeps: ["XEP-0231"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     placement: ["muc"],
     depends: ["cache_c2s_caps"],
   }),
@@ -187,49 +145,34 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "broadcast",
     summary: "Broadcast a message to online users",
     category: "admin",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
   }),
   defineModule({
     name: "c2s_conn_throttle",
     summary: "c2s connections throttling module",
     category: "security",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
   }),
   defineModule({
     name: "carbons_adhoc",
     summary: "Ad-hoc command to switch message carbons on and off",
     category: "modern",
     xeps: ["XEP-0280"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "carbons_copies",
     summary: "Sends carbon copies to clients that do not ask for them",
     category: "modern",
     xeps: ["XEP-0280"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "client_certs",
     summary: "Client-side certificate management for Prosody",
     category: "auth",
     xeps: ["XEP-0257"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "cloud_notify_encrypted",
@@ -278,10 +221,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "Queues unimportant stanzas for inactive mobile clients (an alternative to csi_simple)",
     category: "mobile",
     xeps: ["XEP-0352"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: ["csi"],
     softDepends: [
       {
@@ -295,10 +235,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "Default bookmarked chatrooms",
     category: "im",
     xeps: ["XEP-0402"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: ["pep"],
   }),
   defineModule({
@@ -306,10 +243,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "XEP-0355 (Namespace Delegation) implementation",
     category: "integration",
     xeps: ["XEP-0355"],
-    versions: {
-      "0.12": community("beta", "debian"),
-      "13": community("beta", "debian"),
-    },
+    versions: onBoth(community("beta", "debian")),
   }),
   defineModule({
     name: "dnsbl",
@@ -326,20 +260,14 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "Drop chat states from messages to inactive sessions",
     category: "mobile",
     xeps: ["XEP-0085"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: ["csi"],
   }),
   defineModule({
     name: "firewall",
     summary: "A rule-based stanza filtering module",
     category: "security",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     softDepends: [
       {
         module: "groups",
@@ -362,30 +290,21 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "host_guard",
     summary: "Granular remote host blacklisting plugin",
     category: "security",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
     placement: ["global"],
   }),
   defineModule({
     name: "http_libjs",
     summary: "Serve common Javascript libraries",
     category: "http",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
     depends: ["http_files"],
   }),
   defineModule({
     name: "http_muc_log",
     summary: "Web interface to stored group chat history",
     category: "muc",
-    versions: {
-      "0.12": community("beta", "debian"),
-      "13": community("beta", "debian"),
-    },
+    versions: onBoth(community("beta", "debian")),
     placement: ["muc"],
     depends: ["http", "http_files", "muc"],
   }),
@@ -403,10 +322,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "http_pep_avatar",
     summary: "Serve PEP avatars from HTTP",
     category: "http",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: ["http", "pep"],
   }),
   defineModule({
@@ -455,10 +371,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "Authenticated HTTP API to create invites",
     category: "registration",
     xeps: ["XEP-0401"],
-    versions: {
-      "0.12": community("beta", "debian"),
-      "13": community("beta", "debian"),
-    },
+    versions: onBoth(community("beta", "debian")),
     depends: ["http", "invites"],
   }),
   defineModule({
@@ -466,10 +379,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "Generate friendly web page for invitations",
     category: "registration",
     xeps: ["XEP-0401"],
-    versions: {
-      "0.12": community("beta", "debian"),
-      "13": community("beta", "debian"),
-    },
+    versions: onBoth(community("beta", "debian")),
     depends: ["http", "http_files", "invites", "register_apps"],
   }),
   defineModule({
@@ -477,10 +387,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "Register accounts via the web using invite tokens",
     category: "registration",
     xeps: ["XEP-0401"],
-    versions: {
-      "0.12": community("beta", "debian"),
-      "13": community("beta", "debian"),
-    },
+    versions: onBoth(community("beta", "debian")),
     depends: ["http", "invites", "invites_page", "password_policy", "register_apps"],
     softDepends: [
       {
@@ -503,76 +410,52 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "XEP-0279: Server IP Check",
     category: "core",
     xeps: ["XEP-0279"],
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
   }),
   defineModule({
     name: "lastlog",
     summary: "Log last login time",
     category: "admin",
-    versions: {
-      "0.12": community("beta", "debian"),
-      "13": community("beta", "debian"),
-    },
+    versions: onBoth(community("beta", "debian")),
   }),
   defineModule({
     name: "lastlog2",
     summary: "Record last timestamp of events",
     category: "admin",
-    versions: {
-      "0.12": community("beta", "debian"),
-      "13": community("beta", "debian"),
-    },
+    versions: onBoth(community("beta", "debian")),
   }),
   defineModule({
     name: "list_inactive",
     summary: "prosodyctl command that lists inactive accounts",
     category: "admin",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "log_auth",
     summary: "Log failed authentication attempts with their IP address",
     category: "security",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
   }),
   defineModule({
     name: "mam_adhoc",
     summary: "Ad-hoc interface to Message Archive Management Settings",
     category: "modern",
     xeps: ["XEP-0313", "XEP-0050"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: ["adhoc"],
   }),
   defineModule({
     name: "measure_active_users",
     summary: "Measure number of daily, weekly and monthly active users",
     category: "monitoring",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: [{ module: "lastlog2", versions: ["13"] }],
   }),
   defineModule({
     name: "migrate_http_upload",
     summary: "mod_http_upload to mod_http_file_share migrator",
     category: "upload",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "muc_activity",
@@ -646,10 +529,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "muc_restrict_media",
     summary: "Hides media in group chats from non-members",
     category: "muc",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     placement: ["muc"],
     depends: ["muc"],
   }),
@@ -677,10 +557,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "muc_rtbl",
     summary: "Blocks known spammers from group chats with a real-time blocklist",
     category: "muc",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     placement: ["muc"],
     depends: ["pubsub_subscription"],
     options: [
@@ -707,10 +584,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "net_dovecotauth",
     summary: "Dovecot authentication protocol server backed by Prosody accounts",
     category: "auth",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     placement: ["global"],
   }),
   defineModule({
@@ -727,10 +601,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "onions",
     summary: "s2s to Tor hidden services",
     category: "federation",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: ["s2s"],
   }),
   defineModule({
@@ -756,10 +627,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "pastebin",
     summary: "Redirect long messages to built-in pastebin",
     category: "muc",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
     placement: ["muc"],
     depends: ["http", "muc"],
   }),
@@ -767,10 +635,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "ping_muc",
     summary: "Yet another MUC reliability module",
     category: "muc",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: ["track_muc_joins"],
   }),
   defineModule({
@@ -788,10 +653,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "Retrieve private XML data via adhoc command",
     category: "im",
     xeps: ["XEP-0049"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: ["adhoc"],
   }),
   defineModule({
@@ -799,10 +661,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "XEP-0356 (Privileged Entity) implementation",
     category: "integration",
     xeps: ["XEP-0356"],
-    versions: {
-      "0.12": community("beta", "debian"),
-      "13": community("beta", "debian"),
-    },
+    versions: onBoth(community("beta", "debian")),
   }),
   defineModule({
     name: "proctitle",
@@ -818,10 +677,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "pubsub_feeds",
     summary: "Subscribe to Atom and RSS feeds over pubsub",
     category: "pubsub",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     placement: ["pubsub"],
     depends: ["http", "pubsub"],
   }),
@@ -840,10 +696,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "pubsub_mqtt",
     summary: "MQTT interface to Prosody's pubsub",
     category: "pubsub",
-    versions: {
-      "0.12": community("beta", "debian"),
-      "13": community("beta", "debian"),
-    },
+    versions: onBoth(community("beta", "debian")),
     placement: ["pubsub"],
     depends: ["pubsub"],
   }),
@@ -870,19 +723,13 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     category: "pubsub",
     kind: "library",
     placement: ["host", "muc"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "pubsub_text_interface",
     summary: "Text commands for pubsub nodes",
     category: "pubsub",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     placement: ["pubsub"],
     depends: ["pubsub"],
   }),
@@ -890,20 +737,14 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "register_apps",
     summary: "Manage list of compatible client apps",
     category: "registration",
-    versions: {
-      "0.12": community("beta", "debian"),
-      "13": community("beta", "debian"),
-    },
+    versions: onBoth(community("beta", "debian")),
     depends: ["http", "http_files"],
   }),
   defineModule({
     name: "register_json",
     summary: "Token-based JSON registration and verification endpoint",
     category: "registration",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
     depends: ["http"],
   }),
   defineModule({
@@ -911,29 +752,20 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "Redirects in-band registration to a web page",
     category: "registration",
     xeps: ["XEP-0077"],
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
   }),
   defineModule({
     name: "register_web",
     summary: "A web interface to register user accounts",
     category: "registration",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: ["http", "register_limits"],
   }),
   defineModule({
     name: "reload_modules",
     summary: "Automatically reload modules with the config",
     category: "admin",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
     placement: ["global"],
   }),
   defineModule({
@@ -971,19 +803,15 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "s2s_idle_timeout",
     summary: "Close idle server-to-server connections",
     category: "federation",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
   }),
   defineModule({
     name: "s2s_smacks_timeout",
     summary: "Closes server connections whose acknowledgements time out",
     category: "federation",
-    versions: {
-      "0.12": excluded(community("alpha", "debian"), "obsolete; core smacks handles server connections", "smacks"),
-      "13": excluded(community("alpha", "debian"), "obsolete; core smacks handles server connections", "smacks"),
-    },
+    versions: onBoth(
+      excluded(community("alpha", "debian"), "obsolete; core smacks handles server connections", "smacks"),
+    ),
     depends: ["smacks"],
   }),
   defineModule({
@@ -1034,10 +862,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "SASL OAuthBearer Mechanism",
     category: "auth",
     xeps: ["RFC 7628"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "sasl_ssdp",
@@ -1054,19 +879,13 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "Security Labels",
     category: "security",
     xeps: ["XEP-0258"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "server_status",
     summary: "Server status plugin",
     category: "monitoring",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
     depends: ["http"],
   }),
   defineModule({
@@ -1084,10 +903,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     name: "stanza_counter",
     summary: "Simple incoming and outgoing stanza counter",
     category: "monitoring",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
     depends: ["http"],
   }),
   defineModule({
@@ -1095,28 +911,19 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "LDAP storage for rosters, groups, and vcards",
     category: "storage",
     kind: "provider",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "support_contact",
     summary: "Add a support contact to new registrations",
     category: "registration",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
   }),
   defineModule({
     name: "throttle_presence",
     summary: "Limit presence stanzas to save traffic",
     category: "mobile",
-    versions: {
-      "0.12": community("beta", "debian"),
-      "13": community("beta", "debian"),
-    },
+    versions: onBoth(community("beta", "debian")),
     depends: ["csi"],
   }),
   defineModule({
@@ -1124,29 +931,22 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "Keep track of joined chat rooms",
     category: "muc",
     kind: "library",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
   }),
   defineModule({
     name: "turncredentials",
     summary: "Implement XEP-0215",
     category: "modern",
     xeps: ["XEP-0215"],
-    versions: {
-      "0.12": excluded(community("alpha", "debian"), "obsolete; core turn_external replaces it", "turn_external"),
-      "13": excluded(community("alpha", "debian"), "obsolete; core turn_external replaces it", "turn_external"),
-    },
+    versions: onBoth(
+      excluded(community("alpha", "debian"), "obsolete; core turn_external replaces it", "turn_external"),
+    ),
   }),
   defineModule({
     name: "unified_push",
     summary: "Unified Push provider",
     category: "mobile",
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: ["disco", "http"],
   }),
   defineModule({
@@ -1170,10 +970,7 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "XEP-0055: Jabber Search",
     category: "im",
     xeps: ["XEP-0055"],
-    versions: {
-      "0.12": community("alpha", "debian"),
-      "13": community("alpha", "debian"),
-    },
+    versions: onBoth(community("alpha", "debian")),
     depends: ["adhoc", "disco"],
   }),
   defineModule({
@@ -1181,20 +978,14 @@ const DEBIAN_PACKAGED: readonly ModuleRecord[] = [
     summary: "Notify admins about incoming XEP-0377 spam reports",
     category: "security",
     xeps: ["XEP-0377"],
-    versions: {
-      "0.12": community("beta", "debian"),
-      "13": community("beta", "debian"),
-    },
+    versions: onBoth(community("beta", "debian")),
     depends: ["spam_reporting"],
   }),
   defineModule({
     name: "webpresence",
     summary: "Display your online status in web pages",
     category: "http",
-    versions: {
-      "0.12": community("stable", "debian"),
-      "13": community("stable", "debian"),
-    },
+    versions: onBoth(community("stable", "debian")),
     depends: ["http"],
   }),
 ];
@@ -1207,19 +998,13 @@ const ROCKS_ONLY: readonly ModuleRecord[] = [
     category: "im",
     kind: "library",
     placement: ["host", "muc"],
-    versions: {
-      "0.12": community("alpha", "rocks"),
-      "13": community("alpha", "rocks"),
-    },
+    versions: onBoth(community("alpha", "rocks")),
   }),
   defineModule({
     name: "conversejs",
     summary: "Serves the Converse.js web client configured for the host",
     category: "http",
-    versions: {
-      "0.12": community("alpha", "rocks"),
-      "13": community("alpha", "rocks"),
-    },
+    versions: onBoth(community("alpha", "rocks")),
     depends: ["http"],
     softDepends: [
       {
@@ -1238,29 +1023,20 @@ const ROCKS_ONLY: readonly ModuleRecord[] = [
     summary: 'JSON log sink, configured with log = { { to = "json" } }',
     category: "monitoring",
     placement: ["global"],
-    versions: {
-      "0.12": community("alpha", "rocks"),
-      "13": community("alpha", "rocks"),
-    },
+    versions: onBoth(community("alpha", "rocks")),
   }),
   defineModule({
     name: "measure_message_e2ee",
     summary: "Counts messages by end-to-end encryption method",
     category: "monitoring",
-    versions: {
-      "0.12": community("alpha", "rocks"),
-      "13": community("alpha", "rocks"),
-    },
+    versions: onBoth(community("alpha", "rocks")),
   }),
   defineModule({
     name: "measure_cpu",
     summary: "Reports CPU usage to the statistics system",
     category: "monitoring",
     placement: ["global"],
-    versions: {
-      "0.12": community("alpha", "rocks"),
-      "13": community("alpha", "rocks"),
-    },
+    versions: onBoth(community("alpha", "rocks")),
     uncertain: "written for the 0.10 statistics API; core http_openmetrics already reports process CPU",
   }),
   defineModule({
@@ -1268,49 +1044,34 @@ const ROCKS_ONLY: readonly ModuleRecord[] = [
     summary: "Reports memory usage to the statistics system",
     category: "monitoring",
     placement: ["global"],
-    versions: {
-      "0.12": community("alpha", "rocks"),
-      "13": community("alpha", "rocks"),
-    },
+    versions: onBoth(community("alpha", "rocks")),
     uncertain: "written for the 0.10 statistics API; core http_openmetrics already reports process memory",
   }),
   defineModule({
     name: "admin_blocklist",
     summary: "Blocks server-to-server connections from domains an admin has blocked",
     category: "security",
-    versions: {
-      "0.12": community("beta", "rocks"),
-      "13": community("beta", "rocks"),
-    },
+    versions: onBoth(community("beta", "rocks")),
     depends: ["blocklist"],
   }),
   defineModule({
     name: "block_registrations",
     summary: "Reserves usernames (admin, root, …) from registration",
     category: "registration",
-    versions: {
-      "0.12": community("alpha", "rocks"),
-      "13": community("alpha", "rocks"),
-    },
+    versions: onBoth(community("alpha", "rocks")),
   }),
   defineModule({
     name: "compliance_2023",
     summary: "Self-test against the XMPP Compliance Suites 2023 (prosodyctl check)",
     category: "admin",
-    versions: {
-      "0.12": community("beta", "rocks"),
-      "13": community("beta", "rocks"),
-    },
+    versions: onBoth(community("beta", "rocks")),
     uncertain: "new upstream after 2024-01; which Prosody versions it supports is unverified",
   }),
   defineModule({
     name: "compliance_latest",
     summary: "Loads the newest compliance self-test (compliance_2023)",
     category: "admin",
-    versions: {
-      "0.12": community("beta", "rocks"),
-      "13": community("beta", "rocks"),
-    },
+    versions: onBoth(community("beta", "rocks")),
     depends: ["compliance_2023"],
     uncertain: "new upstream after 2024-01; which Prosody versions it supports is unverified",
   }),
@@ -1332,10 +1093,7 @@ const ROCKS_ONLY: readonly ModuleRecord[] = [
     summary: "Instant stream resumption",
     category: "mobile",
     xeps: ["XEP-0397"],
-    versions: {
-      "0.12": community("alpha", "rocks"),
-      "13": community("alpha", "rocks"),
-    },
+    versions: onBoth(community("alpha", "rocks")),
     depends: ["smacks"],
   }),
   defineModule({
@@ -1343,59 +1101,41 @@ const ROCKS_ONLY: readonly ModuleRecord[] = [
     summary: "Munin node protocol for statistics",
     category: "monitoring",
     placement: ["global"],
-    versions: {
-      "0.12": community("beta", "rocks"),
-      "13": community("beta", "rocks"),
-    },
+    versions: onBoth(community("beta", "rocks")),
   }),
   defineModule({
     name: "http_status",
     summary: "HTTP endpoint reporting module status",
     category: "monitoring",
     placement: ["global"],
-    versions: {
-      "0.12": community("alpha", "rocks"),
-      "13": community("alpha", "rocks"),
-    },
+    versions: onBoth(community("alpha", "rocks")),
   }),
   defineModule({
     name: "debug_traceback",
     summary: "Writes a traceback of all coroutines on a signal",
     category: "developer",
     placement: ["global"],
-    versions: {
-      "0.12": community("alpha", "rocks"),
-      "13": community("alpha", "rocks"),
-    },
+    versions: onBoth(community("alpha", "rocks")),
   }),
   defineModule({
     name: "omemo_all_access",
     summary: "Opens OMEMO PEP nodes to everyone (for clients that need it)",
     category: "im",
-    versions: {
-      "0.12": community("alpha", "rocks"),
-      "13": community("alpha", "rocks"),
-    },
+    versions: onBoth(community("alpha", "rocks")),
   }),
   defineModule({
     name: "service_outage_status",
     summary: "Announces planned and current outages",
     category: "admin",
     xeps: ["XEP-0455"],
-    versions: {
-      "0.12": community("alpha", "rocks"),
-      "13": community("alpha", "rocks"),
-    },
+    versions: onBoth(community("alpha", "rocks")),
   }),
   defineModule({
     name: "auth_http",
     summary: 'Passwords checked against an HTTP API (authentication = "http")',
     category: "auth",
     kind: "provider",
-    versions: {
-      "0.12": community("alpha", "rocks"),
-      "13": community("alpha", "rocks"),
-    },
+    versions: onBoth(community("alpha", "rocks")),
   }),
 ];
 
