@@ -1,7 +1,9 @@
 /**
  * Names people ask for that are not modules: misspellings, renamed or merged
  * modules, settings mistaken for modules, and modules that never existed.
- * Source: shared/reference/prosody-modules.md §2.2 and §3.
+ * Sources: the READMEs of prosody-modules (https://modules.prosody.im/, whose
+ * Stage-Merged and Stage-Obsolete labels and `superseded_by` name the
+ * replacement) and Prosody's `CHANGES` for the modules 0.10 to 13 took in.
  */
 import type { Alias } from "./types";
 

@@ -7,8 +7,9 @@
  * release (bookworm 0.0~hg20230223, trixie 0.0~hg20250402): Stable → stable,
  * Beta → beta, Alpha, Experimental, no label or no README → alpha; Obsolete,
  * Deprecated, Merged, Broken → excluded. Where Debian does not ship a module
- * for a version, the label comes from shared/reference/prosody-modules.md
- * (Appendix A) and the image installs it from the rocks server, pinned.
+ * for a version, the label comes from the module's README in prosody-modules
+ * (https://hg.prosody.im/prosody-modules, as https://modules.prosody.im/ shows
+ * it) and the image installs it from the rocks server, pinned.
  * Dependencies are the modules' own `module:depends()` calls in those packages.
  * test/truth checks all of this against the real packages.
  */

@@ -1,6 +1,9 @@
 /**
  * XEP-0479 (XMPP Compliance Suites 2023) server requirements, mapped to what
- * provides them in Prosody. Source: shared/reference/anchors.md §6.
+ * provides them in Prosody. Sources: the XEP (https://xmpp.org/extensions/xep-0479.html,
+ * v0.1.0), and for the providers Prosody 13's own `prosodyctl check features`
+ * (util/prosodyctl/check.lua), `plugins/mod_disco.lua`, `mod_bookmarks.lua`,
+ * `mod_vcard_legacy.lua`, `mod_c2s.lua` and `plugins/muc/muc.lib.lua`.
  * A requirement is met when one of its alternatives is fully present.
  */
 import type { Placement } from "./types";

@@ -1,7 +1,11 @@
 /**
  * Modules shipped with Prosody itself, 0.12 (Debian bookworm 0.12.3) and 13
- * (Debian trixie 13.0.1). Dependencies are Prosody's own `module:depends()`
- * calls; facts and citations in shared/reference/prosody-modules.md §1 and §4.
+ * (Debian trixie 13.0.1). Sources: Prosody's repository
+ * (https://hg.prosody.im/prosody, tags 0.12.5 and 13.0.1): `plugins/` for the
+ * module list, `core/modulemanager.lua` for the autoloaded ones, `CHANGES` for
+ * what 13 imported from prosody-modules; dependencies are the modules' own
+ * `module:depends()` calls. test/truth checks the list and every dependency
+ * against the files Debian's `prosody` packages ship.
  * Modules that are core on 13 but community on 0.12 live here too, with their
  * 0.12 entry saying so.
  */

@@ -1,6 +1,11 @@
 /**
  * Modules that must not load together on the same host or component, and pairs
- * that load together but confuse. Sources: shared/reference/prosody-modules.md §4.4.
+ * that load together but confuse. Sources, in Prosody 13.0.1: core/modulemanager.lua
+ * (vcard dropped when vcard_legacy loads), plugins/mod_bookmarks.lua (refuses
+ * bookmarks2), plugins/mod_http_file_share.lua (the XEP-0363 namespace), and
+ * util/startup.lua (plugin_paths come before Prosody's own, so a community copy
+ * shadows the core module); in prosody-modules, mod_vcard_muc.lua's
+ * `conflicts: muc_vcard` and mod_csi_battery_saver's README (one CSI optimiser).
  */
 import type { ExclusionGroup, ProsodyVersion } from "./types";
 

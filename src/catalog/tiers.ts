@@ -1,13 +1,14 @@
 /**
  * Tiers and toggles, as data. A tier is a set of toggle defaults plus a few
  * modules of its own; a toggle is a named set of modules. What reaches a
- * server is decided by the resolver (src/plan/resolve.ts), which also skips,
+ * server is decided by the resolver (src/plan/resolve/), which also skips,
  * with a reason, anything a toggle names that the version, the stability gates
  * or Debian's packaging do not allow.
  *
- * Toggle defaults follow the stability guide the product was asked from
- * (shared/seeds, "Recommended Configurations"): personal and community take
- * beta modules, enterprise stays conservative and takes none.
+ * Toggle defaults follow the stage labels of prosody-modules (each module's
+ * README, as https://modules.prosody.im/ shows it: Stable, Beta, Alpha):
+ * personal and community take beta modules, enterprise stays conservative and
+ * takes none. Each tier's compliance claims are tested (test/unit/resolve.test.ts).
  */
 
 export const TIERS = ["personal", "community", "enterprise"] as const;
