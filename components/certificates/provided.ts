@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblem } from "../../common/problems";
 import { certificatePairProblems, parseChain } from "../../src/plan/certificate-check";
+import { dialbackProblems, lacksClientAuthentication } from "../../src/plan/federation";
 import type { DeploymentPlan } from "../../src/plan/types";
 import { ENCRYPTED_STAND_IN } from "../../src/schema/stack-file";
 import { givenSecret, type GivenSecrets } from "../stack-secrets";
@@ -24,7 +25,18 @@ export function givenPairProblems(
   const { tlsCertificate, tlsPrivateKey } = given;
   if (typeof tlsCertificate !== "string" || typeof tlsPrivateKey !== "string") return [];
   if (tlsCertificate === ENCRYPTED_STAND_IN || tlsPrivateKey === ENCRYPTED_STAND_IN) return [];
-  return certificatePairProblems(plan.certificateNames, tlsCertificate, tlsPrivateKey, FIELDS);
+  return pairProblems(plan, tlsCertificate, tlsPrivateKey);
+}
+
+/** The pair's own problems, and dialback removed while its certificate cannot authenticate this server to others. */
+function pairProblems(plan: DeploymentPlan, chainPem: string, keyPem: string) {
+  const leaf = parseChain(chainPem)?.[0];
+  return [
+    ...certificatePairProblems(plan.certificateNames, chainPem, keyPem, FIELDS),
+    ...(leaf && lacksClientAuthentication(leaf.keyUsage)
+      ? dialbackProblems(plan.spec, plan.modules, `the provided certificate (${FIELDS.certificate})`)
+      : []),
+  ];
 }
 
 export function providedCertificate(context: ChildContext, given: GivenSecrets): StackCertificate {
@@ -36,7 +48,7 @@ export function providedCertificate(context: ChildContext, given: GivenSecrets):
   const key = givenSecret(parent, "tlsPrivateKey", tlsPrivateKey);
   const checked = pulumi.all([chain, key]).apply(([chainPem, keyPem]) => {
     if (chainPem === ENCRYPTED_STAND_IN || keyPem === ENCRYPTED_STAND_IN) return [chainPem, keyPem] as const;
-    const problems = certificatePairProblems(plan.certificateNames, chainPem, keyPem, FIELDS);
+    const problems = pairProblems(plan, chainPem, keyPem);
     if (problems.length > 0) {
       throw new pulumi.ResourceError(
         `ProsodyStack "${context.name}" cannot use the provided certificate:\n${problems.map(formatProblem).join("\n")}`,

@@ -44,8 +44,9 @@ export function selfSignedCertificate(context: ChildContext): StackCertificate {
       caCertPem: ca.certPem,
       validityPeriodHours: 365 * HOURS_PER_DAY,
       earlyRenewalHours: 30 * HOURS_PER_DAY,
-      // Prosody also presents this certificate when it connects to other servers (s2s).
-      allowedUses: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
+      // Server authentication only, as public CAs issue since 2026 (Let's Encrypt, Google Trust
+      // Services): Prosody presents it to other servers too, which then verify it or use dialback.
+      allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
     },
     { parent },
   );

@@ -8,6 +8,7 @@ import { type Problem, ProblemError } from "../../common/problems";
 import type { DeploymentSpec } from "../schema/deployment-spec";
 import { COMPONENT_HOSTS, planComponents } from "./xmpp-components";
 import { planDns } from "./dns";
+import { dialbackProblems } from "./federation";
 import { planEnvironment } from "./environment";
 import { LISTENER_FIELDS, planListeners } from "./listeners";
 import { optionProblems } from "./options";
@@ -36,6 +37,9 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
   const web = planWebClient(spec, hostModules, components);
   const problems = [
     ...web.problems,
+    ...(spec.tls.mode === "acme"
+      ? dialbackProblems(spec, hostModules, 'a Let\'s Encrypt certificate (tls.mode "acme")')
+      : []),
     ...planProblems(spec, domains, components, listeners, uploads),
     ...optionProblems(spec, domains, components),
   ];

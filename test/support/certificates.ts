@@ -15,7 +15,11 @@ export interface IssuedPair {
 const openssl = (args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
 
 /** A CA, and a function issuing leaves signed by it; the files are removed once read. */
-export function testCa(subject = "ProsodyStack unit-test CA"): { ca: string; issue: (names: string[]) => IssuedPair } {
+export function testCa(subject = "ProsodyStack unit-test CA"): {
+  ca: string;
+  /** a leaf for `names`; with `purposes` (openssl's names, e.g. serverAuth), its extended key usage */
+  issue: (names: string[], purposes?: string[]) => IssuedPair;
+} {
   const dir = mkdtempSync(join(tmpdir(), "prosody-certs-"));
   const caKey = join(dir, "ca.key");
   const caCert = join(dir, "ca.crt");
@@ -23,10 +27,11 @@ export function testCa(subject = "ProsodyStack unit-test CA"): { ca: string; iss
   openssl(["req", "-x509", ...ecKey, "-days", "30", "-subj", `/CN=${subject}`, "-keyout", caKey, "-out", caCert]);
   const ca = readFileSync(caCert, "utf8");
   let serial = 0;
-  const issue = (names: string[]): IssuedPair => {
+  const issue = (names: string[], purposes?: string[]): IssuedPair => {
     serial += 1;
     const stem = join(dir, `leaf-${serial}`);
-    writeFileSync(`${stem}.ext`, `subjectAltName=${names.map((name) => `DNS:${name}`).join(",")}\n`);
+    const usage = purposes ? `extendedKeyUsage=${purposes.join(",")}\n` : "";
+    writeFileSync(`${stem}.ext`, `subjectAltName=${names.map((name) => `DNS:${name}`).join(",")}\n${usage}`);
     openssl([
       "req",
       "-new",

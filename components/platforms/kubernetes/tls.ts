@@ -62,7 +62,9 @@ export function clusterCertificate(
         dnsNames: plan.certificateNames,
         issuerRef: { name: issuer, kind, group: "cert-manager.io" },
         privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-        usages: ["digital signature", "key encipherment", "server auth", "client auth"],
+        // Server authentication only: Let's Encrypt no longer issues client authentication, and
+        // Google Trust Services refuses a request for it. Federation falls back to dialback.
+        usages: ["digital signature", "key encipherment", "server auth"],
       },
       // Named among the arguments so the resource has it as an output (cert-manager fills it in).
       status: undefined,
