@@ -27,6 +27,7 @@ export const OPTIONS = {
   from: { type: "string" },
   backups: { type: "string" },
   "backups-bucket": { type: "string" },
+  image: { type: "string" },
   job: { type: "boolean" },
   task: { type: "boolean" },
   add: { type: "string", multiple: true },

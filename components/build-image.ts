@@ -51,6 +51,8 @@ export function buildImage(
       tags: [tag],
       push: repository !== undefined,
       load: options.load,
+      // A new tag (a new week or month of packages) takes the base image's newest build as well.
+      pull: true,
       ...(options.registries ? { registries: options.registries } : {}),
       ...(options.platforms ? { platforms: options.platforms } : {}),
       // With a repository, keep the layer cache there so another machine's build reuses it.

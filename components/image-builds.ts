@@ -1,16 +1,25 @@
 /**
  * The builds of a plan's images: each source (src/containers/images.ts) read
- * from the package's folders and tagged with the content hash of its files
- * and its build arguments, so an unchanged image is never rebuilt or
- * re-pushed, and any change gets a tag a platform can roll out. Computed once
- * by the component and handed to the platform, which gives each container
- * description its build.
+ * from the package's folders and tagged with the period of its packages (the
+ * week or month, image.refresh) and the content hash of its files and build
+ * arguments, so an unchanged image is never rebuilt or re-pushed within a
+ * period, the first build of a new period takes in Debian's updates, and any
+ * change gets a tag a platform can roll out. Computed once by the component
+ * and handed to the platform, which gives each container description its build.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { ContainerName, ImageBuild } from "../src/containers/description";
-import { containersOf, IMAGE_SOURCES, type ImageSource, type StackImages } from "../src/containers/images";
+import {
+  containersOf,
+  IMAGE_SOURCES,
+  type ImageSource,
+  PACKAGES_PERIOD_ARGUMENT,
+  packagesDate,
+  packagesPeriod,
+  type StackImages,
+} from "../src/containers/images";
 import type { DeploymentPlan } from "../src/plan/types";
 import { packageRoot } from "./package-files";
 
@@ -41,8 +50,19 @@ function contextFiles(folder: string): string[] {
     .sort();
 }
 
-/** One source's build, read from the package's folder of that name under `root`. */
-export function imageBuild(source: ImageSource, root = packageRoot()): ImageBuild {
+/**
+ * The time builds are made for: SOURCE_DATE_EPOCH (seconds, the reproducible-builds convention; the
+ * golden files and tests fix it) or now.
+ */
+export function buildTime(environment: NodeJS.ProcessEnv = process.env): Date {
+  const epoch = environment.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch === "") return new Date();
+  if (!/^\d+$/.test(epoch)) throw new Error(`SOURCE_DATE_EPOCH must be whole seconds since 1970, not "${epoch}"`);
+  return new Date(Number(epoch) * 1000);
+}
+
+/** One source's build, read from the package's folder of that name under `root`; `period` names its packages' week or month. */
+export function imageBuild(source: ImageSource, root = packageRoot(), period?: string): ImageBuild {
   const folder = join(root, source.folder);
   for (const made of source.made) {
     if (!existsSync(join(folder, made.path))) {
@@ -58,19 +78,23 @@ export function imageBuild(source: ImageSource, root = packageRoot()): ImageBuil
       .update(readFileSync(join(folder, file)))
       .update("\0");
   }
-  hash.update(JSON.stringify(source.buildArgs));
+  const buildArgs =
+    period === undefined ? source.buildArgs : { ...source.buildArgs, [PACKAGES_PERIOD_ARGUMENT]: period };
+  hash.update(JSON.stringify(buildArgs));
+  const prefix = period === undefined ? source.tagPrefix : `${source.tagPrefix}-${period}`;
   return {
     // Relative to the project (Pulumi runs programs there), so state does not change from machine to machine.
     context: relative(process.cwd(), folder) || ".",
-    buildArgs: source.buildArgs,
-    reference: `${source.repository}:${source.tagPrefix}-${hash.digest("hex").slice(0, 12)}`,
+    buildArgs,
+    reference: `${source.repository}:${prefix}-${hash.digest("hex").slice(0, 12)}`,
   };
 }
 
-/** The build of every image the plan's containers run. */
-export function stackImages(plan: DeploymentPlan, root = packageRoot()): StackImages {
+/** The build of every image the plan's containers run, for the packages of `now`'s period (or image.hold's). */
+export function stackImages(plan: DeploymentPlan, root = packageRoot(), now = buildTime()): StackImages {
+  const period = packagesPeriod(plan.spec.image.refresh, packagesDate(plan, now));
   const builds = new Map<ContainerName, ImageBuild>(
-    containersOf(plan).map((name) => [name, imageBuild(IMAGE_SOURCES[name](plan), root)]),
+    containersOf(plan).map((name) => [name, imageBuild(IMAGE_SOURCES[name](plan), root, period)]),
   );
   const prosody = builds.get("prosody");
   if (!prosody) throw new Error("every plan runs Prosody");

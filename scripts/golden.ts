@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { PROSODY_VERSIONS } from "../src/catalog";
 import { TIERS } from "../src/catalog/tiers";
 import { main } from "../cli/main";
+import "../test/support/build-time";
 
 export const GOLDEN_DIR = join(__dirname, "..", "test", "golden");
 

@@ -7,6 +7,9 @@ import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
 import { deploymentSpecFromOptions, UsageError } from "../options";
 import { checkText } from "./report";
+import { stackImage } from "./updates";
+
+const withImage = (image: string | undefined) => (image === undefined ? {} : { image });
 
 const readPassword = (jid: string): string => {
   if (process.stdin.isTTY) {
@@ -29,7 +32,7 @@ const readCa = (file: string): string => {
 
 export const checkCommand: Command = {
   summary: "check a deployed server against its plan: DNS, ports, certificates, features, and optionally a login",
-  flags: ["stack", "spec", "resolver", "ca", "jid", "backups", "backups-bucket", "json"],
+  flags: ["stack", "spec", "resolver", "ca", "jid", "backups", "backups-bucket", "image", "json"],
   options: [
     ["--stack NAME | --spec FILE", "the spec the server was deployed from"],
     ["--resolver HOST:PORT", "ask this DNS server instead of the system's (tests, split-horizon DNS)"],
@@ -37,6 +40,10 @@ export const checkCommand: Command = {
     ["--jid JID", "log in as JID (its password on standard input): disco#info, archive and upload"],
     ["--backups DIR", "with backups to a volume: its folder, to read the latest backup's note"],
     ["--backups-bucket NAME", "with backups to a bucket the stack created: its name (the backupDestination output)"],
+    [
+      "--image REF",
+      "the deployed image (the image output; read with Pulumi's CLI when it is there): how old its packages are",
+    ],
     ["--json", "machine-readable report"],
   ],
   async run(positionals, values, io) {
@@ -66,6 +73,11 @@ export const checkCommand: Command = {
       ...(values.resolver === undefined ? {} : { resolver: values.resolver as string }),
       ...(ca === undefined ? {} : { ca }),
       ...(jid === undefined || password === undefined ? {} : { login: { jid, password } }),
+      ...(typeof values.image === "string"
+        ? { image: values.image }
+        : typeof values.stack === "string"
+          ? withImage(stackImage(values.stack))
+          : {}),
       backups: {
         ...(typeof values.backups === "string" ? { folder: values.backups } : {}),
         ...(typeof values["backups-bucket"] === "string" ? { bucket: values["backups-bucket"] } : {}),

@@ -13,6 +13,7 @@ import type { DeploymentPlan } from "../../src/plan/types";
 import { backupChecks } from "./backups";
 import { addressesOf, dnsChecks, resolverFor } from "./dns";
 import { type CheckReport, type CheckResult, checkReport } from "./report";
+import { imageChecks } from "./updates";
 import { certificateChecks, directTls, type Endpoint, legacyTlsAccepted, openTcp, startTls } from "./tls-probe";
 
 export interface CheckOptions {
@@ -22,6 +23,8 @@ export interface CheckOptions {
   ca?: string;
   /** an account to log in with */
   login?: { jid: string; password: string };
+  /** the deployed image's reference (the stack's image output): its tag names the period of its packages */
+  image?: string;
   /** where the backups are, when the plan alone cannot say (a volume's folder, a created bucket's name) */
   backups?: { folder?: string; bucket?: string };
   now?: Date;
@@ -169,5 +172,6 @@ export async function checkServer(plan: DeploymentPlan, options: CheckOptions = 
     });
   }
   checks.push(...(await backupChecks(plan, { ...options.backups, ...(options.now ? { now: options.now } : {}) })));
+  checks.push(...imageChecks(plan, options.image, options.now ?? new Date()));
   return checkReport(plan.spec.domain, address, checks);
 }

@@ -10,7 +10,15 @@ import { expectedAdvertisements } from "../../src/plan/expected-advertisements";
 import type { DeploymentPlan } from "../../src/plan/types";
 import { httpsRequest, lookupThrough } from "./https";
 import type { CheckResult } from "./report";
-import { archivedBodies, discoInfo, openSession, requestSlot, sendChat, type Session } from "./xmpp-session";
+import {
+  archivedBodies,
+  discoInfo,
+  openSession,
+  requestSlot,
+  sendChat,
+  type Session,
+  softwareVersion,
+} from "./xmpp-session";
 
 export interface LoginInput {
   jid: string;
@@ -76,6 +84,22 @@ async function advertisedFeatures(
     });
   }
   return results;
+}
+
+/** The Prosody version the server runs (XEP-0092), for the report's updates. */
+async function serverSoftware(plan: DeploymentPlan, session: Session): Promise<CheckResult> {
+  const name = "server software";
+  try {
+    const software = await softwareVersion(session, plan.spec.domain);
+    return {
+      group: "updates",
+      name,
+      status: "pass",
+      detail: `${software.name} ${software.version}${software.os ? ` on ${software.os}` : ""}`,
+    };
+  } catch (error) {
+    return { group: "updates", name, status: "skip", detail: `the server does not say (${(error as Error).message})` };
+  }
 }
 
 async function archiveRoundTrip(session: Session, jid: string): Promise<CheckResult> {
@@ -165,6 +189,7 @@ export async function loginChecks(plan: DeploymentPlan, input: LoginInput): Prom
         detail: `SASL ${session.mechanism ?? "mechanism"} over STARTTLS`,
       },
       ...(await advertisedFeatures(plan, session, input.jid, input)),
+      await serverSoftware(plan, session),
       await archiveRoundTrip(session, input.jid),
       await uploadRoundTrip(plan, session, input),
     ];

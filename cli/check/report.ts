@@ -1,6 +1,6 @@
 /** What `prosody-stack check` found: one line per check, as text for people and JSON for scripts. */
 
-export type CheckGroup = "dns" | "ports" | "tls" | "features" | "login" | "backups";
+export type CheckGroup = "dns" | "ports" | "tls" | "features" | "login" | "backups" | "updates";
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
 
 export interface CheckResult {
@@ -27,6 +27,7 @@ const GROUP_TITLES: Record<CheckGroup, string> = {
   features: "Stream features and disco#info",
   login: "Login, archive and upload",
   backups: "Backups",
+  updates: "Updates",
 };
 
 const MARKS: Record<CheckStatus, string> = { pass: "ok  ", warn: "WARN", fail: "FAIL", skip: "skip" };

@@ -110,6 +110,23 @@ export async function discoInfo(session: Session, to: string): Promise<DiscoInfo
   };
 }
 
+/** What an entity says it runs (XEP-0092): its name, version and, when it tells, its system. */
+export async function softwareVersion(
+  session: Session,
+  to: string,
+): Promise<{ name: string; version: string; os?: string }> {
+  const result = await session.xmpp.iqCaller.request(
+    xml("iq", { type: "get", to }, xml("query", { xmlns: "jabber:iq:version" })),
+  );
+  const query = result.getChild("query");
+  const os = query?.getChildText("os") ?? undefined;
+  return {
+    name: query?.getChildText("name") ?? "",
+    version: query?.getChildText("version") ?? "",
+    ...(os ? { os } : {}),
+  };
+}
+
 export async function sendChat(session: Session, to: string, body: string): Promise<void> {
   await session.xmpp.send(xml("message", { type: "chat", to }, xml("body", {}, body)));
 }

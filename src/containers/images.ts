@@ -53,6 +53,31 @@ export function rocksModules(plan: DeploymentPlan): string[] {
   return [...new Set(names)].sort();
 }
 
+/** The build argument that carries the period of an image's packages; each Dockerfile declares it before its packages. */
+export const PACKAGES_PERIOD_ARGUMENT = "PACKAGES_AS_OF";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The period an image's packages are from, as its tag says it: the ISO week ("2026w50") or the month
+ * ("2026m12") of `date` in UTC; none when the images are rebuilt only for their own files ("never").
+ */
+export function packagesPeriod(refresh: DeploymentPlan["spec"]["image"]["refresh"], date: Date): string | undefined {
+  if (refresh === "never") return undefined;
+  if (refresh === "monthly") return `${date.getUTCFullYear()}m${String(date.getUTCMonth() + 1).padStart(2, "0")}`;
+  // ISO 8601: weeks start on Monday, and week 1 holds the year's first Thursday.
+  const day = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  const weekday = day.getUTCDay() || 7;
+  day.setUTCDate(day.getUTCDate() + 4 - weekday);
+  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((day.getTime() - yearStart) / DAY_MS + 1) / 7);
+  return `${day.getUTCFullYear()}w${String(week).padStart(2, "0")}`;
+}
+
+/** The date whose period the images are built for: image.hold when set, else `now`. */
+export const packagesDate = (plan: DeploymentPlan, now: Date): Date =>
+  plan.spec.image.hold === undefined ? now : new Date(`${plan.spec.image.hold}T00:00:00Z`);
+
 /** Each container's image source. */
 export const IMAGE_SOURCES: Record<ContainerName, (plan: DeploymentPlan) => ImageSource> = {
   prosody: (plan) => {

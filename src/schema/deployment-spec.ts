@@ -22,6 +22,7 @@ import {
   httpUrl,
   imageRegistry,
   ipAddress,
+  isoDate,
   ipOrCidr,
   ipv4,
   ipv6,
@@ -40,6 +41,9 @@ export { hostName } from "./fields";
 
 /** Without upload.dailyQuota, one user may upload this many files of the size limit per day. */
 export const DAILY_QUOTA_FILES = 10;
+
+/** How often our images may be rebuilt for Debian's updates (src/containers/images.ts). */
+export const IMAGE_REFRESH_PERIODS = ["weekly", "monthly", "never"] as const;
 
 /** How an S3 bucket is reached: the same for the uploads' bucket and the backups'. */
 const bucketRegion = z
@@ -393,6 +397,15 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
             'Rocks-server version of each module the image installs with `prosodyctl install`, e.g. { "log_json": "1" }.',
           defaultText: "none",
         }),
+      refresh: z.enum(IMAGE_REFRESH_PERIODS).default("weekly").meta({
+        description:
+          'How often our images take in Debian\'s security updates: the first `pulumi up` of each week or month rebuilds them from fresh packages and replaces the containers, never a volume or a database; "never" rebuilds only when their files change.',
+      }),
+      hold: isoDate.optional().meta({
+        description:
+          "Hold the images at the week or month of this date (YYYY-MM-DD): no rebuild for updates until it is removed or moved.",
+        defaultText: "none: images follow image.refresh",
+      }),
     })
     .prefault({})
     .meta({

@@ -104,6 +104,8 @@ export const httpUrl = z
 export const contactUri = z.string().regex(/^(mailto:[^\s@]+@[^\s@]+|xmpp:[^\s]+|https:\/\/[^\s]+)$/, {
   error: rule("not a contact address", "write mailto:someone@example.org, xmpp:someone@example.org or an https:// URL"),
 });
+/** A calendar date, YYYY-MM-DD, that exists (not 2026-02-30). */
+export const isoDate = z.iso.date({ error: rule("not a date", "write YYYY-MM-DD, e.g. 2026-12-07") });
 export const MiB = 1024 * 1024;
 
 export const imageRegistry = z.string().regex(/^[a-z0-9.-]+(?::[0-9]{1,5})?(?:\/[a-z0-9._-]+)*$/, {

@@ -696,6 +696,18 @@ export interface ImageInput {
    * @default none
    */
   rocks?: Record<string, string>;
+  /**
+   * How often our images take in Debian's security updates: the first `pulumi up` of each week or month rebuilds them from fresh packages and replaces the containers, never a volume or a database; "never" rebuilds only when their files change.
+   *
+   * @default "weekly"
+   */
+  refresh?: "weekly" | "monthly" | "never";
+  /**
+   * Hold the images at the week or month of this date (YYYY-MM-DD): no rebuild for updates until it is removed or moved.
+   *
+   * @default none: images follow image.refresh
+   */
+  hold?: string;
 }
 
 export interface DockerInput {

@@ -98,7 +98,7 @@ describe("prosody-stack check, against real Prosody and a real DNS server on loo
     assert.deepEqual(failures(result.report), [], result.stderr);
     assert.equal(result.code, 0, result.stderr);
     const groups = new Set(result.report?.checks.map((entry) => entry.group));
-    assert.deepEqual([...groups].sort(), ["dns", "features", "login", "ports", "tls"]);
+    assert.deepEqual([...groups].sort(), ["dns", "features", "login", "ports", "tls", "updates"]);
     const names = result.report?.checks.map((entry) => entry.name) ?? [];
     for (const expected of [
       `SRV _xmpp-client._tcp.${DOMAIN}`,
@@ -114,12 +114,16 @@ describe("prosody-stack check, against real Prosody and a real DNS server on loo
       "disco#info of the domain",
       "message archive",
       "upload slot",
+      "server software",
+      "image packages",
     ]) {
       assert.ok(names.includes(expected), `no check named ${expected} in ${names.join(", ")}`);
     }
     assert.ok(!result.stdout.includes("alice-password"), "the report never shows the password");
     const expiry = result.report?.checks.find((entry) => entry.name === "certificate expiry");
     assert.equal(expiry?.status, "warn", "the suite's leaf lasts 2 days: a warning under 14");
+    const software = result.report?.checks.find((entry) => entry.name === "server software");
+    assert.match(software?.detail ?? "", /^Prosody 13\.\d+/, "the version Prosody says it runs (XEP-0092)");
 
     const text = check(["--spec", specFile(), "--ca", suiteCa().cert]);
     assert.equal(text.code, 0, text.stderr);
@@ -129,7 +133,8 @@ describe("prosody-stack check, against real Prosody and a real DNS server on loo
     );
     assert.match(text.stdout, /^ {2}ok {4}SRV _xmpp-client\._tcp\.check\.e2e\.test: 0 5 25222 check\.e2e\.test\.$/m);
     assert.match(text.stdout, /^ {2}skip {2}as an account: give --jid/m);
-    assert.match(text.stdout, /^\d+ passed, 1 warnings, 0 failed, 1 skipped$/m);
+    assert.match(text.stdout, /^ {2}skip {2}image packages: give --image/m);
+    assert.match(text.stdout, /^\d+ passed, 1 warnings, 0 failed, 2 skipped$/m);
   });
 
   it("fails on a chain it cannot trust, and says to give --ca", () => {

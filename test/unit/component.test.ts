@@ -67,7 +67,7 @@ describe("ProsodyStack under Pulumi mocks", function () {
     const server = byName(run, "prosody-server").inputs;
     assert.equal(server.name, "prosody-dev-server");
     assert.equal(server.restart, "unless-stopped");
-    assert.match(String(server.image), /^prosody-stack\/prosody:13-[0-9a-f]{12}@sha256:/);
+    assert.match(String(server.image), /^prosody-stack\/prosody:13-2026w50-[0-9a-f]{12}@sha256:/);
     assert.deepEqual(
       server.ports,
       [5222, 5223, 5269, 5281].map((port) => ({ internal: port, external: port, ip: "127.0.0.1", protocol: "tcp" })),

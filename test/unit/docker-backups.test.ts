@@ -68,7 +68,7 @@ describe("Docker platform: backups", function () {
     assert.equal(byName(volumeRun, "prosody-backups").protect, true);
     assert.deepEqual(byName(volumeRun, "prosody-backup-key").inputs, { algorithm: "ED25519" });
     const image = byName(volumeRun, "prosody-backup-image").inputs as { tags: string[]; context: { location: string } };
-    assert.match(image.tags[0] ?? "", /^prosody-stack\/prosody-backup:backup-[0-9a-f]{12}$/);
+    assert.match(image.tags[0] ?? "", /^prosody-stack\/prosody-backup:backup-2026w50-[0-9a-f]{12}$/);
     assert.equal(image.context.location, "backup");
   });
 

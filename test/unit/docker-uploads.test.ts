@@ -54,7 +54,7 @@ describe("Docker platform: uploads to S3 through the gateway", function () {
       tags: string[];
       context: { location: string };
     };
-    assert.match(image.tags[0] ?? "", /^prosody-stack\/prosody-upload-gateway:gateway-[0-9a-f]{12}$/);
+    assert.match(image.tags[0] ?? "", /^prosody-stack\/prosody-upload-gateway:gateway-2026w50-[0-9a-f]{12}$/);
     assert.equal(image.context.location, "gateway");
   });
 

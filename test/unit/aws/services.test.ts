@@ -22,7 +22,7 @@ describe("AWS platform: the services", function () {
     assert.equal(definition.logConfiguration.options["awslogs-group"], stack.run.outputs.logGroup);
     assert.match(
       definition.image,
-      /^123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com\/prosody-image-repository-[0-9a-f]{7}:13-[0-9a-f]{12}@sha256:/,
+      /^123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com\/prosody-image-repository-[0-9a-f]{7}:13-2026w50-[0-9a-f]{12}@sha256:/,
     );
     assert.equal(inputs<{ retentionInDays: number }>(stack.run, "prosody-logs").retentionInDays, 30);
     const repository = inputs<Record<string, unknown>>(stack.run, "prosody-image-repository");
