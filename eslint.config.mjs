@@ -32,6 +32,7 @@ export default tseslint.config(
       "dist/",
       "gateway/dist/",
       "backup/dist/",
+      "renewer/dist/",
       "image/webclient/converse/",
       ".cache/",
       ".scratch/",
@@ -67,6 +68,10 @@ export default tseslint.config(
         "(^|/)backup/src/(?!contract$)",
         "of the backup runner the core imports only its contract (backup/src/contract.ts)",
       ],
+      [
+        "(^|/)renewer/src/(?!contract$)",
+        "of the certificate renewer the core imports only its contract (renewer/src/contract.ts)",
+      ],
     ],
   ),
   layer(["common/**/*.ts"], [PULUMI, ["^\\.\\./", "common/ imports nothing of the product: every layer stands on it"]]),
@@ -78,6 +83,10 @@ export default tseslint.config(
   layer(
     ["backup/src/**/*.ts"],
     [["(^|/)src(/|$)", "the backup runner imports only common/ of the product"], PULUMI, COMPONENTS, ENTRY],
+  ),
+  layer(
+    ["renewer/src/**/*.ts"],
+    [["(^|/)src(/|$)", "the certificate renewer imports only common/ of the product"], PULUMI, COMPONENTS, ENTRY],
   ),
   layer(["components/**/*.ts"], [ENTRY]),
   {

@@ -9,7 +9,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 /** What `tsc -p tsconfig.build.json`, the gateway bundle and the backup runner bundle read. */
-const SOURCE_FOLDERS = ["common", "cli", "src", "components", "gateway/src", "backup/src"];
+const SOURCE_FOLDERS = ["common", "cli", "src", "components", "gateway/src", "backup/src", "renewer/src"];
 const SOURCE_FILES = [
   "index.ts",
   "offline.ts",

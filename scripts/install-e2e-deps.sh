@@ -3,6 +3,7 @@
 # Prosody 0.12 + prosody-modules from bookworm (the 0.12 leg), LuaDBI drivers,
 # PostgreSQL and dnsmasq (started by the suite on loopback ports, never as services), sslscan,
 # ssh-keygen (a real Ed25519 backup key, as @pulumi/tls makes it), Chromium and certutil (the web client's browser test),
+# pebble (Let's Encrypt's test ACME server) and Knot DNS (the zone its DNS-01 challenges are read from),
 # and buildah/podman/debootstrap to build our Prosody 13 image with no Docker engine.
 # Packages already present are left alone; no service is started.
 set -euo pipefail
@@ -12,7 +13,7 @@ packages=(
   prosody prosody-modules lua-dbi-sqlite3 lua-dbi-postgresql lua-unbound lua5.4
   postgresql openssl ca-certificates dnsmasq sslscan
   buildah podman debootstrap uidmap fuse-overlayfs openssh-client sqlite3
-  chromium libnss3-tools
+  chromium libnss3-tools pebble knot
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 missing=()
-for tool in buildah podman debootstrap prosody prosodyctl openssl runuser ss lua5.4 dnsmasq sslscan unshare chroot chromium certutil; do
+for tool in buildah podman debootstrap prosody prosodyctl openssl runuser ss lua5.4 dnsmasq sslscan unshare chroot chromium certutil pebble knotd knotc; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 for package in prosody-modules lua-dbi-sqlite3 lua-dbi-postgresql postgresql; do
@@ -31,6 +31,9 @@ image/build.sh prosody-stack/upload-gateway gateway >/dev/null
 echo "test:e2e: building the backup runner's image" >&2
 npm run --silent build:backup
 image/build.sh prosody-stack/backup backup >/dev/null
+echo "test:e2e: building the certificate renewer's image" >&2
+npm run --silent build:renewer
+image/build.sh prosody-stack/renewer renewer >/dev/null
 
 . test/e2e/suite-ca.sh e2e
 

@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { BACKUP_ENTRYPOINT, BACKUP_USER } from "../../../backup/src/contract";
 import { GATEWAY_COMMAND, GATEWAY_USER } from "../../../gateway/src/contract";
 import { PROSODY_USER } from "../../../image/contract";
+import { RENEWER_ENTRYPOINT } from "../../../renewer/src/contract";
 import {
   buildahRunArgs,
   descendantPid,
@@ -62,6 +63,13 @@ export const BACKUP_IMAGE: ReplayedImage = {
   user: `${BACKUP_USER.uid}:${BACKUP_USER.gid}`,
   entrypoint: BACKUP_ENTRYPOINT,
   owner: BACKUP_USER,
+};
+
+export const RENEWER_IMAGE: ReplayedImage = {
+  name: process.env.E2E_RENEWER_IMAGE ?? "localhost/prosody-stack/renewer:latest",
+  user: "0:0",
+  entrypoint: RENEWER_ENTRYPOINT,
+  owner: { uid: 0, gid: 0 },
 };
 
 export const GATEWAY_IMAGE: ReplayedImage = {
