@@ -18,15 +18,15 @@ const seconds = (fallback: number) =>
     .min(1)
     .max(7 * 24 * 3600)
     .default(fallback);
-/** "path:uid:gid": a folder the pair is written to, and who owns the files there. */
+/** "path:uid:gid:name": a folder the pair is written to as <name>.crt and <name>.key, and who owns them. */
 const folder = z
   .string()
-  .regex(/^\/[^\0\s:]*:\d{1,10}:\d{1,10}$/, {
-    error: rule("not a folder", "write /path:uid:gid, e.g. /etc/prosody/certs:100:102"),
+  .regex(/^\/[^\0\s:]*:\d{1,10}:\d{1,10}:[a-z0-9.-]{1,253}$/, {
+    error: rule("not a folder", "write /path:uid:gid:name, e.g. /etc/prosody/certs:100:102:chat.example.org"),
   })
   .transform((entry) => {
-    const [path = "", uid = "0", gid = "0"] = entry.split(":");
-    return { path, uid: Number(uid), gid: Number(gid) };
+    const [path = "", uid = "0", gid = "0", name = ""] = entry.split(":");
+    return { path, uid: Number(uid), gid: Number(gid), name };
   });
 const service = z
   .string()
@@ -57,10 +57,6 @@ const environmentSchema = z
       .optional()
       .transform((text) => (text ?? "").split(/\s+/).filter(Boolean))
       .pipe(z.array(folder)),
-    [V.fileStem]: z
-      .string()
-      .regex(/^[a-z0-9.-]{1,253}$/, { error: rule("not a file name", "give the domain, e.g. chat.example.org") })
-      .optional(),
     [V.secretId]: z
       .string()
       .regex(/^arn:aws[a-z-]*:secretsmanager:/)
@@ -82,8 +78,7 @@ const environmentSchema = z
       if (when) context.addIssue({ code: "custom", path: [variable], message: rule("required here", fix) });
     };
     const folders = environment[V.store] === "folders";
-    need(folders && environment[V.folders].length === 0, V.folders, "give where the pair goes, /path:uid:gid");
-    need(folders && environment[V.fileStem] === undefined, V.fileStem, "give the pair's file name, the domain");
+    need(folders && environment[V.folders].length === 0, V.folders, "give where the pair goes, /path:uid:gid:name");
     need(!folders && environment[V.secretId] === undefined, V.secretId, "give the TLS secret's ARN");
     need(
       environment[V.dnsProvider] === "cloudflare" && environment[V.cloudflareToken] === undefined,
@@ -93,7 +88,7 @@ const environmentSchema = z
   });
 
 export type Store =
-  | { kind: "folders"; folders: { path: string; uid: number; gid: number }[]; fileStem: string }
+  | { kind: "folders"; folders: { path: string; uid: number; gid: number; name: string }[] }
   | { kind: "aws-secret"; secretId: string; services: { cluster: string; name: string }[] };
 
 export interface RenewerConfig {
@@ -126,7 +121,7 @@ export function readRenewerConfig(environment: NodeJS.ProcessEnv = process.env):
     retrySeconds: e[V.retrySeconds],
     store:
       e[V.store] === "folders"
-        ? { kind: "folders", folders: e[V.folders], fileStem: e[V.fileStem] ?? "" }
+        ? { kind: "folders", folders: e[V.folders] }
         : { kind: "aws-secret", secretId: e[V.secretId] ?? "", services: e[V.services] },
     ...(e[V.cloudflareToken] === undefined ? {} : { cloudflareToken: e[V.cloudflareToken] }),
   };

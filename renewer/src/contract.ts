@@ -22,10 +22,11 @@ export const RENEWER_VARIABLES = {
   retrySeconds: "RENEWER_RETRY_SECONDS",
   /** "folders" (files other containers mount) or "aws-secret" (the TLS secret ECS tasks read) */
   store: "RENEWER_STORE",
-  /** with folders: where the pair goes, "path:uid:gid" separated by spaces; the first is where it is read back */
+  /**
+   * with folders: where the pair goes, "path:uid:gid:name" separated by spaces, as <name>.crt and
+   * <name>.key owned by uid:gid; the first is where the served pair is read back
+   */
   folders: "RENEWER_FOLDERS",
-  /** with folders: the pair's file names, <stem>.crt and <stem>.key */
-  fileStem: "RENEWER_FILE_STEM",
   /** with aws-secret: the TLS secret's ARN, whose JSON holds "certificate" and "privateKey" */
   secretId: "RENEWER_SECRET_ID",
   /** with aws-secret: the ECS services that serve the pair, "cluster-arn service-name" pairs separated by commas */

@@ -1,7 +1,8 @@
 /**
  * When to renew, and when to look again: pure, so the schedule is tested
  * without a clock or an ACME server. A certificate is renewed when it is
- * missing, does not name every host, or has fewer days left than asked; a
+ * missing or self-signed (the temporary pair a server makes while it waits for
+ * the first one), does not name every host, or has fewer days left than asked; a
  * failed attempt is retried after a wait that doubles with each failure in a
  * row (Let's Encrypt allows 5 failed validations per host name an hour), up
  * to the usual interval between looks.
@@ -16,6 +17,8 @@ export interface ServedCertificate {
   notAfter: Date;
   /** the issuer's name, for the log */
   issuer: string;
+  /** signed by its own key: the temporary pair a server makes while it waits for the first certificate */
+  selfSigned: boolean;
 }
 
 export interface Decision {
@@ -33,7 +36,12 @@ export function servedCertificate(chainPem: string | undefined): ServedCertifica
       .split(", ")
       .filter((entry) => entry.startsWith("DNS:"))
       .map((entry) => entry.slice(4));
-    return { names, notAfter: new Date(certificate.validTo), issuer: certificate.issuer.replace(/\n/g, ", ") };
+    return {
+      names,
+      notAfter: new Date(certificate.validTo),
+      issuer: certificate.issuer.replace(/\n/g, ", "),
+      selfSigned: certificate.checkIssued(certificate) && certificate.verify(certificate.publicKey),
+    };
   } catch {
     return undefined;
   }
@@ -46,6 +54,7 @@ export function decide(
   now: Date,
 ): Decision {
   if (!served) return { renew: true, why: "no certificate is served yet" };
+  if (served.selfSigned) return { renew: true, why: "the served certificate is a temporary self-signed one" };
   const missing = domains.filter((domain) => !served.names.includes(domain));
   if (missing.length > 0) return { renew: true, why: `the served certificate does not name ${missing.join(", ")}` };
   const daysLeft = Math.floor((served.notAfter.getTime() - now.getTime()) / DAY_MS);

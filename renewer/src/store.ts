@@ -32,13 +32,14 @@ function writeOwned(path: string, content: string, mode: number, uid: number, gi
 }
 
 function folderStore(store: Extract<Store, { kind: "folders" }>): PairStore {
-  const file = (folder: string, extension: string) => join(folder, `${store.fileStem}.${extension}`);
+  const file = (folder: { path: string; name: string }, extension: string) =>
+    join(folder.path, `${folder.name}.${extension}`);
   const [first] = store.folders;
   return {
     where: store.folders.map((folder) => folder.path).join(", "),
     async served() {
       try {
-        return first ? readFileSync(file(first.path, "crt"), "utf8") : undefined;
+        return first ? readFileSync(file(first, "crt"), "utf8") : undefined;
       } catch {
         return undefined;
       }
@@ -47,8 +48,8 @@ function folderStore(store: Extract<Store, { kind: "folders" }>): PairStore {
       for (const folder of store.folders) {
         mkdirSync(folder.path, { recursive: true });
         // The key first: a reader that sees the new certificate finds its key beside it.
-        writeOwned(file(folder.path, "key"), pair.key, 0o600, folder.uid, folder.gid);
-        writeOwned(file(folder.path, "crt"), pair.chain, 0o644, folder.uid, folder.gid);
+        writeOwned(file(folder, "key"), pair.key, 0o600, folder.uid, folder.gid);
+        writeOwned(file(folder, "crt"), pair.chain, 0o644, folder.uid, folder.gid);
       }
     },
   };

@@ -44,8 +44,7 @@ describe("the certificate renewer", () => {
     [V.directory]: DIRECTORY,
     [V.dnsProvider]: "route53",
     [V.store]: "folders",
-    [V.folders]: `${join(folder, "prosody")}:${uid}:${gid} ${join(folder, "gateway")}:${uid}:${gid}`,
-    [V.fileStem]: "chat.example.org",
+    [V.folders]: `${join(folder, "prosody")}:${uid}:${gid}:chat.example.org ${join(folder, "gateway")}:${uid}:${gid}:tls`,
     ...more,
   });
 
@@ -90,15 +89,21 @@ describe("the certificate renewer", () => {
 
   it("renews a certificate that is missing, misses a host or is near its end, and leaves a good one alone", () => {
     const { issue } = testCa();
-    const now = new Date();
     const served = servedCertificate(issue(DOMAINS).chain);
     assert.ok(served, "a PEM chain reads back");
+    // Half a day into its 29th day before the end, whatever second the test CA issued it at.
+    const now = new Date(served.notAfter.getTime() - 29.5 * 24 * 3600 * 1000);
     assert.deepEqual(served.names, DOMAINS);
     assert.equal(decide(undefined, DOMAINS, 30, now).why, "no certificate is served yet");
     assert.match(decide(served, [...DOMAINS, "proxy.chat.example.org"], 30, now).why, /does not name proxy\.chat/);
     assert.equal(decide(served, DOMAINS, 7, now).renew, false, "the test CA's leaves last 30 days");
     assert.match(decide(served, DOMAINS, 31, now).why, /has 29 days left, fewer than 31/);
     assert.equal(servedCertificate("not a certificate"), undefined);
+    const { ca } = testCa();
+    const selfSigned = servedCertificate(ca);
+    assert.equal(selfSigned?.selfSigned, true);
+    assert.equal(served.selfSigned, false);
+    assert.equal(decide(selfSigned, [], 1, now).why, "the served certificate is a temporary self-signed one");
   });
 
   it("looks again after its interval, and retries a failure sooner, the wait doubling with each failure in a row", () => {
@@ -147,10 +152,13 @@ describe("the certificate renewer", () => {
     const pair = issue(DOMAINS);
     await store.publish({ chain: pair.chain, key: pair.key });
     assert.equal(await store.served(), pair.chain);
-    for (const copy of ["prosody", "gateway"]) {
-      assert.equal(readFileSync(join(folder, copy, "chat.example.org.key"), "utf8"), pair.key);
-      assert.equal(statSync(join(folder, copy, "chat.example.org.key")).mode & 0o777, 0o600);
-      assert.equal(statSync(join(folder, copy, "chat.example.org.crt")).mode & 0o777, 0o644);
+    for (const [copy, name] of [
+      ["prosody", "chat.example.org"],
+      ["gateway", "tls"],
+    ]) {
+      assert.equal(readFileSync(join(folder, copy!, `${name}.key`), "utf8"), pair.key);
+      assert.equal(statSync(join(folder, copy!, `${name}.key`)).mode & 0o777, 0o600);
+      assert.equal(statSync(join(folder, copy!, `${name}.crt`)).mode & 0o777, 0o644);
     }
   });
 
