@@ -28,6 +28,7 @@ export const OPTIONS = {
   backups: { type: "string" },
   "backups-bucket": { type: "string" },
   image: { type: "string" },
+  renewal: { type: "string" },
   job: { type: "boolean" },
   task: { type: "boolean" },
   add: { type: "string", multiple: true },

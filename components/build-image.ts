@@ -14,6 +14,7 @@ export const IMAGE_PARTS: Record<ContainerName, string> = {
   prosody: "image",
   "upload-gateway": "gateway-image",
   backup: "backup-image",
+  renewer: "renewer-image",
 };
 
 export interface ImageOptions {

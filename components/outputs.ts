@@ -57,7 +57,7 @@ export interface ProsodyStackOutputs {
   image: pulumi.Output<string>;
   /** The CA certificate clients must trust (self-signed TLS). */
   caCertificate: pulumi.Output<string | undefined>;
-  /** When the served certificate expires (RFC 3339); acme and self-signed renew within their window on `pulumi up`, cert-manager by itself. */
+  /** When the served certificate expires (RFC 3339); self-signed and acme renew within their window on `pulumi up`, except where the server renews acme itself (Docker: then this says so, and `prosody-stack check` shows the end) and with cert-manager. */
   certificateExpires: pulumi.Output<string>;
   /** Volume holding Prosody's data (SQLite, archives): a Docker volume, or a Kubernetes claim. */
   dataVolume: pulumi.Output<string | undefined>;

@@ -33,4 +33,9 @@ export const PROSODY_VARIABLES = {
   certificatesFolder: "PROSODY_CERTIFICATES",
   /** seconds between looks at the certificates folder; when its files change, Prosody reloads them (SIGHUP) */
   certificateWatch: "PROSODY_CERTIFICATE_WATCH_SECONDS",
+  /**
+   * the host names of a certificate issued where the server runs (the first names its files): while it is
+   * not there yet, the entrypoint makes a temporary self-signed pair so Prosody starts, and says so
+   */
+  temporaryCertificate: "PROSODY_TLS_TEMPORARY",
 } as const;

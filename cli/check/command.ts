@@ -32,7 +32,7 @@ const readCa = (file: string): string => {
 
 export const checkCommand: Command = {
   summary: "check a deployed server against its plan: DNS, ports, certificates, features, and optionally a login",
-  flags: ["stack", "spec", "resolver", "ca", "jid", "backups", "backups-bucket", "image", "json"],
+  flags: ["stack", "spec", "resolver", "ca", "jid", "backups", "backups-bucket", "renewal", "image", "json"],
   options: [
     ["--stack NAME | --spec FILE", "the spec the server was deployed from"],
     ["--resolver HOST:PORT", "ask this DNS server instead of the system's (tests, split-horizon DNS)"],
@@ -40,6 +40,10 @@ export const checkCommand: Command = {
     ["--jid JID", "log in as JID (its password on standard input): disco#info, archive and upload"],
     ["--backups DIR", "with backups to a volume: its folder, to read the latest backup's note"],
     ["--backups-bucket NAME", "with backups to a bucket the stack created: its name (the backupDestination output)"],
+    [
+      "--renewal DIR",
+      "where the certificate renews itself: the renewer's state folder, for its last renewal and next look",
+    ],
     [
       "--image REF",
       "the deployed image (the image output; read with Pulumi's CLI when it is there): how old its packages are",
@@ -78,6 +82,7 @@ export const checkCommand: Command = {
         : typeof values.stack === "string"
           ? withImage(stackImage(values.stack))
           : {}),
+      ...(typeof values.renewal === "string" ? { renewal: values.renewal } : {}),
       backups: {
         ...(typeof values.backups === "string" ? { folder: values.backups } : {}),
         ...(typeof values["backups-bucket"] === "string" ? { bucket: values["backups-bucket"] } : {}),

@@ -13,6 +13,7 @@ import type { DeploymentPlan } from "../../src/plan/types";
 import { backupChecks } from "./backups";
 import { addressesOf, dnsChecks, resolverFor } from "./dns";
 import { type CheckReport, type CheckResult, checkReport } from "./report";
+import { renewalChecks } from "./renewal";
 import { imageChecks } from "./updates";
 import { certificateChecks, directTls, type Endpoint, legacyTlsAccepted, openTcp, startTls } from "./tls-probe";
 
@@ -23,6 +24,8 @@ export interface CheckOptions {
   ca?: string;
   /** an account to log in with */
   login?: { jid: string; password: string };
+  /** the certificate renewer's state folder (its volume's mount point), where it notes each attempt */
+  renewal?: string;
   /** the deployed image's reference (the stack's image output): its tag names the period of its packages */
   image?: string;
   /** where the backups are, when the plan alone cannot say (a volume's folder, a created bucket's name) */
@@ -157,6 +160,7 @@ export async function checkServer(plan: DeploymentPlan, options: CheckOptions = 
   }
   const ports = await portChecks(plan, address);
   checks.push(...ports.results, ...(await tlsChecks(plan, address, ports.closed, options)));
+  checks.push(...(await renewalChecks(plan, options.renewal)));
   if (options.login) {
     // Loaded only here: the XMPP client is needed for nothing else.
     const { loginChecks } = await import("./login");

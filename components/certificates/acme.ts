@@ -12,13 +12,9 @@
 import * as acme from "@pulumiverse/acme";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import { ACME_DIRECTORIES } from "../../src/plan/certificates";
 import { type ChildContext, child } from "../naming";
 import type { AcmeChallenge, StackCertificate } from "./contract";
-
-export const ACME_DIRECTORIES = {
-  production: "https://acme-v02.api.letsencrypt.org/directory",
-  staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
-} as const;
 
 export function acmeCertificate(context: ChildContext, challenge: AcmeChallenge): StackCertificate {
   const { parent, plan } = context;

@@ -35,8 +35,9 @@ const MODES: Record<TlsMode, (context: ChildContext, sources: CertificateSources
   "cert-manager": () => undefined,
 };
 
+/** The component's certificate; undefined where it is issued where the server runs (the renewer, cert-manager). */
 export const stackCertificate = (context: ChildContext, sources: CertificateSources): StackCertificate | undefined =>
-  MODES[context.plan.spec.tls.mode](context, sources);
+  context.plan.certificate.source === "component" ? MODES[context.plan.spec.tls.mode](context, sources) : undefined;
 
 /** The certificate of a platform that is given one (its support refuses the modes that issue theirs). */
 export function givenCertificate(certificate: StackCertificate | undefined): StackCertificate {

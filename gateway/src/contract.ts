@@ -23,6 +23,11 @@ export const GATEWAY_VARIABLES = {
   secret: "GATEWAY_SECRET",
   tlsCertificate: "GATEWAY_TLS_CERT",
   tlsKey: "GATEWAY_TLS_KEY",
+  /**
+   * the host names of a certificate issued where the gateway runs: while its files are not there yet, the
+   * gateway makes a temporary self-signed pair there, so it starts, and says so
+   */
+  tlsTemporary: "GATEWAY_TLS_TEMPORARY",
   /** read by the AWS SDK: an access key pair, for S3 servers that are not reached with a platform identity */
   accessKeyId: "AWS_ACCESS_KEY_ID",
   secretAccessKey: "AWS_SECRET_ACCESS_KEY",

@@ -12,11 +12,14 @@ import { GATEWAY_HEALTH_FLAG, GATEWAY_HEALTH_WAIT_SECONDS } from "./contract";
 import { ensureBucket } from "./bucket";
 import { createS3Client } from "./s3";
 import { createGateway, HEALTH_PATH } from "./server";
+import { ensureTemporaryCertificate } from "./temporary-certificate";
 
 /** EX_CONFIG from sysexits.h: a configuration error, so orchestrators do not retry in a tight loop expecting a fix. */
 const EXIT_CONFIG = 78;
 
 async function main(argv: readonly string[]): Promise<void> {
+  if (!argv.includes(GATEWAY_HEALTH_FLAG))
+    ensureTemporaryCertificate(process.env, (line) => process.stderr.write(`${line}\n`));
   let config: GatewayConfig;
   try {
     config = readGatewayConfig(process.env);

@@ -35,6 +35,9 @@ export const RENEWER_VARIABLES = {
   state: "RENEWER_STATE",
   /** secret, with dns provider cloudflare: an API token allowed to edit DNS in the zone */
   cloudflareToken: "CLOUDFLARE_API_TOKEN",
+  /** read by certbot's Route53 plugin (the AWS SDK), where no role gives it an identity: an access key */
+  accessKeyId: "AWS_ACCESS_KEY_ID",
+  secretAccessKey: "AWS_SECRET_ACCESS_KEY",
 } as const;
 
 /** How the image runs the renewer (its ENTRYPOINT); the default command keeps looking. */

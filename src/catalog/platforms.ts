@@ -15,10 +15,12 @@ export interface PlatformFacts {
   sdk: string;
   /** where backups go when backup.destination is not set */
   backupDestination: "volume" | "s3";
-  /** reaches its cloud's own S3 with an identity of its own (a task role), so a bucket there needs no keys */
-  s3Identity: boolean;
+  /** reaches its cloud's own services (S3, Route53) with an identity of its own (a task role), so they need no keys */
+  cloudIdentity: boolean;
   /** runs an S3 server of its own next to the upload gateway when the spec asks (docker.minio) */
   s3Server: boolean;
+  /** with tls.mode "acme", has the certificate renewer issue and renew it where the server runs, not Pulumi */
+  renewsAcme: boolean;
 }
 
 const FACTS = {
@@ -27,22 +29,25 @@ const FACTS = {
     note: "one machine",
     sdk: "@pulumi/docker",
     backupDestination: "volume",
-    s3Identity: false,
+    cloudIdentity: false,
     s3Server: true,
+    renewsAcme: true,
   },
   aws: {
     title: "AWS",
     sdk: "@pulumi/aws",
     backupDestination: "s3",
-    s3Identity: true,
+    cloudIdentity: true,
     s3Server: false,
+    renewsAcme: false,
   },
   kubernetes: {
     title: "Kubernetes",
     sdk: "@pulumi/kubernetes",
     backupDestination: "volume",
-    s3Identity: false,
+    cloudIdentity: false,
     s3Server: false,
+    renewsAcme: false,
   },
 } as const satisfies Record<string, PlatformFacts>;
 

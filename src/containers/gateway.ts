@@ -42,6 +42,8 @@ export function describeGateway<T>(plan: DeploymentPlan, inputs: GatewayInputs<T
   if (inputs.bucket.endpoint !== undefined) environment[V.endpoint] = inputs.bucket.endpoint;
   if (bucket.forcePathStyle) environment[V.forcePathStyle] = "true";
   environment[V.port] = String(GATEWAY_CONTAINER_PORT);
+  // Issued where the gateway runs: a temporary pair in its folder until the first one arrives.
+  if (plan.certificate.source === "renewer") environment[V.tlsTemporary] = plan.certificateNames.join(" ");
   environment[V.downloadMode] = gateway.downloads;
   // Nobody else creates a bucket on a server the stack runs itself.
   if (bucket.selfHosted) {

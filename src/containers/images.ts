@@ -21,7 +21,7 @@ export interface MadeFile {
 
 export interface ImageSource {
   /** the build context: a folder at the package's root */
-  folder: "image" | "gateway" | "backup";
+  folder: "image" | "gateway" | "backup" | "renewer";
   /** the files whose content makes the tag; undefined: every file the build context sends */
   files?: readonly string[];
   /** files a build step makes, which must exist before the content is hashed */
@@ -101,6 +101,14 @@ export const IMAGE_SOURCES: Record<ContainerName, (plan: DeploymentPlan) => Imag
     repository: gatewayRepository(plan),
     tagPrefix: "gateway",
   }),
+  renewer: (plan) => ({
+    folder: "renewer",
+    files: ["Dockerfile", "dist/renewer.js"],
+    made: [{ path: "dist/renewer.js", what: "the certificate renewer's bundle", script: "build:renewer" }],
+    buildArgs: { BASE_IMAGE: HELPER_BASE_IMAGE },
+    repository: `${plan.spec.image.repository}-renewer`,
+    tagPrefix: "renewer",
+  }),
   backup: (plan) => ({
     folder: "backup",
     files: ["Dockerfile", "dist/backup.js"],
@@ -117,6 +125,7 @@ export function containersOf(plan: DeploymentPlan): ContainerName[] {
     "prosody" as const,
     ...(plan.uploads?.gateway ? ["upload-gateway" as const] : []),
     ...(plan.backup ? ["backup" as const] : []),
+    ...(plan.certificate.source === "renewer" ? ["renewer" as const] : []),
   ];
 }
 

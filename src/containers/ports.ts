@@ -22,8 +22,8 @@ export const gatewayPorts = (plan: DeploymentPlan): ContainerPort[] => {
   return gateway ? [{ name: "upload-gateway", port: GATEWAY_CONTAINER_PORT, publicPort: gateway.port }] : [];
 };
 
-/** The containers that serve clients (the backup runner opens no port). */
-export type ServingContainer = Exclude<ContainerName, "backup">;
+/** The containers that serve clients (the backup runner and the certificate renewer open no port). */
+export type ServingContainer = Exclude<ContainerName, "backup" | "renewer">;
 
 export interface PublicPort extends Required<ContainerPort> {
   container: ServingContainer;

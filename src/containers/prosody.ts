@@ -24,6 +24,9 @@ export const PROSODY_HEALTH: HealthCheck = {
   retries: 3,
 };
 
+/** How often Prosody's entrypoint looks for a renewed certificate, when one is renewed in place. */
+export const RENEWED_CERTIFICATE_WATCH_SECONDS = 60;
+
 export interface ProsodyInputs<T> {
   /** the Prosody image's build (components/image-builds.ts) */
   image: ImageBuild;
@@ -40,6 +43,12 @@ export function describeProsody<T>(plan: DeploymentPlan, inputs: ProsodyInputs<T
   const certificateFile = (extension: string): string =>
     `${spec.paths.certificates}/${certificateFileStem(plan)}.${extension}`;
   const environment: Record<string, string | T> = { [PROSODY_VARIABLES.healthPort]: String(spec.ports.c2s) };
+  if (plan.certificate.source === "renewer") {
+    // Issued where the server runs: a temporary pair until the first one, then each renewal taken in place.
+    environment[PROSODY_VARIABLES.temporaryCertificate] = plan.certificateNames.join(" ");
+    environment[PROSODY_VARIABLES.certificatesFolder] = spec.paths.certificates;
+    environment[PROSODY_VARIABLES.certificateWatch] = String(RENEWED_CERTIFICATE_WATCH_SECONDS);
+  }
   if (plan.storage.kind === "postgresql") {
     if (inputs.databaseHost === undefined) throw new Error("describeProsody: PostgreSQL storage needs a database host");
     environment[ENV.databaseHost] = inputs.databaseHost;

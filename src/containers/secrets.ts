@@ -13,6 +13,7 @@ import { ENCRYPTED_STAND_IN } from "../schema/stack-file";
 import { BACKUP_VARIABLES } from "../../backup/src/contract";
 import { GATEWAY_VARIABLES } from "../../gateway/src/contract";
 import { PROSODY_VARIABLES } from "../../image/contract";
+import { RENEWER_VARIABLES } from "../../renewer/src/contract";
 
 /**
  * A secret the stack makes itself and nobody sets: the first admins' initial
@@ -47,6 +48,8 @@ const S3_KEYS_WHY = "upload.s3.endpoint names an S3 server whose keys only its o
 const providedCertificate = (plan: DeploymentPlan): boolean => plan.spec.tls.mode === "provided";
 const PROVIDED_WHY = 'tls.mode "provided" serves a certificate you bring: its chain and its key';
 const token = (minLength: number): SecretRule["format"] => ({ kind: "token", minLength });
+const ROUTE53_KEYS_WHY =
+  "the certificate renewer publishes DNS-01 challenges in your Route53 zone with an access key only your AWS account can issue (renewer/README.md has the narrowest policy)";
 
 export const SECRET_RULES: Record<SecretKey, SecretRule> = {
   databasePassword: {
@@ -131,6 +134,21 @@ export const SECRET_RULES: Record<SecretKey, SecretRule> = {
     usedByDeployment: (plan) => plan.spec.dns.provider === "cloudflare",
     whyGiven: 'dns.provider "cloudflare" publishes records with a token only the zone\'s owner can issue',
   },
+  route53AccessKeyId: {
+    purpose:
+      'With tls.mode "acme" and dns.provider "route53" on Docker: the access key the certificate renewer publishes DNS-01 challenges with.',
+    part: "route53-access-key",
+    format: token(16),
+    generatable: never,
+    whyGiven: ROUTE53_KEYS_WHY,
+  },
+  route53SecretAccessKey: {
+    purpose: "The secret of that access key.",
+    part: "route53-secret-key",
+    format: token(16),
+    generatable: never,
+    whyGiven: ROUTE53_KEYS_WHY,
+  },
 };
 
 /** Prosody's config reads these through ENV_<variable>: which stack secret each variable holds. */
@@ -182,6 +200,20 @@ export function backupSecretEnvironment(plan: DeploymentPlan): Record<string, Se
   };
 }
 
+/** Variable → stack secret, for every secret the certificate renewer reads; empty without a renewer. */
+export function renewerSecretEnvironment(plan: DeploymentPlan): Record<string, SecretKey> {
+  const renewer = plan.certificate.renewer;
+  if (!renewer || plan.certificate.source !== "renewer") return {};
+  if (renewer.credentials === "token") return { [RENEWER_VARIABLES.cloudflareToken]: "cloudflareApiToken" };
+  if (renewer.credentials === "keys") {
+    return {
+      [RENEWER_VARIABLES.accessKeyId]: "route53AccessKeyId",
+      [RENEWER_VARIABLES.secretAccessKey]: "route53SecretAccessKey",
+    };
+  }
+  return {};
+}
+
 /** A container secret's part in child names (its secret store entry). */
 export const containerSecretPart = (name: ContainerSecret): string =>
   name === ADMIN_ACCOUNTS ? "admin-accounts" : SECRET_RULES[name].part;
@@ -192,6 +224,7 @@ export function containerSecretKeys(plan: DeploymentPlan): SecretKey[] {
     ...Object.values(prosodySecretEnvironment(plan)),
     ...Object.values(gatewaySecretEnvironment(plan)),
     ...Object.values(backupSecretEnvironment(plan)),
+    ...Object.values(renewerSecretEnvironment(plan)),
   ]);
   return SECRET_KEYS.filter((key) => read.has(key));
 }

@@ -29,7 +29,7 @@ export function planBackup(
             region: backup.s3.region,
             forcePathStyle: backup.s3.forcePathStyle,
             // The cloud's own S3 from that cloud: the platform's identity (a role); anything else: keys only the bucket's owner has.
-            credentials: facts.s3Identity && backup.s3.endpoint === undefined ? "platform" : "keys",
+            credentials: facts.cloudIdentity && backup.s3.endpoint === undefined ? "platform" : "keys",
           },
     database: storage.kind,
     ...(storage.kind === "sqlite" ? { sqliteFile: `${spec.paths.data}/${storage.file}` } : {}),

@@ -8,6 +8,7 @@ import { type Problem, ProblemError } from "../../common/problems";
 import type { DeploymentSpec } from "../schema/deployment-spec";
 import { COMPONENT_HOSTS, planComponents } from "./xmpp-components";
 import { planDns } from "./dns";
+import { planCertificate } from "./certificates";
 import { dialbackProblems } from "./federation";
 import { planEnvironment } from "./environment";
 import { LISTENER_FIELDS, planListeners } from "./listeners";
@@ -62,6 +63,7 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
     backup: planBackup(spec, storage, uploads),
     listeners,
     certificateNames: [...domains, ...components.map((component) => component.host)],
+    certificate: planCertificate(spec),
     dns: planDns(spec, domains, components),
     environment: planEnvironment(spec),
     s2sSecureAuth: spec.tls.s2sSecureAuth ?? SECURE_S2S_TIERS.has(spec.tier),

@@ -112,6 +112,23 @@ export interface DnsPlan {
   target: string;
 }
 
+/** Where the served certificate comes from (src/plan/certificates.ts). */
+export interface CertificatePlan {
+  /** "component": Pulumi makes it; "renewer": issued and renewed where the server runs; "cluster": cert-manager */
+  source: "component" | "renewer" | "cluster";
+  renewer?: RenewerPlan;
+}
+
+/** The certificate renewer: Let's Encrypt over DNS-01, where the server runs. */
+export interface RenewerPlan {
+  /** the ACME directory's URL */
+  directory: string;
+  dnsProvider: "route53" | "cloudflare";
+  renewDaysBefore: number;
+  /** how it reaches the DNS provider: Cloudflare's token, a Route53 access key, or the platform's identity (a role) */
+  credentials: "token" | "keys" | "platform";
+}
+
 export interface DeploymentPlan {
   spec: DeploymentSpec;
   /** the virtual hosts, the primary domain first */
@@ -130,6 +147,7 @@ export interface DeploymentPlan {
   listeners: Listener[];
   /** every host name a certificate must cover, the primary domain first */
   certificateNames: string[];
+  certificate: CertificatePlan;
   dns: DnsPlan;
   environment: EnvironmentVariable[];
   s2sSecureAuth: boolean;

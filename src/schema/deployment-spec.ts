@@ -269,7 +269,8 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
               'Let\'s Encrypt\'s "production" directory, or "staging" (untrusted certificates, generous limits) to try a stack out.',
           }),
           renewDaysBefore: z.number().int().min(7).max(60).default(30).meta({
-            description: "Renew on a `pulumi up --refresh` when fewer days than this remain (7 to 60).",
+            description:
+              "Renew when fewer days than this remain (7 to 60): by the certificate renewer where the server runs (Docker), on a `pulumi up --refresh` elsewhere.",
           }),
         })
         .prefault({})

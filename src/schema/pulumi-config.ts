@@ -29,6 +29,8 @@ export const SECRET_KEYS = [
   "tlsCertificate",
   "tlsPrivateKey",
   "cloudflareApiToken",
+  "route53AccessKeyId",
+  "route53SecretAccessKey",
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 

@@ -559,7 +559,7 @@ export interface TlsAcmeInput {
    */
   directory?: "production" | "staging";
   /**
-   * Renew on a `pulumi up --refresh` when fewer days than this remain (7 to 60).
+   * Renew when fewer days than this remain (7 to 60): by the certificate renewer where the server runs (Docker), on a `pulumi up --refresh` elsewhere.
    *
    * @default 30
    */

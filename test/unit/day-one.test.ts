@@ -7,7 +7,15 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ProsodyStack, type ProsodyStackArgs } from "../../components/prosody-stack";
-import { runTested, byName, expectResourceError, runProgram, stackWith, type TestedRun } from "../support/mock-stack";
+import {
+  byName,
+  envsByName,
+  expectResourceError,
+  runProgram,
+  runTested,
+  stackWith,
+  type TestedRun,
+} from "../support/mock-stack";
 import { testCa } from "../support/certificates";
 import { container } from "./aws/support";
 
@@ -141,24 +149,93 @@ describe("day one on a real domain", function () {
         records.map((record) => String(record.resource)).join(" "),
       );
 
-      const certificate = byName(run, "chat-acme-production-certificate");
-      const inputs = certificate.clearInputs as {
-        commonName: string;
-        subjectAlternativeNames: string[];
-        dnsChallenges: { provider: string; config: Record<string, string> }[];
+      // No certificate in the Pulumi state: the renewer next to the server issues and renews it.
+      assert.ok(!run.resources.some((resource) => resource.type.startsWith("acme:")), "no ACME resource");
+      const renewer = byName(run, "chat-renewer").clearInputs as {
+        envs: string[];
+        volumes: { volumeName: string; containerPath: string }[];
       };
-      assert.deepEqual([inputs.commonName, ...inputs.subjectAlternativeNames], HOSTS);
-      assert.deepEqual(inputs.dnsChallenges, [{ provider: "cloudflare", config: { CLOUDFLARE_DNS_API_TOKEN: TOKEN } }]);
-      assert.ok(certificate.secretValues.includes(TOKEN));
-      const server = byName(run, "chat-server").clearInputs as { uploads: { file: string; content: string }[] };
-      assert.match(
-        server.uploads.find((file) => file.file.endsWith(".crt"))?.content ?? "",
-        /BEGIN CERTIFICATE[\s\S]*BEGIN CERTIFICATE/,
+      const env = envsByName(renewer.envs);
+      assert.equal(env.get("RENEWER_DOMAINS"), HOSTS.join(" "));
+      assert.equal(env.get("RENEWER_DIRECTORY"), "https://acme-v02.api.letsencrypt.org/directory");
+      assert.equal(env.get("RENEWER_DNS_PROVIDER"), "cloudflare");
+      assert.equal(env.get("RENEWER_FOLDERS"), `/srv/certificates:100:102:${DOMAIN}`);
+      assert.equal(env.get("CLOUDFLARE_API_TOKEN"), TOKEN);
+      assert.ok(
+        byName(run, "chat-renewer").secretValues.some((value) => value.includes(TOKEN)),
+        "the token is a secret",
       );
+      assert.deepEqual(
+        renewer.volumes.map((volume) => [volume.volumeName, volume.containerPath]),
+        [
+          ["chat-test-acme", "/var/lib/prosody-renewer"],
+          ["chat-test-certificates", "/srv/certificates"],
+        ],
+      );
+      const server = byName(run, "chat-server").clearInputs as { uploads: { file: string }[]; envs: string[] };
+      assert.ok(!server.uploads.some((file) => /\.(crt|key)$/.test(file.file)), "the pair comes from the volume");
+      const serverEnv = envsByName(server.envs);
+      assert.equal(serverEnv.get("PROSODY_TLS_TEMPORARY"), HOSTS.join(" "));
+      assert.equal(serverEnv.get("PROSODY_CERTIFICATE_WATCH_SECONDS"), "60");
+      assert.match(String(run.outputs.certificateExpires), /renewed where the server runs/);
     });
 
-    it("publishes Route53 records at dns.ipv4 and dns.ipv6 too", async () => {
-      const run = await runStack({ domain: DOMAIN, tls: { mode: "acme" }, dns: { ...dockerDns, provider: "route53" } });
+    it("writes the gateway's copy of each renewed pair into a volume of its own, owned by the gateway", async () => {
+      const run = await runStack({
+        domain: DOMAIN,
+        tls: { mode: "acme" },
+        dns: dockerDns,
+        uploads: "s3",
+        docker: { minio: true },
+        secrets: { cloudflareApiToken: TOKEN },
+      });
+      const renewerEnv = envsByName((byName(run, "chat-renewer").clearInputs as { envs: string[] }).envs);
+      assert.equal(
+        renewerEnv.get("RENEWER_FOLDERS"),
+        `/srv/certificates:100:102:${DOMAIN} /srv/gateway-certificates:10001:10001:tls`,
+      );
+      const gateway = byName(run, "chat-upload-gateway").clearInputs as {
+        envs: string[];
+        uploads: { file: string }[];
+        volumes: { volumeName: string; containerPath: string }[];
+      };
+      assert.deepEqual(gateway.volumes, [
+        { volumeName: "chat-test-gateway-certificates", containerPath: "/etc/upload-gateway" },
+      ]);
+      assert.deepEqual(gateway.uploads, [], "its pair comes from the volume");
+      const env = envsByName(gateway.envs);
+      assert.equal(env.get("GATEWAY_TLS_CERT_FILE"), "/etc/upload-gateway/tls.crt");
+      assert.equal(env.get("GATEWAY_TLS_TEMPORARY"), HOSTS.join(" "));
+    });
+
+    it("publishes Route53 records at dns.ipv4 and dns.ipv6 too, and gives the renewer an access key of yours", async () => {
+      const keys = {
+        route53AccessKeyId: "AKIAEXAMPLEEXAMPLE00",
+        route53SecretAccessKey: "route53-secret-example-0123456789",
+      };
+      const run = await runStack({
+        domain: DOMAIN,
+        tls: { mode: "acme" },
+        dns: { ...dockerDns, provider: "route53" },
+        secrets: keys,
+      });
+      const renewer = byName(run, "chat-renewer");
+      const env = envsByName((renewer.clearInputs as { envs: string[] }).envs);
+      assert.equal(env.get("AWS_ACCESS_KEY_ID"), keys.route53AccessKeyId);
+      assert.equal(env.get("AWS_SECRET_ACCESS_KEY"), keys.route53SecretAccessKey);
+      assert.ok(renewer.secretValues.some((value) => value.includes(keys.route53SecretAccessKey)));
+      const without = await expectResourceError(
+        () =>
+          new ProsodyStack("chat", {
+            domain: DOMAIN,
+            tls: { mode: "acme" },
+            dns: { ...dockerDns, provider: "route53" },
+          }),
+      );
+      assert.match(
+        without,
+        /secrets\.route53AccessKeyId: the certificate renewer publishes DNS-01 challenges in your Route53 zone/,
+      );
       const records = recordsOf(run, "aws:route53/record:Record").filter((record) => record.type !== "SRV");
       assert.deepEqual(
         records.map((record) => [record.type, record.name, record.records]),

@@ -1,7 +1,7 @@
 /** The gateway takes a certificate renewed in its files, on a real HTTPS server, and keeps the old one when the new files are broken. */
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { reloadCertificate } from "../../gateway/src/certificate-reload";
 import { readGatewayConfig } from "../../gateway/src/config";
 import { createS3Client } from "../../gateway/src/s3";
 import { createGateway } from "../../gateway/src/server";
+import { ensureTemporaryCertificate, TEMPORARY_MARK } from "../../gateway/src/temporary-certificate";
 import { testCa } from "../support/certificates";
 
 const served = (port: number): Promise<string> =>
@@ -88,5 +89,52 @@ describe("gateway: a certificate renewed in its files", () => {
       await new Promise((resolve) => server.close(resolve));
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the gateway before its first certificate", () => {
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), "gateway-temporary-"));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  const environment = () => ({
+    GATEWAY_TLS_TEMPORARY: "example.org share.example.org",
+    GATEWAY_TLS_CERT_FILE: join(folder, "tls.crt"),
+    GATEWAY_TLS_KEY_FILE: join(folder, "tls.key"),
+  });
+
+  it("makes a temporary self-signed pair where the issued one will be, says so, and then leaves the files alone", () => {
+    const lines: string[] = [];
+    assert.equal(
+      ensureTemporaryCertificate(environment(), (line) => lines.push(line)),
+      true,
+    );
+    const certificate = new X509Certificate(readFileSync(join(folder, "tls.crt")));
+    assert.ok(certificate.checkHost("share.example.org"));
+    assert.ok(certificate.checkIssued(certificate), "self-signed");
+    assert.match(certificate.subject, new RegExp(TEMPORARY_MARK));
+    assert.equal(statSync(join(folder, "tls.key")).mode & 0o777, 0o600);
+    assert.match(lines.join(""), /no certificate for example\.org yet: serving a temporary self-signed one/);
+    const serial = certificate.serialNumber;
+    assert.equal(
+      ensureTemporaryCertificate(environment(), () => undefined),
+      false,
+      "an existing pair stays",
+    );
+    assert.equal(new X509Certificate(readFileSync(join(folder, "tls.crt"))).serialNumber, serial);
+    assert.equal(
+      ensureTemporaryCertificate({ ...environment(), GATEWAY_TLS_TEMPORARY: "" }, () => undefined),
+      false,
+    );
+    assert.throws(
+      () =>
+        ensureTemporaryCertificate(
+          { ...environment(), GATEWAY_TLS_CERT_FILE: join(folder, "other.crt"), GATEWAY_TLS_TEMPORARY: "x y/z" },
+          () => undefined,
+        ),
+      /GATEWAY_TLS_TEMPORARY: "y\/z" is not a host name/,
+    );
   });
 });

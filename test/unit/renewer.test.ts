@@ -5,9 +5,10 @@
  * e2e suite's (test/e2e/renewer.test.ts).
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { renewalChecks } from "../../cli/check/renewal";
 import { ProblemError } from "../../common/problems";
 import { certbotArguments, failureReason } from "../../renewer/src/certbot";
 import { type RenewerConfig, readRenewerConfig } from "../../renewer/src/config";
@@ -15,6 +16,8 @@ import { RENEWER_VARIABLES as V } from "../../renewer/src/contract";
 import { decide, nextLook, servedCertificate } from "../../renewer/src/decide";
 import { attempt, main, readStatus } from "../../renewer/src/main";
 import { pairStore } from "../../renewer/src/store";
+import { planDeployment } from "../../src/plan";
+import { parseDeploymentSpec } from "../../src/schema";
 import { testCa } from "../support/certificates";
 
 const DOMAINS = ["chat.example.org", "groups.chat.example.org", "share.chat.example.org"];
@@ -195,5 +198,57 @@ describe("the certificate renewer", () => {
       if (before === undefined) delete process.env[V.state];
       else process.env[V.state] = before;
     }
+  });
+});
+
+describe("prosody-stack check: the certificate renewer", () => {
+  const renewing = planDeployment(
+    parseDeploymentSpec({
+      domain: "chat.example.org",
+      tls: { mode: "acme" },
+      dns: { provider: "cloudflare", ipv4: ["203.0.113.7"] },
+    }),
+  );
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), "prosody-renewal-check-"));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  it("reports the last renewal and the next look, fails with the reason of a failed attempt, and says what it needs", async () => {
+    assert.deepEqual(
+      await renewalChecks(planDeployment(parseDeploymentSpec({ domain: "chat.example.org" })), folder),
+      [],
+    );
+    assert.equal((await renewalChecks(renewing, undefined))[0]?.status, "skip");
+    assert.equal((await renewalChecks(renewing, folder))[0]?.status, "fail", "no status yet is a failure to read");
+    const status = {
+      lastAttempt: "2026-12-07T10:00:00.000Z",
+      lastRenewal: "2026-12-01T10:00:00.000Z",
+      notAfter: "2027-03-01T10:00:00.000Z",
+      nextAttempt: "2026-12-07T22:00:00.000Z",
+      failuresInARow: 0,
+    };
+    writeFileSync(join(folder, "status.json"), JSON.stringify(status));
+    const [good] = await renewalChecks(renewing, folder);
+    assert.equal(good?.status, "pass");
+    assert.equal(
+      good?.detail,
+      "last renewal 2026-12-01T10:00:00.000Z, certificate until 2027-03-01T10:00:00.000Z; next look at 2026-12-07T22:00:00.000Z",
+    );
+    writeFileSync(
+      join(folder, "status.json"),
+      JSON.stringify({
+        ...status,
+        failuresInARow: 2,
+        lastFailure: { at: status.lastAttempt, reason: "certbot failed: AccessDenied" },
+      }),
+    );
+    const [bad] = await renewalChecks(renewing, folder);
+    assert.equal(bad?.status, "fail");
+    assert.match(
+      bad?.detail ?? "",
+      /failed at 2026-12-07T10:00:00\.000Z \(2 in a row\): certbot failed: AccessDenied; next look/,
+    );
   });
 });

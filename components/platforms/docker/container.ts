@@ -33,11 +33,13 @@ export interface ContainerPlacement {
   publishAddress: string;
   /** the Docker volume behind each of the description's volumes */
   volumeNames: (volume: ContainerVolume) => pulumi.Input<string>;
+  /** false: the TLS pair reaches the container through a volume the certificate renewer writes, not as uploads */
+  uploadTls?: boolean;
 }
 
 export function containerArgs(
   description: ContainerDescription<Value>,
-  { secrets, publishAddress, volumeNames }: ContainerPlacement,
+  { secrets, publishAddress, volumeNames, uploadTls = true }: ContainerPlacement,
 ): Pick<docker.ContainerArgs, "envs" | "uploads" | "volumes" | "ports" | "healthcheck"> {
   return {
     envs: [
@@ -48,12 +50,14 @@ export function containerArgs(
         pulumi.secret(pulumi.interpolate`${variable}=${secretValue(secrets, key)}`),
       ),
     ],
-    uploads: description.files.map((file) => ({
-      file: file.path,
-      content: file.secret ? pulumi.secret(file.content) : file.content,
-      ...(file.owner ? { owner: String(file.owner.uid), group: String(file.owner.gid) } : {}),
-      permissions: file.mode,
-    })),
+    uploads: description.files
+      .filter((file) => uploadTls || file.tls === undefined)
+      .map((file) => ({
+        file: file.path,
+        content: file.secret ? pulumi.secret(file.content) : file.content,
+        ...(file.owner ? { owner: String(file.owner.uid), group: String(file.owner.gid) } : {}),
+        permissions: file.mode,
+      })),
     ...(description.volumes.length > 0
       ? {
           volumes: description.volumes.map((volume) => ({

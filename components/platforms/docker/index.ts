@@ -10,10 +10,11 @@ import * as docker from "@pulumi/docker";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import type { Problem } from "../../../common/problems";
-import type { ContainerDescription, ContainerVolume } from "../../../src/containers/description";
+import type { CertificatePair, ContainerDescription, ContainerVolume } from "../../../src/containers/description";
 import { describeBackup } from "../../../src/containers/backup";
 import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
+import { describeRenewer, type RenewerFolder } from "../../../src/containers/renewer";
 import { imageFor } from "../../../src/containers/images";
 import type { DeploymentPlan } from "../../../src/plan/types";
 import { certificatePair, givenCertificate } from "../../certificates";
@@ -66,6 +67,7 @@ const CONTAINER_PARTS: Record<ContainerDescription["name"], string> = {
   prosody: "server",
   "upload-gateway": "upload-gateway",
   backup: "backup",
+  renewer: "renewer",
 };
 
 /** The shared parts of a container of ours: its image, name, network alias and restart policy; Docker waits for it. */
@@ -85,6 +87,7 @@ function ourContainer(
   const args = containerArgs(description, {
     secrets: input.secrets,
     publishAddress: input.plan.spec.docker.publishAddress,
+    uploadTls: !renewedHere(input.plan),
     volumeNames: (volume) => {
       const found = volumes.get(volume.name);
       if (!found) throw new Error(`no Docker volume for ${volume.name}`);
@@ -121,13 +124,52 @@ function imageBuilder({ name, parent, providers }: Input): dockerBuild.Provider 
   return new dockerBuild.Provider(child({ name }, "image-builder"), { host: engine.host }, { parent });
 }
 
+/** The certificate renewer issues the pair where the server runs, into volumes the servers mount. */
+const renewedHere = (plan: DeploymentPlan): boolean => plan.certificate.source === "renewer";
+
+/** What the descriptions' TLS files hold when the renewer writes them into a volume: nothing of the component's. */
+const ISSUED_HERE: CertificatePair<Value> = {
+  chain: "issued where the server runs by the certificate renewer",
+  key: "issued where the server runs by the certificate renewer",
+};
+
+/** The container's TLS folder as one more volume of its own, which the renewer writes the pair into. */
+function withTlsVolume(
+  description: ContainerDescription<Value>,
+  name: ContainerVolume["name"],
+): ContainerDescription<Value> {
+  const certificate = description.files.find((file) => file.tls === "certificate");
+  if (!certificate || description.volumes.some((volume) => certificate.path.startsWith(`${volume.path}/`))) {
+    return description;
+  }
+  const path = certificate.path.slice(0, certificate.path.lastIndexOf("/"));
+  return { ...description, volumes: [...description.volumes, { name, path, holdsData: false }] };
+}
+
+/** Where a served container's TLS pair lives, as a folder of the renewer's: the volume, its owner, the files' name. */
+function renewerFolder(description: ContainerDescription<Value>): RenewerFolder {
+  const certificate = description.files.find((file) => file.tls === "certificate");
+  const key = description.files.find((file) => file.tls === "key");
+  const volume = description.volumes
+    .filter((entry) => certificate && certificate.path.startsWith(`${entry.path}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  if (!certificate || !key || !volume) throw new Error(`${description.name} has no TLS pair in a volume`);
+  const file = certificate.path.slice(certificate.path.lastIndexOf("/") + 1);
+  return {
+    volume: volume.name,
+    path: `/srv/${volume.name}`,
+    owner: key.owner ?? { uid: 0, gid: 0 },
+    name: file.replace(/\.crt$/, ""),
+  };
+}
+
 const internal = (message: string): never => {
   throw new Error(message);
 };
 
 function deployDocker(input: Input): PlatformOutputs {
   const { name, parent, plan } = input;
-  const certificate = givenCertificate(input.certificate);
+  const pair = renewedHere(plan) ? ISSUED_HERE : certificatePair(givenCertificate(input.certificate));
   const { spec } = plan;
   const network = new docker.Network(
     child(input, "network"),
@@ -145,7 +187,7 @@ function deployDocker(input: Input): PlatformOutputs {
   const postgres = database ? deployPostgres(input, network, database) : undefined;
   const prosody = describeProsody(plan, {
     image: input.images.prosody,
-    certificate: certificatePair(certificate),
+    certificate: pair,
     ...(postgres ? { databaseHost: DATABASE_ALIAS } : {}),
   });
   const volumes = new Map(prosody.volumes.map((entry) => [entry.name, volume(entry.name, entry.holdsData)]));
@@ -154,15 +196,17 @@ function deployDocker(input: Input): PlatformOutputs {
   if (bucket?.selfHosted && !volumes.has("uploads")) volumes.set("uploads", volume("uploads", true));
   const builder = imageBuilder(input);
   const server = ourContainer(input, prosody, network, volumes, builder, { dependsOn: postgres ? [postgres] : [] });
+  /** The containers that serve the certificate: where the renewer writes each renewed pair. */
+  const served: ContainerDescription<Value>[] = [prosody];
 
   if (plan.turn && spec.turn.coturn) deployCoturn(input, server.container);
   const uploadsVolume = volumes.get("uploads");
   const minio = bucket?.selfHosted && uploadsVolume ? deployMinio(input, network, uploadsVolume) : undefined;
   if (plan.uploads?.gateway) {
     if (!bucket?.name) throw new Error("the Docker platform's upload gateway needs a named bucket (refused earlier)");
-    const gateway = describeGateway(plan, {
+    const described = describeGateway(plan, {
       image: imageFor(input.images, "upload-gateway"),
-      certificate: certificatePair(certificate),
+      certificate: pair,
       bucket: {
         name: bucket.name,
         region: bucket.region,
@@ -173,8 +217,14 @@ function deployDocker(input: Input): PlatformOutputs {
             : {}),
       },
     });
+    const gateway = renewedHere(plan) ? withTlsVolume(described, "gateway-certificates") : described;
+    for (const entry of gateway.volumes) {
+      if (!volumes.has(entry.name)) volumes.set(entry.name, volume(entry.name, entry.holdsData));
+    }
     ourContainer(input, gateway, network, volumes, builder, { dependsOn: minio ? [minio] : [] });
+    served.push(gateway);
   }
+  if (renewedHere(plan)) deployRenewer(input, { network, volumes, volume, builder, served });
 
   const backupVolume = plan.backup ? deployBackup(input, { network, volumes, volume, builder, postgres }) : undefined;
 
@@ -191,8 +241,35 @@ function deployDocker(input: Input): PlatformOutputs {
       ...(database ? { databaseVolume: database.name } : {}),
       ...(postgres ? { databaseHost: pulumi.output(DATABASE_ALIAS) } : {}),
       ...(plan.backup ? { backupDestination: backupVolume ?? s3Destination(plan) } : {}),
+      ...(renewedHere(plan)
+        ? { certificateExpires: pulumi.output("renewed where the server runs: prosody-stack check shows its end") }
+        : {}),
     },
   };
+}
+
+/**
+ * The certificate renewer next to the servers: it issues and renews the certificate with Let's Encrypt and
+ * writes each pair into the volumes Prosody and the gateway read it from, which they take in place.
+ */
+function deployRenewer(
+  input: Input,
+  parts: {
+    network: docker.Network;
+    volumes: Map<ContainerVolume["name"], docker.Volume>;
+    volume: (part: string, holdsData: boolean) => docker.Volume;
+    builder: dockerBuild.Provider | undefined;
+    served: readonly ContainerDescription<Value>[];
+  },
+): void {
+  const description = describeRenewer<Value>(input.plan, {
+    image: imageFor(input.images, "renewer"),
+    store: { kind: "folders", folders: parts.served.map(renewerFolder) },
+  });
+  for (const entry of description.volumes) {
+    if (!parts.volumes.has(entry.name)) parts.volumes.set(entry.name, parts.volume(entry.name, entry.holdsData));
+  }
+  ourContainer(input, description, parts.network, parts.volumes, parts.builder, {});
 }
 
 /**
