@@ -89,6 +89,9 @@ async function advertisedFeatures(
 /** The Prosody version the server runs (XEP-0092), for the report's updates. */
 async function serverSoftware(plan: DeploymentPlan, session: Session): Promise<CheckResult> {
   const name = "server software";
+  if (!plan.modules.some((module) => module.name === "version")) {
+    return { group: "updates", name, status: "skip", detail: "the plan leaves out version, which answers XEP-0092" };
+  }
   try {
     const software = await softwareVersion(session, plan.spec.domain);
     return {

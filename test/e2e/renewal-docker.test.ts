@@ -26,6 +26,7 @@ import { type Route53Api, startRoute53Api } from "./harness/route53-api";
 import { verifiedSerial } from "./harness/renewal";
 import { PORTS } from "./harness/server";
 import { trustAlso } from "./harness/trust";
+import { softwareVersion } from "../../cli/check/xmpp-session";
 import { archivedBodies, login, sendChat, type Session } from "./harness/xmpp";
 
 const DOMAIN = "renewal.e2e.test";
@@ -49,7 +50,7 @@ const acmeStack = () =>
       "prosody:route53AccessKeyId": "AKIAE2ETESTE2ETEST00",
       "prosody:route53SecretAccessKey": "e2e-route53-secret-0123456789",
     },
-    ["route53AccessKeyId", "route53SecretAccessKey"],
+    ["prosody:route53AccessKeyId", "prosody:route53SecretAccessKey"],
   );
 
 /** A recorded container's inputs with some variables replaced or added. */
@@ -181,6 +182,9 @@ describe("a Let's Encrypt certificate on Docker, issued and renewed where the se
     admin.xmpp.on("disconnect", () => (cut += 1));
     const bob = await login(DOMAIN, "bob", "bob-password-1");
     sessions.push(bob);
+    const software = await softwareVersion(bob, DOMAIN);
+    assert.equal(software.name, "Prosody");
+    assert.match(software.version, /^13\.\d+/, "the version check reports (XEP-0092)");
     const sent: string[] = [];
     const serials = [first.serial];
     for (let renewal = 1; renewal <= RENEWALS; renewal += 1) {
