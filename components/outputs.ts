@@ -57,7 +57,7 @@ export interface ProsodyStackOutputs {
   image: pulumi.Output<string>;
   /** The CA certificate clients must trust (self-signed TLS). */
   caCertificate: pulumi.Output<string | undefined>;
-  /** When the served certificate expires (RFC 3339); self-signed and acme renew within their window on `pulumi up`, except where the server renews acme itself (Docker: then this says so, and `prosody-stack check` shows the end) and with cert-manager. */
+  /** When the served certificate expires (RFC 3339); self-signed renews within its window on `pulumi up`; acme is renewed where the server runs (then this says so, and `prosody-stack check` shows the end), as with cert-manager. */
   certificateExpires: pulumi.Output<string>;
   /** Volume holding Prosody's data (SQLite, archives): a Docker volume, or a Kubernetes claim. */
   dataVolume: pulumi.Output<string | undefined>;
@@ -150,7 +150,10 @@ export function stackOutputs(
     compliance: plain(compliance),
     image: deployed.image,
     caCertificate: plain(certificate?.caPem),
-    certificateExpires: certificate?.expires ?? resources.certificateExpires ?? internal("no certificate expiry"),
+    certificateExpires:
+      certificate?.expires ??
+      resources.certificateExpires ??
+      (plan.certificate.source === "renewer" ? plain(RENEWED_WHERE_IT_RUNS) : internal("no certificate expiry")),
     dataVolume: plain(resources.dataVolume),
     uploadsVolume: plain(resources.uploadsVolume),
     certificatesVolume: plain(resources.certificatesVolume),
@@ -166,6 +169,9 @@ export function stackOutputs(
     backupTask: plain(resources.backupTask),
   };
 }
+
+/** certificateExpires where the renewer keeps the certificate: the component never holds it. */
+const RENEWED_WHERE_IT_RUNS = "renewed where the server runs: prosody-stack check shows its end";
 
 const internal = (message: string): never => {
   throw new Error(message);

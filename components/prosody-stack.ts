@@ -69,6 +69,7 @@ export class ProsodyStack extends pulumi.ComponentResource {
       images: stackImages(plan),
       secrets: secrets.values,
       certificate,
+      ...(zone && plan.certificate.source === "renewer" ? { challenge: zone.acmeChallenge } : {}),
       existing: platform.existing,
       ...(backups ? { backupKey: backups } : {}),
     });

@@ -21,6 +21,8 @@ export interface AcmeChallenge {
   /** the lego DNS provider's name, e.g. "route53" */
   provider: string;
   config: Record<string, pulumi.Input<string>>;
+  /** the Route53 hosted zone the challenge's records go in: the one zone a renewer's role may change */
+  route53HostedZoneId?: pulumi.Input<string>;
 }
 
 /** What a mode may draw on: the DNS provider's challenge (acme), the caller's secrets (provided). */

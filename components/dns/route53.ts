@@ -66,7 +66,7 @@ export const route53: DnsProvider = {
   zone(context, sources): DnsZone {
     const zoneId = hostedZoneId(context, sources);
     return {
-      acmeChallenge: { provider: "route53", config: { AWS_HOSTED_ZONE_ID: zoneId } },
+      acmeChallenge: { provider: "route53", config: { AWS_HOSTED_ZONE_ID: zoneId }, route53HostedZoneId: zoneId },
       publish: (target) => publishRecords(context, zoneId, target),
     };
   },

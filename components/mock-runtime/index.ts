@@ -28,6 +28,8 @@ export interface RecordedResource {
   deleteBeforeReplace: boolean;
   /** `pulumi destroy` leaves it where it is and only forgets it */
   retainOnDelete: boolean;
+  /** inputs a later `pulumi up` leaves as they are (what something else writes after creation) */
+  ignoreChanges: string[];
   /** logical names of explicit dependencies */
   dependsOn: string[];
   /** as the provider would receive them, secrets as "[secret]" */
@@ -96,6 +98,7 @@ interface RegisterRequest {
   getProtect(): boolean;
   getDeletebeforereplace(): boolean;
   getRetainondelete(): boolean | undefined;
+  getIgnorechangesList(): string[];
   getDependenciesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> };
 }
@@ -154,6 +157,7 @@ export async function runUnderMocks(
       protect: request.getProtect(),
       deleteBeforeReplace: request.getDeletebeforereplace(),
       retainOnDelete: request.getRetainondelete() ?? false,
+      ignoreChanges: request.getIgnorechangesList(),
       dependsOn: request.getDependenciesList().map(nameOfUrn),
       inputs: maskSecrets(wire) as Record<string, unknown>,
     });

@@ -10,7 +10,7 @@ import type { StackImages } from "../../src/containers/images";
 import type { DeploymentPlan } from "../../src/plan/types";
 import type { SecretKey } from "../../src/schema/pulumi-config";
 import type { BackupKey } from "../backup-key";
-import type { StackCertificate } from "../certificates/contract";
+import type { AcmeChallenge, StackCertificate } from "../certificates/contract";
 import type { PlatformResourceOutputs } from "../outputs";
 import type { AddressTarget } from "../dns/contract";
 import type { ChildContext } from "../naming";
@@ -25,8 +25,10 @@ export interface PlatformInput<Existing> extends ChildContext {
   secrets: StackSecrets;
   /** the builds of the plan's images (components/image-builds.ts), which the container descriptions take */
   images: StackImages;
-  /** the stack's certificate; undefined when the platform has it issued where it runs (tls.mode "cert-manager") */
+  /** the stack's certificate; undefined when it is issued where the server runs (the renewer, cert-manager) */
   certificate: StackCertificate | undefined;
+  /** the DNS provider's ACME challenge, where the renewer issues the certificate: the zone its identity may change */
+  challenge?: AcmeChallenge;
   /** the caller's resources for this platform, already checked by its `support.check` */
   existing: Existing;
   /** with backups: the recipients every backup is encrypted to */

@@ -27,8 +27,8 @@ export const RENEWER_VARIABLES = {
    * <name>.key owned by uid:gid; the first is where the served pair is read back
    */
   folders: "RENEWER_FOLDERS",
-  /** with aws-secret: the TLS secret's ARN, whose JSON holds "certificate" and "privateKey" */
-  secretId: "RENEWER_SECRET_ID",
+  /** with aws-secret: the TLS secret's ARN, whose JSON holds "certificate" and "privateKey" (not named *SECRET*: it is no secret) */
+  secretId: "RENEWER_TLS_ARN",
   /** with aws-secret: the ECS services that serve the pair, "cluster-arn service-name" pairs separated by commas */
   services: "RENEWER_SERVICES",
   /** where certbot's folders and the status are kept; default RENEWER_STATE_PATH */
@@ -52,5 +52,7 @@ export const RENEWER_COMMANDS = {
 export const RENEWER_HEALTH_FLAG = "--health";
 /** certbot's folders (its ACME account, its working copies) and the renewer's status, kept across restarts. */
 export const RENEWER_STATE_PATH = "/var/lib/prosody-renewer";
+/** With the aws-secret store: the TLS secret's JSON keys, which the AWS platform's task definitions read too. */
+export const RENEWER_SECRET_KEYS = { certificate: "certificate", key: "privateKey" } as const;
 /** The status the renewer notes after each attempt, which its health check and logs read. */
 export const RENEWER_STATUS_FILE = "status.json";

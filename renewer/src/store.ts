@@ -12,6 +12,7 @@ import { chownSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "n
 import { join } from "node:path";
 import type { IssuedPair } from "./certbot";
 import type { Store } from "./config";
+import { RENEWER_SECRET_KEYS } from "./contract";
 
 export interface PairStore {
   /** where the pair is, for the log */
@@ -20,9 +21,6 @@ export interface PairStore {
   served(): Promise<string | undefined>;
   publish(pair: IssuedPair): Promise<void>;
 }
-
-/** The TLS secret's JSON: the same keys the AWS platform's task definitions read. */
-const SECRET_KEYS = { certificate: "certificate", key: "privateKey" } as const;
 
 function writeOwned(path: string, content: string, mode: number, uid: number, gid: number): void {
   const temporary = join(path, "..", `.${path.split("/").pop() ?? "pair"}.new`);
@@ -68,7 +66,7 @@ function secretStore(store: Extract<Store, { kind: "aws-secret" }>): PairStore {
       const found = await client.send(new sdk.GetSecretValueCommand({ SecretId: store.secretId }));
       try {
         const value = JSON.parse(found.SecretString ?? "{}") as Record<string, unknown>;
-        const chain = value[SECRET_KEYS.certificate];
+        const chain = value[RENEWER_SECRET_KEYS.certificate];
         return typeof chain === "string" && chain !== "" ? chain : undefined;
       } catch {
         return undefined;
@@ -79,7 +77,10 @@ function secretStore(store: Extract<Store, { kind: "aws-secret" }>): PairStore {
       await client.send(
         new sdk.PutSecretValueCommand({
           SecretId: store.secretId,
-          SecretString: JSON.stringify({ [SECRET_KEYS.certificate]: pair.chain, [SECRET_KEYS.key]: pair.key }),
+          SecretString: JSON.stringify({
+            [RENEWER_SECRET_KEYS.certificate]: pair.chain,
+            [RENEWER_SECRET_KEYS.key]: pair.key,
+          }),
         }),
       );
       const ecs = await import("@aws-sdk/client-ecs");

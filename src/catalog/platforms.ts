@@ -39,7 +39,7 @@ const FACTS = {
     backupDestination: "s3",
     cloudIdentity: true,
     s3Server: false,
-    renewsAcme: false,
+    renewsAcme: true,
   },
   kubernetes: {
     title: "Kubernetes",
@@ -58,13 +58,13 @@ export const PLATFORM_FACTS: Readonly<Record<Platform, PlatformFacts>> = FACTS;
 /** Every platform, in the table's order (the first is the default). */
 export const PLATFORMS = Object.keys(FACTS) as [Platform, ...Platform[]];
 
-/** "a", "a or b", "a, b or c". */
-const either = (items: readonly string[]): string =>
-  items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+/** "a", "a or b", "a, b or c" (or "and"). */
+const listed = (items: readonly string[], conjunction: "or" | "and" = "or"): string =>
+  items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${conjunction} ${items[items.length - 1]}`;
 
 /** The platforms as the spec's `platform` doc lists them: `"docker" (one machine), "aws" or "kubernetes"`. */
 export const platformChoicesText = (): string =>
-  either(
+  listed(
     PLATFORMS.map((name) => {
       const { note } = PLATFORM_FACTS[name];
       return note === undefined ? `"${name}"` : `"${name}" (${note})`;
@@ -74,5 +74,12 @@ export const platformChoicesText = (): string =>
 /** backup.destination's default as its doc says it: `"s3" on AWS, "volume" elsewhere`. */
 export function backupDestinationDefaultText(): string {
   const toS3 = PLATFORMS.filter((name) => PLATFORM_FACTS[name].backupDestination === "s3");
-  return `"s3" on ${either(toS3.map((name) => PLATFORM_FACTS[name].title))}, "volume" elsewhere`;
+  return `"s3" on ${listed(toS3.map((name) => PLATFORM_FACTS[name].title))}, "volume" elsewhere`;
 }
+
+/** The platforms that run the certificate renewer, as prose: "Docker and AWS". */
+export const renewingPlatformsText = (): string =>
+  listed(
+    PLATFORMS.filter((name) => PLATFORM_FACTS[name].renewsAcme).map((name) => PLATFORM_FACTS[name].title),
+    "and",
+  );

@@ -78,6 +78,10 @@ export const awsSpecSchema = z
       description: "The backup task's size, with backup.enabled.",
       defaultText: "256 CPU units, 512 MiB",
     }),
+    renewer: taskSize(256, 512).meta({
+      description: "The certificate renewer's task size, with tls.mode acme.",
+      defaultText: "256 CPU units, 512 MiB",
+    }),
     logRetentionDays: z
       .number()
       .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {

@@ -34,7 +34,12 @@ import {
   rate,
   sqlName,
 } from "./fields";
-import { backupDestinationDefaultText, PLATFORMS, platformChoicesText } from "../catalog/platforms";
+import {
+  backupDestinationDefaultText,
+  PLATFORMS,
+  platformChoicesText,
+  renewingPlatformsText,
+} from "../catalog/platforms";
 import { modulesSpecSchema } from "./modules-spec";
 
 export { hostName } from "./fields";
@@ -268,10 +273,15 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
             description:
               'Let\'s Encrypt\'s "production" directory, or "staging" (untrusted certificates, generous limits) to try a stack out.',
           }),
-          renewDaysBefore: z.number().int().min(7).max(60).default(30).meta({
-            description:
-              "Renew when fewer days than this remain (7 to 60): by the certificate renewer where the server runs (Docker), on a `pulumi up --refresh` elsewhere.",
-          }),
+          renewDaysBefore: z
+            .number()
+            .int()
+            .min(7)
+            .max(60)
+            .default(30)
+            .meta({
+              description: `Renew when fewer days than this remain (7 to 60): by the certificate renewer where the server runs (${renewingPlatformsText()}), on a \`pulumi up --refresh\` elsewhere.`,
+            }),
         })
         .prefault({})
         .meta({ description: "Let's Encrypt, with tls.mode acme." }),

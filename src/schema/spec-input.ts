@@ -559,7 +559,7 @@ export interface TlsAcmeInput {
    */
   directory?: "production" | "staging";
   /**
-   * Renew when fewer days than this remain (7 to 60): by the certificate renewer where the server runs (Docker), on a `pulumi up --refresh` elsewhere.
+   * Renew when fewer days than this remain (7 to 60): by the certificate renewer where the server runs (Docker and AWS), on a `pulumi up --refresh` elsewhere.
    *
    * @default 30
    */
@@ -763,6 +763,12 @@ export interface AwsInput {
    */
   backup?: AwsBackupInput;
   /**
+   * The certificate renewer's task size, with tls.mode acme.
+   *
+   * @default 256 CPU units, 512 MiB
+   */
+  renewer?: AwsRenewerInput;
+  /**
    * Days CloudWatch keeps the containers' logs.
    *
    * @default 30
@@ -807,6 +813,21 @@ export interface AwsGatewayInput {
 }
 
 export interface AwsBackupInput {
+  /**
+   * CPU units of the task (1024 = one vCPU).
+   *
+   * @default 512 for the server, 256 for the gateway and the backup task
+   */
+  cpu?: 256 | 512 | 1024 | 2048 | 4096;
+  /**
+   * Memory of the task in MiB; Fargate allows only certain sizes per CPU size.
+   *
+   * @default 1024 for the server, 512 for the gateway and the backup task
+   */
+  memory?: number;
+}
+
+export interface AwsRenewerInput {
   /**
    * CPU units of the task (1024 = one vCPU).
    *

@@ -11,8 +11,11 @@ import type { Problem } from "../../common/problems";
 export const MAX_DEPTH = 32;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** A key with no name is shown as "" (quoted), so the field is never empty. */
+const keyText = (part: string): string => (part === "" ? '""' : part);
+
 const fieldOf = (prefix: string, path: readonly (string | number)[]): string =>
-  `${prefix}${path.map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? part : `.${part}`)).join("")}`;
+  `${prefix}${path.map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? keyText(part) : `.${keyText(part)}`)).join("")}`;
 
 export function textShapeProblems(input: unknown, prefix = ""): Problem[] {
   const problems: Problem[] = [];

@@ -12,7 +12,6 @@ import { strict as assert } from "node:assert";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import tls from "node:tls";
 import { renewalChecks } from "../../cli/check/renewal";
 import { planDeployment } from "../../src/plan";
 import { stackSpec } from "../../src/schema/stack-file";
@@ -23,7 +22,7 @@ import { type ContainerInputs, RENEWER_IMAGE, ReplayedContainer } from "./harnes
 import { type KnotServer, startKnot } from "./harness/knot";
 import { type Pebble, startPebble } from "./harness/pebble";
 import { type Route53Api, startRoute53Api } from "./harness/route53-api";
-import { verifiedSerial } from "./harness/renewal";
+import { served, until, verifiedSerial } from "./harness/renewal";
 import { PORTS } from "./harness/server";
 import { trustAlso } from "./harness/trust";
 import { softwareVersion } from "../../cli/check/xmpp-session";
@@ -57,39 +56,6 @@ const acmeStack = () =>
 function withEnv(inputs: ContainerInputs, replaced: Record<string, string>): ContainerInputs {
   const kept = (inputs.envs ?? []).filter((entry) => !(entry.slice(0, entry.indexOf("=")) in replaced));
   return { ...inputs, envs: [...kept, ...Object.entries(replaced).map(([name, value]) => `${name}=${value}`)] };
-}
-
-/** The certificate the client port serves now over direct TLS, verified against `root`. */
-function served(root: string): Promise<{ serial: string; authorized: boolean; issuer: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect(
-      { host: "127.0.0.1", port: PORTS.c2sDirectTls, servername: DOMAIN, ca: [root], ALPNProtocols: ["xmpp-client"] },
-      () => {
-        const certificate = socket.getPeerCertificate();
-        resolve({
-          serial: certificate.serialNumber,
-          authorized: socket.authorized,
-          issuer: String(certificate.issuer.CN ?? ""),
-        });
-        socket.end();
-      },
-    );
-    socket.on("error", reject);
-  });
-}
-
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-  log: () => string,
-): Promise<T> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs;) {
-    const found = await probe().catch(() => undefined);
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  throw new Error(`${what} within ${timeoutMs / 1000} s:\n${log()}`);
 }
 
 describe("a Let's Encrypt certificate on Docker, issued and renewed where the server runs", function () {
@@ -148,7 +114,7 @@ describe("a Let's Encrypt certificate on Docker, issued and renewed where the se
           RENEWER_DIRECTORY: pebble!.directory,
           // pebble's certificates last five years: renewing at every look gives renewals within minutes.
           RENEWER_RENEW_DAYS_BEFORE: "100000",
-          RENEWER_CHECK_SECONDS: "20",
+          RENEWER_CHECK_SECONDS: "10",
           RENEWER_RETRY_SECONDS: "5",
           REQUESTS_CA_BUNDLE: CA_FILE,
           AWS_ENDPOINT_URL_ROUTE_53: route53!.endpoint,
@@ -168,7 +134,7 @@ describe("a Let's Encrypt certificate on Docker, issued and renewed where the se
     const first = await until(
       "Prosody served no certificate of pebble's",
       240_000,
-      async () => ((await served(pebbleRoot)).authorized ? served(pebbleRoot) : undefined),
+      async () => ((await served(DOMAIN, pebbleRoot)).authorized ? served(DOMAIN, pebbleRoot) : undefined),
       log,
     );
     const firstSeconds = Math.round((Date.now() - startedAt) / 1000);
@@ -197,7 +163,7 @@ describe("a Let's Encrypt certificate on Docker, issued and renewed where the se
         `no renewal ${renewal}`,
         180_000,
         async () => {
-          const now = await served(pebbleRoot);
+          const now = await served(DOMAIN, pebbleRoot);
           return now.authorized && !serials.includes(now.serial) ? now : undefined;
         },
         log,

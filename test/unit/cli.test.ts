@@ -260,7 +260,7 @@ describe("prosody-stack CLI", () => {
       assert.match(stdout, /\n {2}prosody-database {2}aws:rds\/instance:Instance {2}\(protected;/);
       assert.match(stdout, /\n {2}prosody-uploads {2}aws:s3\/bucket:Bucket {2}\(protected\)/);
       assert.match(stdout, /\n {2}prosody-server-service {2}aws:ecs\/service:Service/);
-      assert.match(stdout, /\n {2}prosody-acme-production-certificate {2}acme:index\/certificate:Certificate/);
+      assert.match(stdout, /\n {2}prosody-renewer-service {2}aws:ecs\/service:Service/);
       assert.match(stdout, /password: \[secret\]/);
     });
 

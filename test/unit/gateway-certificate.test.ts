@@ -1,7 +1,7 @@
 /** The gateway takes a certificate renewed in its files, on a real HTTPS server, and keeps the old one when the new files are broken. */
 import { strict as assert } from "node:assert";
-import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -136,5 +136,31 @@ describe("the gateway before its first certificate", () => {
         ),
       /GATEWAY_TLS_TEMPORARY: "y\/z" is not a host name/,
     );
+  });
+
+  it("makes it in memory where the pair comes inline and both halves are still empty (AWS, before the renewer's first)", () => {
+    const lines: string[] = [];
+    const inline: NodeJS.ProcessEnv = {
+      GATEWAY_TLS_TEMPORARY: "example.org share.example.org",
+      GATEWAY_TLS_CERT: "",
+      GATEWAY_TLS_KEY: "",
+    };
+    assert.equal(
+      ensureTemporaryCertificate(inline, (line) => lines.push(line)),
+      true,
+    );
+    const certificate = new X509Certificate(inline.GATEWAY_TLS_CERT ?? "");
+    assert.ok(certificate.checkHost("share.example.org"));
+    assert.match(certificate.subject, new RegExp(TEMPORARY_MARK));
+    assert.ok(certificate.checkPrivateKey(createPrivateKey(inline.GATEWAY_TLS_KEY ?? "")), "the key is the pair's");
+    assert.match(lines.join(""), /no certificate for example\.org yet/);
+    assert.deepEqual(readdirSync(folder), [], "nothing written to disk");
+    const issued = { ...inline };
+    assert.equal(
+      ensureTemporaryCertificate(issued, () => undefined),
+      false,
+      "an issued pair stays",
+    );
+    assert.equal(issued.GATEWAY_TLS_CERT, inline.GATEWAY_TLS_CERT);
   });
 });

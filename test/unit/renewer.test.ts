@@ -74,7 +74,7 @@ describe("the certificate renewer", () => {
     assert.doesNotMatch(secret, /very-secret-token/);
     assert.match(
       refusal(environment({ [V.store]: "aws-secret" })),
-      /RENEWER_SECRET_ID: required here\. Fix: give the TLS secret's ARN/,
+      /RENEWER_TLS_ARN: required here\. Fix: give the TLS secret's ARN/,
     );
     const aws = readRenewerConfig(
       environment({

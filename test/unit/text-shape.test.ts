@@ -29,6 +29,9 @@ describe("spec text and shape", () => {
       [{ http: { externalUrl: "https://example.org/\uDC00" } }, "http.externalUrl"],
       [{ upload: { gatewayUrl: "https://example.org/\uD800" }, uploads: "s3" }, "upload.gatewayUrl"],
       [{ options: { global: { ["motd\uD800"]: "x" } } }, "options.global.motd\uD800"],
+      // A key with no name (found by the spec fuzzer): the field still names where the text is.
+      [{ "": "\uDFFF\uD800" }, '""'],
+      [{ options: { global: { "": "\uD800" } } }, 'options.global.""'],
     ] as const) {
       const [problem] = refusal(input).problems;
       assert.equal(problem?.field, field);

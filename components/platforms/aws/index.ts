@@ -11,12 +11,16 @@
  * Manager; our image's entrypoint writes both to files before Prosody starts.
  * One image per Prosody version thus serves every stack, and a config change
  * is a new task definition revision, not a new image. With backups, a
- * scheduled task (backups.ts) keeps them in S3.
+ * scheduled task (backups.ts) keeps them in S3. With Let's Encrypt, the
+ * certificate renewer's task (renewer.ts) issues and renews the pair into
+ * that secret where the server runs, and the component holds no certificate.
  */
 import { getRegionOutput } from "@pulumi/aws/getRegion";
+import * as pulumi from "@pulumi/pulumi";
 import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
 import { imageFor } from "../../../src/containers/images";
+import type { CertificatePair } from "../../../src/containers/description";
 import { certificatePair, givenCertificate } from "../../certificates";
 import type { PlatformInput, PlatformModule, PlatformOutputs } from "../contract";
 import { backups } from "./backups";
@@ -25,20 +29,28 @@ import { database } from "./database";
 import type { ExistingAwsResources } from "./existing";
 import { awsNetwork } from "./network";
 import { pushImage } from "./registry";
+import { renewer } from "./renewer";
 import { secretStore } from "./secret-store";
 import { services } from "./services";
 import { traffic } from "./traffic";
 import { uploadBucket } from "./uploads-bucket";
 
+/** What the task definitions say of a pair the renewer issues: nothing of the component's (the secret holds it). */
+const ISSUED_HERE: CertificatePair<pulumi.Output<string>> = {
+  chain: pulumi.output("issued where the server runs by the certificate renewer"),
+  key: pulumi.output("issued where the server runs by the certificate renewer"),
+};
+
 function deployAws(input: PlatformInput<ExistingAwsResources>): PlatformOutputs {
   const { name, parent, plan, secrets, existing } = input;
-  const certificate = givenCertificate(input.certificate);
+  const renewedHere = plan.certificate.source === "renewer";
+  const certificate = renewedHere ? undefined : givenCertificate(input.certificate);
   const context = { name, parent, plan, region: getRegionOutput({}, { parent }).region };
   const network = awsNetwork(context, existing);
   const entry = traffic(context, network);
   const db = database(context, network, entry.securityGroups.server, secrets.databasePassword, existing);
   const bucket = uploadBucket(context);
-  const pair = certificatePair(certificate);
+  const pair = certificate ? certificatePair(certificate) : ISSUED_HERE;
   const prosody = describeProsody(plan, {
     image: input.images.prosody,
     certificate: pair,
@@ -62,6 +74,17 @@ function deployAws(input: PlatformInput<ExistingAwsResources>): PlatformOutputs 
     ...(gateway && bucket ? { gateway: { description: gateway, image: pushImage(context, gateway), bucket } } : {}),
     existing,
   });
+  if (renewedHere) {
+    renewer(context, {
+      image: imageFor(input.images, "renewer"),
+      network,
+      store,
+      clusterArn: running.clusterArn,
+      logGroup: running.logGroup,
+      served: running.served,
+      ...(input.challenge ? { challenge: input.challenge } : {}),
+    });
+  }
   const scheduled = input.backupKey
     ? backups(context, {
         image: imageFor(input.images, "backup"),

@@ -37,6 +37,18 @@ export const awsMocks: ProviderMocks = {
       const withoutRevision = `arn:aws:ecs:${regionOf(context)}:${MOCK_ACCOUNT}:task-definition/${family}`;
       return { arn: `${withoutRevision}:1`, arnWithoutRevision: withoutRevision, revision: 1 };
     },
+    "aws:ecs/cluster:Cluster": (name, _inputs, context) => ({
+      name: autoName(name),
+      arn: `arn:aws:ecs:${regionOf(context)}:${MOCK_ACCOUNT}:cluster/${autoName(name)}`,
+    }),
+    "aws:ecs/service:Service": (name, inputs, context) => {
+      const cluster = String(inputs.cluster ?? "default");
+      const clusterName = cluster.slice(cluster.lastIndexOf("/") + 1);
+      return {
+        name: autoName(name),
+        arn: `arn:aws:ecs:${regionOf(context)}:${MOCK_ACCOUNT}:service/${clusterName}/${autoName(name)}`,
+      };
+    },
     "aws:cloudwatch/logGroup:LogGroup": (name) => ({ name: autoName(name) }),
     "aws:rds/subnetGroup:SubnetGroup": (name) => ({ name: autoName(name) }),
   },

@@ -3,7 +3,10 @@
  * one image, write to its one log group and read its own secrets; the upload
  * gateway's task role may put and get objects in the uploads bucket, the
  * backup task's may keep backups in the backups bucket, and EventBridge
- * Scheduler may start the backup task. Prosody's task has no AWS permissions.
+ * Scheduler may start the backup task. The certificate renewer's task role may
+ * change the _acme-challenge TXT records of the stack's hosts in the one
+ * hosted zone, write the TLS secret and start new deployments of the services
+ * that serve it. Prosody's task has no AWS permissions.
  */
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
@@ -83,6 +86,61 @@ export function backupTaskRole(context: AwsContext, bucketArn: pulumi.Output<str
       Resource: pulumi.interpolate`${bucketArn}/*`,
     },
     { Sid: "Bucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
+  ]);
+}
+
+export interface RenewerAccess {
+  /** the hosted zone the DNS-01 challenges go in; none: they go to Cloudflare, with a token */
+  route53HostedZoneId?: pulumi.Input<string>;
+  /** the host names the certificate names: their _acme-challenge records are the only ones it may change */
+  hosts: readonly string[];
+  tlsSecretArn: pulumi.Output<string>;
+  /** the services that serve the pair, which it rolls over to each new one */
+  serviceArns: pulumi.Output<string>[];
+}
+
+/** The record names of the DNS-01 challenges, as Route53's condition keys compare them: lower case, no final dot. */
+export const challengeRecordNames = (hosts: readonly string[]): string[] =>
+  hosts.map((host) => `_acme-challenge.${host.toLowerCase().replace(/\.$/, "")}`);
+
+/** The certificate renewer's own identity: its challenges' TXT records, the TLS secret, the services serving it. */
+export function renewerTaskRole(context: AwsContext, access: RenewerAccess): iam.Role {
+  const zone = access.route53HostedZoneId;
+  const challenges: pulumi.Input<Statement>[] =
+    zone === undefined
+      ? []
+      : [
+          {
+            Sid: "ChallengeRecords",
+            Effect: "Allow",
+            Action: "route53:ChangeResourceRecordSets",
+            Resource: pulumi.interpolate`arn:aws:route53:::hostedzone/${zone}`,
+            Condition: {
+              "ForAllValues:StringEquals": {
+                "route53:ChangeResourceRecordSetsNormalizedRecordNames": challengeRecordNames(access.hosts),
+                "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"],
+                "route53:ChangeResourceRecordSetsActions": ["UPSERT", "DELETE"],
+              },
+            },
+          },
+          // certbot's Route53 plugin finds the zone by listing them: Route53 cannot scope a list.
+          { Sid: "FindZone", Effect: "Allow", Action: "route53:ListHostedZones", Resource: "*" },
+          {
+            Sid: "ChallengeSeen",
+            Effect: "Allow",
+            Action: "route53:GetChange",
+            Resource: "arn:aws:route53:::change/*",
+          },
+        ];
+  return role(context, "renewer-task-role", [
+    ...challenges,
+    {
+      Sid: "TlsSecret",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+      Resource: access.tlsSecretArn,
+    },
+    { Sid: "NewDeployments", Effect: "Allow", Action: "ecs:UpdateService", Resource: access.serviceArns },
   ]);
 }
 

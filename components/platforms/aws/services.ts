@@ -41,6 +41,8 @@ export interface Services {
   logGroup: cloudwatch.LogGroup;
   /** Prosody's service, which a restore scales to 0 and back */
   serverServiceName: pulumi.Output<string>;
+  /** the services that serve the TLS pair (Prosody's, the gateway's): what a renewed pair rolls over */
+  served: ecs.Service[];
 }
 
 /** How a service replaces its task: Prosody stops the old one first, the stateless gateway overlaps. */
@@ -107,6 +109,8 @@ export function services(context: AwsContext, input: ServicesInput): Services {
   };
 
   const server = service("server", input.prosody);
-  if (input.gateway) service("gateway", input.gateway, gatewayTaskRole(context, input.gateway.bucket.arn));
-  return { clusterArn, logGroup, serverServiceName: server.name };
+  const gateway = input.gateway
+    ? service("gateway", input.gateway, gatewayTaskRole(context, input.gateway.bucket.arn))
+    : undefined;
+  return { clusterArn, logGroup, serverServiceName: server.name, served: gateway ? [server, gateway] : [server] };
 }

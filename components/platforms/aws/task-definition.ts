@@ -17,7 +17,7 @@ import { executionRole } from "./roles";
 import type { SecretStore } from "./secret-store";
 
 /** Each Fargate task by its part in child names, and the spec's size for it (aws.server, aws.gateway, aws.backup). */
-export type TaskPart = "server" | "gateway" | "backup";
+export type TaskPart = "server" | "gateway" | "backup" | "renewer";
 
 export interface FargateTaskInput {
   description: ContainerDescription<Value>;
@@ -28,6 +28,8 @@ export interface FargateTaskInput {
   taskRole?: iam.Role;
   /** arguments to the image's entrypoint instead of its default (a scheduled one-shot run) */
   command?: readonly string[];
+  /** false: ECS does not run the health check, so it never replaces the task for it (default true) */
+  replaceWhenUnhealthy?: boolean;
 }
 
 /**
@@ -57,7 +59,10 @@ export function fargateTask(
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: execution.arn,
       taskRoleArn: input.taskRole?.arn,
-      containerDefinitions: containerDefinitions(context, description, image.ref, store, logGroup, input.command),
+      containerDefinitions: containerDefinitions(context, description, image.ref, store, logGroup, {
+        ...(input.command ? { command: input.command } : {}),
+        healthCheck: input.replaceWhenUnhealthy ?? true,
+      }),
       tags: tags(context, `${part}-task`),
     },
     { parent: context.parent },
@@ -73,17 +78,23 @@ function containerDefinitions(
   image: pulumi.Output<string>,
   store: SecretStore,
   logGroup: cloudwatch.LogGroup,
-  /** arguments to the image's entrypoint instead of its default (a scheduled one-shot run); a run may override them */
-  command?: readonly string[],
+  options: {
+    /** arguments to the image's entrypoint instead of its default (a scheduled one-shot run); a run may override them */
+    command?: readonly string[];
+    /** whether ECS runs the description's health check (and replaces the task when it fails) */
+    healthCheck: boolean;
+  },
 ): pulumi.Output<string> {
+  const { command } = options;
   const inlineFiles = description.files.filter((file) => file.tls === undefined);
   const secretFile = inlineFiles.find((file) => file.secret);
   if (secretFile) throw new Error(`the AWS platform cannot hand over the secret file ${secretFile.path} yet`);
-  const environment: [string, pulumi.Input<string>][] = [
-    ...Object.entries(description.environment),
-    ...inlineFiles.map((file): [string, pulumi.Input<string>] => [file.inlineVariable, file.content]),
-    ...Object.entries(description.inlineFilesEnvironment),
-  ];
+  // One entry per name: the inline files' variables may repeat one the container sets anyway (its certificates folder).
+  const environment = Object.entries({
+    ...description.environment,
+    ...Object.fromEntries(inlineFiles.map((file) => [file.inlineVariable, file.content])),
+    ...description.inlineFilesEnvironment,
+  } as Record<string, pulumi.Input<string>>);
   const { health } = description;
   return pulumi.jsonStringify([
     {
@@ -96,13 +107,17 @@ function containerDefinitions(
         .map((port) => ({ containerPort: port.port, protocol: "tcp" })),
       environment: environment.map(([name, value]) => ({ name, value })),
       secrets: store.containerSecrets(description),
-      healthCheck: {
-        command: ["CMD", ...health.command],
-        interval: health.intervalSeconds,
-        timeout: health.timeoutSeconds,
-        retries: health.retries,
-        startPeriod: health.startSeconds,
-      },
+      ...(options.healthCheck
+        ? {
+            healthCheck: {
+              command: ["CMD", ...health.command],
+              interval: health.intervalSeconds,
+              timeout: health.timeoutSeconds,
+              retries: health.retries,
+              startPeriod: health.startSeconds,
+            },
+          }
+        : {}),
       readonlyRootFilesystem: description.readOnlyRootFilesystem,
       linuxParameters: { initProcessEnabled: true },
       logConfiguration: {

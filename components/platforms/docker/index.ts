@@ -241,9 +241,6 @@ function deployDocker(input: Input): PlatformOutputs {
       ...(database ? { databaseVolume: database.name } : {}),
       ...(postgres ? { databaseHost: pulumi.output(DATABASE_ALIAS) } : {}),
       ...(plan.backup ? { backupDestination: backupVolume ?? s3Destination(plan) } : {}),
-      ...(renewedHere(plan)
-        ? { certificateExpires: pulumi.output("renewed where the server runs: prosody-stack check shows its end") }
-        : {}),
     },
   };
 }

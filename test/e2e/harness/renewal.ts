@@ -5,7 +5,8 @@
  */
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
-import type { TLSSocket } from "node:tls";
+import tls, { type TLSSocket } from "node:tls";
+import { PORTS } from "./server";
 import { archivedBodies, login, sendChat, type Session } from "./xmpp";
 
 export const serialOf = (pem: string): string => new X509Certificate(pem).serialNumber;
@@ -69,4 +70,38 @@ export async function assertNothingLostAcrossRenewal(
   const archived = await archivedBodies(reader, senderJid);
   await reader.close();
   assert.ok(archived.includes(BEFORE_RENEWAL) && archived.includes(AFTER_RENEWAL), archived.join(" | "));
+}
+
+/** The certificate the client port serves now for `domain` over direct TLS, verified against `root`. */
+export function served(domain: string, root: string): Promise<{ serial: string; authorized: boolean; issuer: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect(
+      { host: "127.0.0.1", port: PORTS.c2sDirectTls, servername: domain, ca: [root], ALPNProtocols: ["xmpp-client"] },
+      () => {
+        const certificate = socket.getPeerCertificate();
+        resolve({
+          serial: certificate.serialNumber,
+          authorized: socket.authorized,
+          issuer: String(certificate.issuer.CN ?? ""),
+        });
+        socket.end();
+      },
+    );
+    socket.on("error", reject);
+  });
+}
+
+/** The first answer of `probe` that is not undefined, within `timeoutMs`; else fails with `log()`. */
+export async function until<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+  log: () => string,
+): Promise<T> {
+  for (const started = Date.now(); Date.now() - started < timeoutMs;) {
+    const found = await probe().catch(() => undefined);
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(`${what} within ${timeoutMs / 1000} s:\n${log()}`);
 }

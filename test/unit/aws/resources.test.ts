@@ -7,32 +7,32 @@ describe("AWS platform: what the prod stack creates", function () {
   this.timeout(60000);
   const stack = prodStack();
 
-  it("creates exactly the network, registry, compute, traffic, database, uploads, backups, DNS and TLS resources", () => {
+  it("creates exactly the network, registry, compute, traffic, database, uploads, backups, DNS and renewal resources", () => {
     const types = new Map<string, number>();
     for (const resource of stack.run.resources) types.set(resource.type, (types.get(resource.type) ?? 0) + 1);
     assert.deepEqual(Object.fromEntries([...types].sort()), {
-      "acme:index/certificate:Certificate": 1,
-      "acme:index/registration:Registration": 1,
       "aws:cloudwatch/logGroup:LogGroup": 1,
       "aws:ec2/eip:Eip": 1,
       "aws:ec2/internetGateway:InternetGateway": 1,
       "aws:ec2/natGateway:NatGateway": 1,
       "aws:ec2/routeTable:RouteTable": 2,
       "aws:ec2/routeTableAssociation:RouteTableAssociation": 4,
-      "aws:ec2/securityGroup:SecurityGroup": 4,
+      // the load balancer's, Prosody's, the gateway's and the renewer's (nothing in)
+      "aws:ec2/securityGroup:SecurityGroup": 5,
       "aws:ec2/subnet:Subnet": 4,
       "aws:ec2/vpc:Vpc": 1,
       "aws:ec2/vpcEndpoint:VpcEndpoint": 1,
-      // Prosody's, the gateway's and the backup runner's images
-      "aws:ecr/lifecyclePolicy:LifecyclePolicy": 3,
-      "aws:ecr/repository:Repository": 3,
+      // Prosody's, the gateway's, the certificate renewer's and the backup runner's images
+      "aws:ecr/lifecyclePolicy:LifecyclePolicy": 4,
+      "aws:ecr/repository:Repository": 4,
       "aws:ecs/cluster:Cluster": 1,
-      "aws:ecs/service:Service": 2,
-      // Prosody's and the gateway's services, and the scheduled backup task
-      "aws:ecs/taskDefinition:TaskDefinition": 3,
-      // three execution roles, the gateway's and the backup task's roles, EventBridge Scheduler's
-      "aws:iam/role:Role": 6,
-      "aws:iam/rolePolicy:RolePolicy": 6,
+      // Prosody's, the gateway's and the certificate renewer's
+      "aws:ecs/service:Service": 3,
+      // the three services', and the scheduled backup task's
+      "aws:ecs/taskDefinition:TaskDefinition": 4,
+      // four execution roles, the gateway's, the renewer's and the backup task's roles, EventBridge Scheduler's
+      "aws:iam/role:Role": 8,
+      "aws:iam/rolePolicy:RolePolicy": 8,
       // c2s, c2s direct TLS, s2s, HTTPS, proxy65 (the enterprise tier's file-transfer proxy) and the gateway
       "aws:lb/listener:Listener": 6,
       "aws:lb/loadBalancer:LoadBalancer": 1,
@@ -52,12 +52,11 @@ describe("AWS platform: what the prod stack creates", function () {
       "aws:scheduler/schedule:Schedule": 1,
       "aws:secretsmanager/secret:Secret": 4,
       "aws:secretsmanager/secretVersion:SecretVersion": 4,
-      "docker-build:index:Image": 3,
+      "docker-build:index:Image": 4,
       "prosodystack:index:ProsodyStack": 1,
-      "pulumi:providers:acme": 1,
       "random:index/randomPassword:RandomPassword": 3,
-      // the ACME account's key and the backup key
-      "tls:index/privateKey:PrivateKey": 2,
+      // the backup key (no ACME account: the renewer keeps its own)
+      "tls:index/privateKey:PrivateKey": 1,
     });
     for (const resource of stack.run.resources.filter((entry) => entry.type !== "prosodystack:index:ProsodyStack")) {
       assert.equal(resource.parent, "prosody", `${resource.name} is not a child of the component`);
