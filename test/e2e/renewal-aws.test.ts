@@ -59,6 +59,10 @@ describe("a Let's Encrypt certificate on AWS, issued and renewed where the serve
   const containers = new Set<ReplayedContainer>();
   const sessions: Session[] = [];
   let untrust: (() => void) | undefined;
+  /** Each new deployment of Prosody's service, in order: the old task stops, then the new one starts. */
+  let rollovers: Promise<void> = Promise.resolve();
+  /** Set once the test is over: a deployment asked for later starts nothing. */
+  let closing = false;
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), "prosody-renewal-aws-"));
@@ -71,9 +75,12 @@ describe("a Let's Encrypt certificate on AWS, issued and renewed where the serve
 
   after(async () => {
     untrust?.();
+    closing = true;
     for (const session of sessions) await session.close().catch(() => undefined);
-    for (const container of containers) await container.remove().catch(() => undefined);
+    // No task may start after the cleanup: the renewer first, then any rollover under way, then the rest.
     await aws?.stop();
+    await rollovers.catch(() => undefined);
+    for (const container of containers) await container.remove().catch(() => undefined);
     await pebble?.close();
     await route53?.stop();
     await dns?.stop();
@@ -112,14 +119,11 @@ describe("a Let's Encrypt certificate on AWS, issued and renewed where the serve
       return server;
     };
     let server: ReplayedContainer | undefined;
-    /** Each new deployment of Prosody's service: the old task stops, then the new one starts. */
-    let rollovers: Promise<void> = Promise.resolve();
-    const stoppedAt: number[] = [];
     aws = await startAwsApi(LOOPBACK.aws, { [tlsArn]: written }, (_cluster, service) => {
-      if (!service.startsWith("prosody-server-service")) return;
+      if (!service.startsWith("prosody-server-service") || closing) return;
       rollovers = rollovers.then(async () => {
+        if (closing) return;
         const old = server;
-        stoppedAt.push(Date.now());
         if (old) {
           await old.remove();
           containers.delete(old);

@@ -92,7 +92,8 @@ describe("the certificate renewer, against pebble and a real DNS server", functi
     try {
       await container.start([]);
       const root = await pebble!.root();
-      for (let waited = 0; serials.size < 4; waited += 1000) {
+      // The first certificate and one renewal: three more are the Docker and AWS renewal tests' (renewal-*.test.ts).
+      for (let waited = 0; serials.size < 2; waited += 1000) {
         const leaf = served("schedule", "prosody");
         if (leaf) serials.add(leaf.serialNumber);
         assert.ok(waited < 240_000, `${serials.size} certificates in four minutes:\n${container.log()}`);

@@ -160,6 +160,9 @@ export class ReplayedContainer {
     ports: readonly number[] = (this.inputs.ports ?? []).map((port) => port.internal),
     timeoutMs = 30_000,
   ): Promise<void> {
+    // A server left by an earlier test would answer in its place: fail here, naming the port.
+    const taken = ports.find((port) => listenerPid(port) !== undefined);
+    if (taken !== undefined) throw new Error(`port ${taken} is taken before the container starts`);
     const child = spawn("buildah", this.runArgs(this.image.entrypoint), {
       stdio: ["ignore", "pipe", "pipe"],
     });
