@@ -145,6 +145,8 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
       .split("\n")
       .filter((line) => /^\S+\s+error\s/.test(line));
     assert.deepEqual(errors, []);
+    // The next test starts its own server on these ports (start() refuses a port still taken).
+    await second.remove();
   });
 
   it("creates the first admin's account with the secret output's password, and never resets it", async () => {
