@@ -16,7 +16,7 @@
  */
 import type * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
-import * as ecs from "@pulumi/aws/ecs";
+import type * as ecs from "@pulumi/aws/ecs";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageBuild } from "../../../src/containers/description";
 import { describeRenewer } from "../../../src/containers/renewer";
@@ -25,6 +25,7 @@ import { type AwsContext, child, tags } from "./context";
 import type { AwsNetwork } from "./network";
 import { pushImage } from "./registry";
 import { renewerTaskRole } from "./roles";
+import { fargateService } from "./services";
 import type { SecretStore } from "./secret-store";
 import { fargateTask, type Value } from "./task-definition";
 
@@ -79,28 +80,12 @@ export function renewer(context: AwsContext, input: RenewerInput): ecs.Service {
     },
     { parent },
   );
-  return new ecs.Service(
-    child(context, "renewer-service"),
-    {
-      cluster: input.clusterArn,
-      taskDefinition: task.arn,
-      desiredCount: 1,
-      launchType: "FARGATE",
-      platformVersion: "LATEST",
-      networkConfiguration: {
-        subnets: input.network.privateSubnetIds,
-        securityGroups: [firewall.id],
-        assignPublicIp: false,
-      },
-      // Never two renewers at once: the old task stops before the new one starts.
-      deploymentMinimumHealthyPercent: 0,
-      deploymentMaximumPercent: 100,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      propagateTags: "SERVICE",
-      enableExecuteCommand: false,
-      waitForSteadyState: true,
-      tags: tags(context, "renewer-service"),
-    },
-    { parent },
-  );
+  // Never two renewers at once: the old task stops before the new one starts.
+  return fargateService(context, "renewer", {
+    clusterArn: input.clusterArn,
+    task,
+    network: input.network,
+    securityGroup: firewall,
+    rollout: { minimumHealthyPercent: 0, maximumPercent: 100 },
+  });
 }

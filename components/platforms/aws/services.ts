@@ -7,6 +7,7 @@
  */
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ecs from "@pulumi/aws/ecs";
+import type * as ec2 from "@pulumi/aws/ec2";
 import type * as lb from "@pulumi/aws/lb";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerDescription } from "../../../src/containers/description";
@@ -16,7 +17,7 @@ import type { PushedImage } from "./registry";
 import type * as iam from "@pulumi/aws/iam";
 import { gatewayTaskRole } from "./roles";
 import type { SecretStore } from "./secret-store";
-import { fargateTask, type Value } from "./task-definition";
+import { fargateTask, type TaskPart, type Value } from "./task-definition";
 import type { Service, Traffic } from "./traffic";
 import type { UploadBucket } from "./uploads-bucket";
 import { type AwsContext, child, tags } from "./context";
@@ -75,36 +76,23 @@ export function services(context: AwsContext, input: ServicesInput): Services {
     });
     const securityGroup = input.traffic.securityGroups[part];
     if (!securityGroup) throw new pulumi.ResourceError(`the ${part} service has no security group`, parent);
-    const rollout = ROLLOUTS[part];
-    return new ecs.Service(
-      child(context, `${part}-service`),
+    return fargateService(
+      context,
+      part,
       {
-        cluster: clusterArn,
-        taskDefinition: task.arn,
-        desiredCount: 1,
-        launchType: "FARGATE",
-        platformVersion: "LATEST",
-        networkConfiguration: {
-          subnets: input.network.privateSubnetIds,
-          securityGroups: [securityGroup.id],
-          assignPublicIp: false,
-        },
+        clusterArn,
+        task,
+        network: input.network,
+        securityGroup,
+        rollout: ROLLOUTS[part],
         loadBalancers: input.traffic.targets[part].map(({ targetGroupArn, containerPort }) => ({
           targetGroupArn,
           containerName: description.name,
           containerPort,
         })),
-        deploymentMinimumHealthyPercent: rollout.minimumHealthyPercent,
-        deploymentMaximumPercent: rollout.maximumPercent,
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-        healthCheckGracePeriodSeconds: 120,
-        propagateTags: "SERVICE",
-        enableExecuteCommand: false,
-        // `pulumi up` fails when the new task never becomes healthy, instead of reporting success.
-        waitForSteadyState: true,
-        tags: tags(context, `${part}-service`),
+        healthCheckGraceSeconds: 120,
       },
-      { parent, dependsOn: input.traffic.listeners as lb.Listener[] },
+      { dependsOn: input.traffic.listeners as lb.Listener[] },
     );
   };
 
@@ -113,4 +101,53 @@ export function services(context: AwsContext, input: ServicesInput): Services {
     ? service("gateway", input.gateway, gatewayTaskRole(context, input.gateway.bucket.arn))
     : undefined;
   return { clusterArn, logGroup, serverServiceName: server.name, served: gateway ? [server, gateway] : [server] };
+}
+
+export interface FargateServiceInput {
+  clusterArn: pulumi.Input<string>;
+  task: ecs.TaskDefinition;
+  network: AwsNetwork;
+  securityGroup: ec2.SecurityGroup;
+  rollout: { minimumHealthyPercent: number; maximumPercent: number };
+  /** the load balancer's target groups the task joins; none for a task nothing reaches */
+  loadBalancers?: { targetGroupArn: pulumi.Input<string>; containerName: string; containerPort: number }[];
+  /** how long ECS ignores failed load balancer health checks of a new task */
+  healthCheckGraceSeconds?: number;
+}
+
+/** `${name}-<part>-service`: one task of `task` in the private subnets, no public address, rolled back when it never becomes healthy. */
+export function fargateService(
+  context: AwsContext,
+  part: TaskPart,
+  input: FargateServiceInput,
+  opts: pulumi.CustomResourceOptions = {},
+): ecs.Service {
+  return new ecs.Service(
+    child(context, `${part}-service`),
+    {
+      cluster: input.clusterArn,
+      taskDefinition: input.task.arn,
+      desiredCount: 1,
+      launchType: "FARGATE",
+      platformVersion: "LATEST",
+      networkConfiguration: {
+        subnets: input.network.privateSubnetIds,
+        securityGroups: [input.securityGroup.id],
+        assignPublicIp: false,
+      },
+      ...(input.loadBalancers ? { loadBalancers: input.loadBalancers } : {}),
+      deploymentMinimumHealthyPercent: input.rollout.minimumHealthyPercent,
+      deploymentMaximumPercent: input.rollout.maximumPercent,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      ...(input.healthCheckGraceSeconds !== undefined
+        ? { healthCheckGracePeriodSeconds: input.healthCheckGraceSeconds }
+        : {}),
+      propagateTags: "SERVICE",
+      enableExecuteCommand: false,
+      // `pulumi up` fails when the new task never becomes healthy, instead of reporting success.
+      waitForSteadyState: true,
+      tags: tags(context, `${part}-service`),
+    },
+    { parent: context.parent, ...opts },
+  );
 }
