@@ -5,7 +5,8 @@
 #   default: the Prosody image, prosody-stack/prosody:13 from image/;
 #   the upload gateway: image/build.sh prosody-stack/upload-gateway gateway (after npm run build:gateway).
 # Environment: SUITE (trixie), STORAGE_DRIVER (vfs), REBUILD_BASE=1 to redo debootstrap,
-#              ROCKS_MODULES passed to the Dockerfile.
+#              ROCKS_MODULES and PACKAGES_AS_OF (the period of the packages, as image tags carry it)
+#              passed to the Dockerfile.
 # Needs root and Debian's buildah, podman and debootstrap (scripts/install-e2e-deps.sh).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -38,6 +39,7 @@ fi
 
 buildah bud --storage-driver "$driver" --isolation chroot --layers --format docker \
   --build-arg "BASE_IMAGE=$base" --build-arg "ROCKS_MODULES=${ROCKS_MODULES:-}" \
+  --build-arg "PACKAGES_AS_OF=${PACKAGES_AS_OF:-}" \
   -t "$tag" "$context" >&2
 buildah --storage-driver "$driver" inspect --format '{{.FromImageID}}' "$tag" 2>/dev/null \
   || buildah --storage-driver "$driver" images --noheading --format '{{.ID}}' "$tag"

@@ -4,7 +4,8 @@
 # PostgreSQL and dnsmasq (started by the suite on loopback ports, never as services), sslscan,
 # ssh-keygen (a real Ed25519 backup key, as @pulumi/tls makes it), Chromium and certutil (the web client's browser test),
 # pebble (Let's Encrypt's test ACME server) and Knot DNS (the zone its DNS-01 challenges are read from),
-# and buildah/podman/debootstrap to build our Prosody 13 image with no Docker engine.
+# buildah/podman/debootstrap to build our Prosody 13 image with no Docker engine, and dpkg-dev
+# (dpkg-scanpackages: the archive that brings a newer package to the image-update test).
 # Packages already present are left alone; no service is started.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -13,7 +14,7 @@ packages=(
   prosody prosody-modules lua-dbi-sqlite3 lua-dbi-postgresql lua-unbound lua5.4
   postgresql openssl ca-certificates dnsmasq sslscan
   buildah podman debootstrap uidmap fuse-overlayfs openssh-client sqlite3
-  chromium libnss3-tools pebble knot
+  chromium libnss3-tools pebble knot dpkg-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 missing=()
-for tool in buildah podman debootstrap prosody prosodyctl openssl runuser ss lua5.4 dnsmasq sslscan unshare chroot chromium certutil pebble knotd knotc; do
+for tool in buildah podman debootstrap dpkg-scanpackages prosody prosodyctl openssl runuser ss lua5.4 dnsmasq sslscan unshare chroot chromium certutil pebble knotd knotc; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 for package in prosody-modules lua-dbi-sqlite3 lua-dbi-postgresql postgresql; do
@@ -22,18 +22,15 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
-echo "test:e2e: building the Prosody 13 image (image/build.sh)" >&2
+# The suite's programs and images are for one moment (the reproducible-builds convention the
+# component reads): the Prosody image is built for this week's packages, as a `pulumi up` today
+# would build it (image.refresh weekly), and image-updates.test.ts builds the next week's.
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(date +%s)}"
 npm run --silent build:webclient
-image/build.sh >/dev/null
-echo "test:e2e: building the upload gateway image" >&2
 npm run --silent build:gateway
-image/build.sh prosody-stack/upload-gateway gateway >/dev/null
-echo "test:e2e: building the backup runner's image" >&2
 npm run --silent build:backup
-image/build.sh prosody-stack/backup backup >/dev/null
-echo "test:e2e: building the certificate renewer's image" >&2
 npm run --silent build:renewer
-image/build.sh prosody-stack/renewer renewer >/dev/null
+node -r ts-node/register/transpile-only test/e2e/build-images.ts
 
 . test/e2e/suite-ca.sh e2e
 
