@@ -89,7 +89,7 @@ export const COMMANDS: Record<string, Command> = {
       ["--stack NAME | --spec FILE", "the spec (Pulumi.NAME.yaml, or a JSON/YAML file)"],
       [
         "--out DIR",
-        "write prosody.cfg.lua, environment.txt, dns.zone and compliance.txt there (default: print prosody.cfg.lua)",
+        "write prosody.cfg.lua, environment.txt, dns.zone, compliance.txt, prometheus-rules.yml and grafana-dashboard.json there (default: print prosody.cfg.lua)",
       ],
       ["--json", "print the plan and every artifact as JSON"],
       ["(module flags)", "--tier, --prosody, the toggles, --add and --remove refine the spec"],

@@ -5,7 +5,8 @@
 # ssh-keygen (a real Ed25519 backup key, as @pulumi/tls makes it), Chromium and certutil (the web client's browser test),
 # pebble (Let's Encrypt's test ACME server) and Knot DNS (the zone its DNS-01 challenges are read from),
 # buildah/podman/debootstrap to build our Prosody 13 image with no Docker engine, and dpkg-dev
-# (dpkg-scanpackages: the archive that brings a newer package to the image-update test).
+# (dpkg-scanpackages: the archive that brings a newer package to the image-update test), and
+# prometheus (promtool: the alert rules' tests in npm run test:truth; its service is never started).
 # Packages already present are left alone; no service is started.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -14,7 +15,7 @@ packages=(
   prosody prosody-modules lua-dbi-sqlite3 lua-dbi-postgresql lua-unbound lua5.4
   postgresql openssl ca-certificates dnsmasq sslscan
   buildah podman debootstrap uidmap fuse-overlayfs openssh-client sqlite3
-  chromium libnss3-tools pebble knot dpkg-dev
+  chromium libnss3-tools pebble knot dpkg-dev prometheus
 )
 missing=()
 for p in "${packages[@]}"; do

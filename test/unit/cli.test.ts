@@ -186,12 +186,19 @@ describe("prosody-stack CLI", () => {
   });
 
   describe("render", () => {
-    it("writes the four artifacts of a stack with --out", async () => {
+    it("writes the six artifacts of a stack with --out", async () => {
       const out = mkdtempSync(join(tmpdir(), "prosody-stack-render-"));
       const { code, stdout } = await run("render", "--stack", "prod", "--out", out);
       assert.equal(code, 0);
-      assert.deepEqual(readdirSync(out).sort(), ["compliance.txt", "dns.zone", "environment.txt", "prosody.cfg.lua"]);
-      assert.equal(stdout.split("\n").length, 4);
+      assert.deepEqual(readdirSync(out).sort(), [
+        "compliance.txt",
+        "dns.zone",
+        "environment.txt",
+        "grafana-dashboard.json",
+        "prometheus-rules.yml",
+        "prosody.cfg.lua",
+      ]);
+      assert.equal(stdout.split("\n").length, 6);
       assert.match(readFileSync(join(out, "prosody.cfg.lua"), "utf8"), /^VirtualHost "example\.org"$/m);
     });
 

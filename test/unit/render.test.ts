@@ -100,12 +100,20 @@ describe("prosody.cfg.lua renderer", () => {
 
   it("renders the environment list, the zone file and the compliance report", () => {
     const artifacts = renderArtifacts(planDeployment(readStackSpec("prod", root)));
-    assert.deepEqual(Object.keys(artifacts), ["prosody.cfg.lua", "environment.txt", "dns.zone", "compliance.txt"]);
+    assert.deepEqual(Object.keys(artifacts), [
+      "prosody.cfg.lua",
+      "environment.txt",
+      "dns.zone",
+      "compliance.txt",
+      "prometheus-rules.yml",
+      "grafana-dashboard.json",
+    ]);
     assert.match(artifacts["environment.txt"] ?? "", /^PROSODY_DB_PASSWORD\t# secret: /m);
     assert.match(
       artifacts["dns.zone"] ?? "",
       /^_xmpps-client\._tcp\.example\.org\.\t300\tIN\tSRV\t0 5 5223 example\.org\.$/m,
     );
     assert.match(artifacts["compliance.txt"] ?? "", /^XEP-0479 compliance for tier enterprise/);
+    assert.match(artifacts["prometheus-rules.yml"] ?? "", /^ {6}- alert: ProsodyDown$/m);
   });
 });
