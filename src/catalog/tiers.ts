@@ -27,7 +27,7 @@ export const TOGGLE_DOCS: Record<Toggle, string> = {
     "anti-abuse: bandwidth limits, reserved names of deleted accounts, failed-login logging, spam reports, moderation",
   modern: "what current clients expect: history, carbons, stream management, CSI, bookmarks, push, SASL2/FAST",
   http: "web clients: BOSH, WebSocket and their discovery",
-  admin: "operators: announcements, contact addresses, the OpenMetrics endpoint",
+  admin: "operators: announcements, contact addresses",
   beta: "allow community modules labelled Beta",
   alpha: "allow community modules labelled Alpha or unlabelled",
 };
@@ -57,6 +57,8 @@ export const BASELINE: readonly string[] = [
   "admin_shell",
   "muc",
   "http_file_share",
+  // Every server's metrics, on the private HTTP port only (openmetrics_allow_cidr: metricsAllowCidr).
+  "http_openmetrics",
 ];
 
 export const TOGGLE_MODULES: Record<ModuleToggle, readonly string[]> = {
@@ -75,7 +77,7 @@ export const TOGGLE_MODULES: Record<ModuleToggle, readonly string[]> = {
     "sasl2_sm",
   ],
   http: ["bosh", "websocket", "http_altconnect"],
-  admin: ["announce", "server_contact_info", "http_openmetrics"],
+  admin: ["announce", "server_contact_info"],
 };
 
 /** The module toggles whose set names `module`. */

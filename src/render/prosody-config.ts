@@ -158,7 +158,12 @@ function globalSettings(plan: DeploymentPlan): string[] {
     ...section(
       "Metrics on the private HTTP port",
       has(plan, "http_openmetrics")
-        ? [...option("statistics", "internal"), ...option("openmetrics_allow_cidr", spec.metricsAllowCidr)]
+        ? [
+            ...option("statistics", "internal"),
+            // No addresses besides the network: Prosody's default list lets loopback in whatever the CIDR says.
+            ...option("openmetrics_allow_ips", []),
+            ...option("openmetrics_allow_cidr", spec.metricsAllowCidr),
+          ]
         : [],
     ),
     ...section(

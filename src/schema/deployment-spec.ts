@@ -347,7 +347,8 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
     .prefault({})
     .meta({ description: "Bandwidth limits, with the security toggle." }),
   metricsAllowCidr: cidr.default("127.0.0.0/8").meta({
-    description: "Who may read the OpenMetrics endpoint on the private HTTP port.",
+    description:
+      "The only network that may read the OpenMetrics endpoint on the private HTTP port (loopback too only when inside it).",
   }),
   dns: z
     .strictObject({

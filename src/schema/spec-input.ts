@@ -157,7 +157,7 @@ export interface DeploymentSpecInput {
    */
   limits?: LimitsInput;
   /**
-   * Who may read the OpenMetrics endpoint on the private HTTP port.
+   * The only network that may read the OpenMetrics endpoint on the private HTTP port (loopback too only when inside it).
    *
    * @default "127.0.0.0/8"
    */
@@ -232,7 +232,7 @@ export interface FeaturesInput {
    */
   http?: boolean;
   /**
-   * Toggle admin: operators: announcements, contact addresses, the OpenMetrics endpoint.
+   * Toggle admin: operators: announcements, contact addresses.
    *
    * @default the tier's
    */

@@ -47,6 +47,7 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
   this.timeout(180_000);
   let root: string;
   const containers: ReplayedContainer[] = [];
+  let replayed = 0;
   let tls: SuiteTls;
 
   before(() => {
@@ -58,10 +59,11 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
     tls = suiteTls(folder, plan.certificateNames);
   });
 
-  after(async () => {
-    for (const container of containers) await container.remove().catch(() => undefined);
-    rmSync(root, { recursive: true, force: true });
+  // A test that fails midway leaves no server behind for the next one (each starts on the same ports).
+  afterEach(async () => {
+    for (const container of containers.splice(0)) await container.remove().catch(() => undefined);
   });
+  after(() => rmSync(root, { recursive: true, force: true }));
 
   const deploy = (tier: "personal" | "enterprise", more: Record<string, unknown> = {}, certificate = tls) =>
     runTested("dev", devStack(tier, more), programShowingAdminPasswords, { outputs: suiteTlsOutputs(certificate) });
@@ -70,7 +72,7 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
     const container = new ReplayedContainer(
       serverOf(run).clearInputs as ContainerInputs,
       join(root, "volumes"),
-      join(root, `files-${containers.length}`),
+      join(root, `files-${(replayed += 1)}`),
     );
     containers.push(container);
     return container;
@@ -87,6 +89,10 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
     await first.start();
     const healthy = await first.healthcheck();
     assert.equal(healthy.code, 0, healthy.output);
+    // The personal tier serves its metrics too, on the private HTTP port, to metricsAllowCidr (loopback).
+    const metrics = await fetchLoopback(`http://localhost:${PORTS.http}/metrics`);
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.body.toString(), /^prosody_info\{version="13\.[^"]+"\} 1$/m);
     const key = first.exec(["sh", "-c", "stat -c '%U:%G %a' /etc/prosody/certs/*.key"]);
     assert.equal(key.output.trim(), "prosody:prosody 600", key.output);
     recordFigure("certificate-key-docker", {
@@ -149,9 +155,10 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
     await second.remove();
   });
 
-  it("creates the first admin's account with the secret output's password, and never resets it", async () => {
+  it("creates the first admin's account with the secret output's password, and never resets it; metrics go to metricsAllowCidr only", async () => {
     // Not the dev stack's admin@localhost, whose account the test above already made on these volumes.
-    const admins = { "prosody:admins": ["first@localhost"] };
+    // And metrics for one scraper's address only: 127.0.0.1 is refused, 127.0.0.2 served.
+    const admins = { "prosody:admins": ["first@localhost"], "prosody:metricsAllowCidr": "127.0.0.2/32" };
     const personal = await deploy("personal", admins);
     const password = (personal.outputs.shownAdminPasswords as Record<string, string>)["first@localhost"] ?? "";
     assert.match(password, /^\S{24,}$/);
@@ -161,6 +168,9 @@ describe("the Docker platform's Prosody container, replayed with buildah", funct
     const first = replay(personal);
     await first.start();
     await logShows(first, /created the account first@localhost/);
+    const metricsUrl = `http://localhost:${PORTS.http}/metrics`;
+    assert.equal((await fetchLoopback(metricsUrl)).status, 403, "not the scraper's address");
+    assert.equal((await fetchLoopback(metricsUrl, { localAddress: "127.0.0.2" })).status, 200);
     const admin = await login("localhost", "first", password);
     await changePassword(admin, "changed-by-the-admin");
     await admin.close();

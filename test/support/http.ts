@@ -22,6 +22,8 @@ export interface RequestOptions {
   cutAfter?: number;
   /** send only `bytes` of `body`, wait for `until` (a fault the test injects meanwhile), then send the rest */
   pauseAfter?: { bytes: number; until: Promise<unknown> };
+  /** the loopback address to connect from (127.0.0.2: a client outside an allowed network) */
+  localAddress?: string;
 }
 
 export function fetchLoopback(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
@@ -36,6 +38,7 @@ export function fetchLoopback(url: string, options: RequestOptions = {}): Promis
         method: options.method ?? "GET",
         servername: target.hostname,
         headers: { host: target.host, ...options.headers },
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];

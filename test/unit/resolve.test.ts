@@ -40,7 +40,11 @@ describe("resolver", () => {
       const open = resolve({}, { conditions: { openRegistration: true } });
       assert.deepEqual(moduleIn(open, "host", "watchregistrations")?.requiredBy, ["register"]);
       const external = resolve({}, { conditions: { externalUploads: true } });
-      assert.ok(!namesIn(external, "global").includes("http"), "external uploads need no local HTTP server");
+      assert.deepEqual(
+        moduleIn(external, "global", "http")?.requiredBy,
+        ["http_openmetrics"],
+        "external uploads need no local HTTP server; only the metrics endpoint does",
+      );
     });
 
     it("reports soft dependencies without adding them", () => {

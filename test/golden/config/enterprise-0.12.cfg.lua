@@ -18,7 +18,7 @@ modules_enabled = {
 	"dialback"; -- baseline of every tier
 	"disco"; -- essential
 	"http_files"; -- web.client serves Converse.js
-	"http_openmetrics"; -- toggle admin
+	"http_openmetrics"; -- baseline of every tier
 	"invites"; -- baseline of every tier
 	"invites_adhoc"; -- baseline of every tier
 	"invites_register"; -- baseline of every tier
@@ -105,6 +105,7 @@ contact_info = {
 
 -- Metrics on the private HTTP port
 statistics = "internal"
+openmetrics_allow_ips = {}
 openmetrics_allow_cidr = "127.0.0.0/8"
 
 -- The web client (Converse.js) at /chat/ on the HTTPS port

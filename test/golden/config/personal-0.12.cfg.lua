@@ -15,6 +15,7 @@ modules_enabled = {
 	"csi_simple"; -- toggle modern
 	"dialback"; -- baseline of every tier
 	"disco"; -- essential
+	"http_openmetrics"; -- baseline of every tier
 	"invites"; -- baseline of every tier
 	"invites_adhoc"; -- baseline of every tier
 	"invites_register"; -- baseline of every tier
@@ -90,6 +91,11 @@ limits = {
 		burst = "2s";
 	};
 }
+
+-- Metrics on the private HTTP port
+statistics = "internal"
+openmetrics_allow_ips = {}
+openmetrics_allow_cidr = "127.0.0.0/8"
 
 -- Logging to the console, for containers
 log = {

@@ -17,6 +17,7 @@ modules_enabled = {
 	"csi_simple"; -- toggle modern
 	"dialback"; -- baseline of every tier
 	"disco"; -- essential
+	"http_openmetrics"; -- baseline of every tier
 	"invites"; -- baseline of every tier
 	"invites_adhoc"; -- baseline of every tier
 	"invites_register"; -- baseline of every tier
@@ -98,6 +99,11 @@ limits = {
 		burst = "2s";
 	};
 }
+
+-- Metrics on the private HTTP port
+statistics = "internal"
+openmetrics_allow_ips = {}
+openmetrics_allow_cidr = "127.0.0.0/8"
 
 -- Logging to the console, for containers
 log = {
