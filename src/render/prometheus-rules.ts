@@ -1,15 +1,14 @@
 /**
- * The plan's alert rules (src/monitoring/alerts.ts) as a Prometheus rule file, which `promtool
- * check rules` accepts and `rule_files` loads; `prosody-stack render --out` writes it.
+ * The plan's alert rules (src/monitoring/alerts.ts) in Prometheus's rule-group shape: as a rule file,
+ * which `promtool check rules` accepts and `rule_files` loads (`prosody-stack render --out` writes
+ * it), and as the groups of the Kubernetes platform's PrometheusRule.
  */
 import { stringify } from "yaml";
 import { alertRules } from "../monitoring/alerts";
 import type { DeploymentPlan } from "../plan/types";
 
-/** The rule group's name: one group, evaluated at Prometheus's global interval. */
-export const RULE_GROUP = "prosody";
-
-export function renderPrometheusRules(plan: DeploymentPlan): string {
+/** One group, evaluated at Prometheus's global interval. */
+export function prometheusRuleGroups(plan: DeploymentPlan) {
   const rules = alertRules(plan).map((rule) => ({
     alert: rule.alert,
     expr: rule.expr,
@@ -17,8 +16,12 @@ export function renderPrometheusRules(plan: DeploymentPlan): string {
     labels: { severity: rule.severity },
     annotations: { summary: rule.summary, description: rule.description },
   }));
+  return [{ name: "prosody", rules }];
+}
+
+export function renderPrometheusRules(plan: DeploymentPlan): string {
   return `# Alert rules for the stack's Prosody server, rendered by prosody-stack from its plan.\n${stringify(
-    { groups: [{ name: RULE_GROUP, rules }] },
+    { groups: prometheusRuleGroups(plan) },
     { lineWidth: 0 },
   )}`;
 }

@@ -40,6 +40,18 @@ const annotations = z
   )
   .default({});
 
+/** Labels as Kubernetes accepts them: keys like annotations', values of 63 characters at most. */
+const labels = z
+  .record(
+    z.string().regex(/^(?:[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, {
+      error: rule("not a label key", "write prefix/name or name, e.g. release"),
+    }),
+    z.string().regex(/^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, {
+      error: rule("not a label value", "write up to 63 letters, digits, '-', '_' and '.', e.g. kube-prometheus-stack"),
+    }),
+  )
+  .default({});
+
 const resources = (cpu: string, memory: string) =>
   z
     .strictObject({
@@ -159,6 +171,24 @@ export const kubernetesSpecSchema = z
         description:
           'With storage "postgresql" and no existing.kubernetes.database: a CloudNativePG Cluster (the operator must be installed).',
       }),
+    monitoring: z
+      .strictObject({
+        serviceMonitor: z.boolean().default(false).meta({
+          description:
+            'A ServiceMonitor (prometheus-operator, whose CRDs must be installed) scraping Prosody\'s /metrics on the private HTTP port as the job "prosody" the alert rules select.',
+        }),
+        prometheusRule: z.boolean().default(false).meta({
+          description:
+            "A PrometheusRule with the stack's alert rules (the rules `prosody-stack render` writes as prometheus-rules.yml).",
+        }),
+        labels: labels.meta({
+          description:
+            "Labels of both, for your Prometheus's serviceMonitorSelector and ruleSelector, e.g. release: kube-prometheus-stack.",
+          defaultText: "none",
+        }),
+      })
+      .prefault({})
+      .meta({ description: "Prometheus through prometheus-operator's resources, each opt-in." }),
     imagePullSecrets: z.array(dnsSubdomain).default([]).meta({
       description: "Secrets in the namespace the kubelet pulls our images from image.registry with.",
       defaultText: "none (a public registry, or nodes that may pull)",

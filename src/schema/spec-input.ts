@@ -967,6 +967,12 @@ export interface KubernetesInput {
    */
   postgres?: KubernetesPostgresInput;
   /**
+   * Prometheus through prometheus-operator's resources, each opt-in.
+   *
+   * @default each field's own default
+   */
+  monitoring?: KubernetesMonitoringInput;
+  /**
    * Secrets in the namespace the kubelet pulls our images from image.registry with.
    *
    * @default none (a public registry, or nodes that may pull)
@@ -1080,6 +1086,27 @@ export interface KubernetesPostgresInput {
    * @default "10Gi"
    */
   size?: string;
+}
+
+export interface KubernetesMonitoringInput {
+  /**
+   * A ServiceMonitor (prometheus-operator, whose CRDs must be installed) scraping Prosody's /metrics on the private HTTP port as the job "prosody" the alert rules select.
+   *
+   * @default false
+   */
+  serviceMonitor?: boolean;
+  /**
+   * A PrometheusRule with the stack's alert rules (the rules `prosody-stack render` writes as prometheus-rules.yml).
+   *
+   * @default false
+   */
+  prometheusRule?: boolean;
+  /**
+   * Labels of both, for your Prometheus's serviceMonitorSelector and ruleSelector, e.g. release: kube-prometheus-stack.
+   *
+   * @default none
+   */
+  labels?: Record<string, string>;
 }
 
 export interface OptionsInput {

@@ -111,6 +111,29 @@ const addresses: Rule = ({ spec }) => {
   ];
 };
 
+/** Prometheus scrapes from its own pod: the metrics' network and the NetworkPolicy must let it in. */
+const serviceMonitor: Rule = ({ spec }) => {
+  if (!spec.kubernetes.monitoring.serviceMonitor) return [];
+  const problems: Problem[] = [];
+  if (spec.metricsAllowCidr.startsWith("127.") || spec.metricsAllowCidr.startsWith("::1/")) {
+    problems.push({
+      field: "metricsAllowCidr",
+      value: JSON.stringify(spec.metricsAllowCidr),
+      message: "kubernetes.monitoring.serviceMonitor has Prometheus scrape from its pod's address, which this refuses",
+      fix: "set metricsAllowCidr to your cluster's pod network, e.g. 10.244.0.0/16",
+    });
+  }
+  if (spec.kubernetes.privateHttpFrom.length === 0) {
+    problems.push({
+      field: "kubernetes.privateHttpFrom",
+      value: "[]",
+      message: "the NetworkPolicy would keep Prometheus away from Prosody's private HTTP port",
+      fix: "list the namespace Prometheus runs in, e.g. [monitoring]",
+    });
+  }
+  return problems;
+};
+
 const RULES: readonly Rule[] = [
   (plan, { providers }) => clusterProblems(plan, providers),
   noCoturn,
@@ -122,6 +145,7 @@ const RULES: readonly Rule[] = [
   backupBucketNamed<ExistingKubernetesResources>("Kubernetes"),
   ingress,
   addresses,
+  serviceMonitor,
 ];
 
 export const checkKubernetesPlan: Rule = (plan, context) => RULES.flatMap((rule) => rule(plan, context));

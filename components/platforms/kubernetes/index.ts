@@ -7,6 +7,7 @@
  * - workloads.ts and pod.ts: claims, ConfigMaps, env Secrets and Deployments,
  *   from the container descriptions;
  * - traffic.ts: Services, the optional Ingress and the NetworkPolicies;
+ * - monitoring.ts: prometheus-operator's ServiceMonitor and PrometheusRule, opt-in;
  * - backups as a CronJob next to Prosody (workloads.ts' scheduledJob).
  * Certificates by other modes and DNS records are the component's
  * (components/certificates, components/dns): the public Services' addresses
@@ -24,6 +25,7 @@ import type { PlatformInput, PlatformModule, PlatformOutputs } from "../contract
 import { checkKubernetesPlan } from "./check";
 import { type Cluster, cluster } from "./cluster";
 import type { ExistingKubernetesResources } from "./existing";
+import { monitoring } from "./monitoring";
 import { database } from "./postgres";
 import { type ClusterCertificate, clusterCertificate } from "./tls";
 import { ingress, networkPolicy, privateService, type PublicService, publicService } from "./traffic";
@@ -71,7 +73,9 @@ function deployKubernetes(input: PlatformInput<ExistingKubernetesResources>): Pl
     dependsOn: [tls.resource, ...(db?.resource ? [db.resource] : [])],
   });
   const server = publicService(context, where, prosody, "server");
-  ingress(context, where, privateService(context, where, prosody), tls.secretName);
+  const metrics = privateService(context, where, prosody);
+  ingress(context, where, metrics, tls.secretName);
+  monitoring(context, where, metrics);
   networkPolicy(context, where, prosody, "server");
 
   const bucket = plan.uploads?.bucket;

@@ -79,7 +79,12 @@ export function privateService(context: ChildContext, cluster: Cluster, descript
   return new k8s.core.v1.Service(
     child(context, "server-private"),
     {
-      metadata: { name: clusterName(context.name, "server-private"), namespace: cluster.namespace },
+      // Labelled (the public Services are not) so a ServiceMonitor finds this one alone.
+      metadata: {
+        name: clusterName(context.name, "server-private"),
+        namespace: cluster.namespace,
+        labels: podLabels(context, description.name),
+      },
       spec: {
         type: "ClusterIP",
         selector: podLabels(context, description.name),

@@ -1,8 +1,8 @@
 /**
  * What the Kubernetes platform's tests share: the k8s stack, run once under
  * mocks, readers of its manifests, and an offline validator: every manifest
- * through the OpenAPI schema (kubernetes-models, and the cert-manager and
- * CloudNativePG models), plus the rules those schemas do not hold (DNS-1123
+ * through the OpenAPI schema (kubernetes-models, and the cert-manager,
+ * CloudNativePG and prometheus-operator models), plus the rules those schemas do not hold (DNS-1123
  * names, port ranges, port names, label syntax).
  */
 import { strict as assert } from "node:assert";
@@ -99,6 +99,14 @@ const MODELS: Record<string, [string, string]> = {
   "networking.k8s.io/v1/Ingress": ["kubernetes-models/networking.k8s.io/v1", "Ingress"],
   "cert-manager.io/v1/Certificate": ["@kubernetes-models/cert-manager/cert-manager.io/v1", "Certificate"],
   "postgresql.cnpg.io/v1/Cluster": ["@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1", "Cluster"],
+  "monitoring.coreos.com/v1/ServiceMonitor": [
+    "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
+    "ServiceMonitor",
+  ],
+  "monitoring.coreos.com/v1/PrometheusRule": [
+    "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
+    "PrometheusRule",
+  ],
 };
 
 const DNS_1123_LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
