@@ -17,6 +17,7 @@ import {
   archivePeriod,
   cidr,
   contactUri,
+  emailAddress,
   hostName,
   httpsUrl,
   httpUrl,
@@ -314,6 +315,16 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
     })
     .prefault({})
     .meta({ description: "A TURN server for audio and video calls." }),
+  alerts: z
+    .strictObject({
+      email: z.array(emailAddress).default([]).meta({
+        description:
+          "Addresses told when something breaks: on AWS, email subscriptions of the alarms' SNS topic (each confirms once, from the mail AWS sends).",
+        defaultText: "none",
+      }),
+    })
+    .prefault({})
+    .meta({ description: "Who hears when the server, its certificate or its backups fail." }),
   contact: z
     .strictObject({
       admin: z.array(contactUri).default([]).meta({

@@ -104,6 +104,13 @@ export const httpUrl = z
 export const contactUri = z.string().regex(/^(mailto:[^\s@]+@[^\s@]+|xmpp:[^\s]+|https:\/\/[^\s]+)$/, {
   error: rule("not a contact address", "write mailto:someone@example.org, xmpp:someone@example.org or an https:// URL"),
 });
+/** An email address as a mail server takes it: one @, no spaces, quotes or angle brackets. */
+export const emailAddress = text("an email address", "ops@example.org").regex(
+  /^[^\s@"<>(),;:\\]+@[^\s@"<>(),;:\\]+\.[^\s@"<>(),;:\\]+$/,
+  {
+    error: rule("not an email address", "write one address, e.g. ops@example.org"),
+  },
+);
 /** A calendar date, YYYY-MM-DD, that exists (not 2026-02-30). */
 export const isoDate = z.iso.date({ error: rule("not a date", "write YYYY-MM-DD, e.g. 2026-12-07") });
 export const MiB = 1024 * 1024;

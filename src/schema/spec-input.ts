@@ -145,6 +145,12 @@ export interface DeploymentSpecInput {
    */
   turn?: TurnInput;
   /**
+   * Who hears when the server, its certificate or its backups fail.
+   *
+   * @default each field's own default
+   */
+  alerts?: AlertsInput;
+  /**
    * Contact addresses published with XEP-0157 when the admin toggle is on.
    *
    * @default each field's own default
@@ -600,6 +606,15 @@ export interface TurnInput {
    * @default true
    */
   coturn?: boolean;
+}
+
+export interface AlertsInput {
+  /**
+   * Addresses told when something breaks: on AWS, email subscriptions of the alarms' SNS topic (each confirms once, from the mail AWS sends).
+   *
+   * @default none
+   */
+  email?: string[];
 }
 
 export interface ContactInput {

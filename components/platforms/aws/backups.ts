@@ -75,7 +75,12 @@ function backupsBucket(context: AwsContext): {
 export function backups(
   context: AwsContext,
   inputs: BackupInputs & { serverService: pulumi.Output<string> },
-): { destination: pulumi.Output<string>; task: pulumi.Output<BackupTask> } {
+): {
+  destination: pulumi.Output<string>;
+  task: pulumi.Output<BackupTask>;
+  /** the backup task definition's ARN without its revision: what a failed run is recognised by */
+  taskDefinition: pulumi.Output<string>;
+} {
   const { parent, plan } = context;
   const backup = plan.backup;
   if (!backup) throw new Error("backups: the plan has none");
@@ -128,6 +133,7 @@ export function backups(
     { parent },
   );
   return {
+    taskDefinition: task.arnWithoutRevision,
     destination: pulumi.interpolate`s3://${bucket.name}`,
     task: pulumi.output({
       cluster: inputs.clusterArn,

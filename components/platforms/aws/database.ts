@@ -24,6 +24,8 @@ export const DATABASE_SAFETY: Record<DeploymentSpec["tier"], { deletionProtectio
 
 export interface Database {
   host: pulumi.Output<string>;
+  /** the stack's own RDS instance (none for a server of yours): what its alarms watch */
+  instance?: { identifier: pulumi.Output<string>; storageGb: number };
 }
 
 export function database(
@@ -37,7 +39,11 @@ export function database(
   if (plan.storage.kind !== "postgresql") return undefined;
   if (existing.database) return yourDatabase(context, existing.database, plan.storage.port, serverGroup);
   if (!password) throw new pulumi.ResourceError("storage: PostgreSQL needs a database password", parent);
-  return { host: rdsInstance(context, network, serverGroup, password).address };
+  const instance = rdsInstance(context, network, serverGroup, password);
+  return {
+    host: instance.address,
+    instance: { identifier: instance.identifier, storageGb: context.plan.spec.aws.database.storageGb },
+  };
 }
 
 /** The caller's PostgreSQL server: its security group (when given) lets Prosody's task in. */

@@ -23,6 +23,7 @@ import { imageFor } from "../../../src/containers/images";
 import type { CertificatePair } from "../../../src/containers/description";
 import { certificatePair, givenCertificate } from "../../certificates";
 import type { PlatformInput, PlatformModule, PlatformOutputs } from "../contract";
+import { alarms } from "./alarms";
 import { backups } from "./backups";
 import { checkAwsPlan } from "./check";
 import { database } from "./database";
@@ -98,6 +99,16 @@ function deployAws(input: PlatformInput<ExistingAwsResources>): PlatformOutputs 
         ...(db ? { databaseHost: db.host } : {}),
       })
     : undefined;
+  const serverTargets = entry.targets.server.find((target) => target.containerPort === plan.spec.ports.c2s);
+  if (!serverTargets) throw new Error("the load balancer forwards no client port to Prosody");
+  alarms(context, {
+    balancer: entry.arnSuffix,
+    serverTargets: serverTargets.targetGroupArnSuffix,
+    clusterArn: running.clusterArn,
+    serverServiceName: running.serverServiceName,
+    ...(db?.instance ? { database: db.instance } : {}),
+    ...(scheduled ? { backupTaskDefinition: scheduled.taskDefinition } : {}),
+  });
   return {
     image: prosodyImage.ref,
     addressTarget: { alias: { dnsName: entry.dnsName, zoneId: entry.zoneId } },

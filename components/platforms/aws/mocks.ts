@@ -26,10 +26,14 @@ export const awsMocks: ProviderMocks = {
     "aws:lb/loadBalancer:LoadBalancer": (name, _inputs, context) => ({
       dnsName: `${autoName(name)}.elb.${regionOf(context)}.amazonaws.com`,
       zoneId: "Z1MOCKELBZONE",
+      arnSuffix: `net/${autoName(name)}/0123456789abcdef`,
     }),
+    "aws:lb/targetGroup:TargetGroup": (name) => ({ arnSuffix: `targetgroup/${autoName(name)}/0123456789abcdef` }),
     "aws:rds/instance:Instance": (name, _inputs, context) => ({
       address: `${autoName(name)}.mock.${regionOf(context)}.rds.amazonaws.com`,
+      identifier: autoName(name),
     }),
+    "aws:cloudwatch/eventRule:EventRule": (name) => ({ name: autoName(name) }),
     "aws:s3/bucket:Bucket": (name, _inputs, context) => ({ bucket: autoName(name), region: regionOf(context) }),
     "aws:secretsmanager/secretVersion:SecretVersion": (name) => ({ versionId: fakeUuid(name) }),
     "aws:ecs/taskDefinition:TaskDefinition": (name, inputs, context) => {

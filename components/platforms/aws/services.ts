@@ -59,7 +59,15 @@ export function services(context: AwsContext, input: ServicesInput): Services {
   const clusterArn =
     input.existing.clusterArn !== undefined
       ? pulumi.output(input.existing.clusterArn)
-      : new ecs.Cluster(child(context, "cluster"), { tags: tags(context, "cluster") }, opts).arn;
+      : new ecs.Cluster(
+          child(context, "cluster"),
+          {
+            // Per-task CPU, memory and restarts in CloudWatch, next to the stack's alarms (alarms.ts).
+            settings: [{ name: "containerInsights", value: "enabled" }],
+            tags: tags(context, "cluster"),
+          },
+          opts,
+        ).arn;
   const logGroup = new cloudwatch.LogGroup(
     child(context, "logs"),
     { retentionInDays: spec.aws.logRetentionDays, tags: tags(context, "logs") },

@@ -19,8 +19,13 @@ const SERVICE_OF: Record<ServingContainer, Service> = { prosody: "server", "uplo
 export interface Traffic {
   dnsName: pulumi.Output<string>;
   zoneId: pulumi.Output<string>;
-  /** target groups by service, with the container port each sends to */
-  targets: Record<Service, { targetGroupArn: pulumi.Output<string>; containerPort: number }[]>;
+  /** the load balancer's ARN suffix, as CloudWatch names it */
+  arnSuffix: pulumi.Output<string>;
+  /** target groups by service, with the container port each sends to (and the ARN suffix, CloudWatch's) */
+  targets: Record<
+    Service,
+    { targetGroupArn: pulumi.Output<string>; targetGroupArnSuffix: pulumi.Output<string>; containerPort: number }[]
+  >;
   securityGroups: { server: ec2.SecurityGroup; gateway?: ec2.SecurityGroup };
   /** the listeners: services start after them, so the target groups belong to a load balancer */
   listeners: lb.Listener[];
@@ -58,11 +63,18 @@ export function traffic(context: AwsContext, network: AwsNetwork): Traffic {
   );
   const targets: Traffic["targets"] = { server: [], gateway: [] };
   const listeners = ports.map((port) => {
-    const { targetGroupArn, listener } = listen(context, network, balancer, port);
-    targets[port.service].push({ targetGroupArn, containerPort: port.containerPort });
+    const { targetGroupArn, targetGroupArnSuffix, listener } = listen(context, network, balancer, port);
+    targets[port.service].push({ targetGroupArn, targetGroupArnSuffix, containerPort: port.containerPort });
     return listener;
   });
-  return { dnsName: balancer.dnsName, zoneId: balancer.zoneId, targets, securityGroups, listeners };
+  return {
+    dnsName: balancer.dnsName,
+    zoneId: balancer.zoneId,
+    arnSuffix: balancer.arnSuffix,
+    targets,
+    securityGroups,
+    listeners,
+  };
 }
 
 /** The world reaches the load balancer on the public ports only; the load balancer reaches each task on its ports only. */
@@ -143,5 +155,5 @@ function listen(context: AwsContext, network: AwsNetwork, balancer: lb.LoadBalan
     },
     opts,
   );
-  return { targetGroupArn: group.arn, listener };
+  return { targetGroupArn: group.arn, targetGroupArnSuffix: group.arnSuffix, listener };
 }

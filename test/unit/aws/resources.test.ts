@@ -7,11 +7,16 @@ describe("AWS platform: what the prod stack creates", function () {
   this.timeout(60000);
   const stack = prodStack();
 
-  it("creates exactly the network, registry, compute, traffic, database, uploads, backups, DNS and renewal resources", () => {
+  it("creates exactly the network, registry, compute, traffic, database, uploads, backups, DNS, renewal and alarm resources", () => {
     const types = new Map<string, number>();
     for (const resource of stack.run.resources) types.set(resource.type, (types.get(resource.type) ?? 0) + 1);
     assert.deepEqual(Object.fromEntries([...types].sort()), {
+      // Prosody's task stopping, a backup task failing
+      "aws:cloudwatch/eventRule:EventRule": 2,
+      "aws:cloudwatch/eventTarget:EventTarget": 2,
       "aws:cloudwatch/logGroup:LogGroup": 1,
+      // no healthy Prosody target, the database's storage and CPU
+      "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
       "aws:ec2/eip:Eip": 1,
       "aws:ec2/internetGateway:InternetGateway": 1,
       "aws:ec2/natGateway:NatGateway": 1,
@@ -52,6 +57,9 @@ describe("AWS platform: what the prod stack creates", function () {
       "aws:scheduler/schedule:Schedule": 1,
       "aws:secretsmanager/secret:Secret": 4,
       "aws:secretsmanager/secretVersion:SecretVersion": 4,
+      // the alarms' topic and its policy (the prod stack names no alerts.email)
+      "aws:sns/topic:Topic": 1,
+      "aws:sns/topicPolicy:TopicPolicy": 1,
       "docker-build:index:Image": 4,
       "prosodystack:index:ProsodyStack": 1,
       "random:index/randomPassword:RandomPassword": 3,
