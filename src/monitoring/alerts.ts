@@ -2,8 +2,8 @@
  * The alert rules for a stack's server: what must never go unnoticed, as Prometheus alerting rules
  * over Prosody's own metrics (mod_http_openmetrics, names as Prosody 13 exports them) and the few
  * numbers Prosody cannot know, which the stack's watchdog exports (WATCHDOG_METRICS). Thresholds
- * that depend on the stack (the backup schedule) come from the plan; a rule whose subject the stack
- * does not have (no backups) is left out. Rendered by src/render/prometheus-rules.ts; each rule has
+ * that depend on the stack (the upload quota, the backup schedule) come from the plan; a rule whose
+ * subject the stack does not have (no quota, no backups) is left out. Rendered by src/render/prometheus-rules.ts; each rule has
  * series that fire it and series that do not in test/truth/alert-rules.test.ts (promtool).
  */
 import { nextRuns } from "../../common/backup-rules";
@@ -116,11 +116,24 @@ export function longestGapSeconds(schedule: string, runs = 32): number {
   return longest;
 }
 
-/** Rules of what the plan has: its backups. */
+/** Rules of what the plan has: an upload quota, backups. */
 function planRules(plan: DeploymentPlan): AlertRule[] {
-  if (!plan.backup) return [];
+  const rules: AlertRule[] = [];
+  const quota = plan.uploads?.totalQuota;
+  if (quota !== undefined) {
+    rules.push({
+      alert: "ProsodyUploadStorageNearQuota",
+      expr: `sum(prosody_mod_http_file_share__total_storage_bytes{${prosody}}) > 0.9 * ${quota}`,
+      for: "15m",
+      severity: "warning",
+      summary: "Uploads take more than 90% of upload.totalQuota",
+      description: `Shared files take {{ $value | humanize1024 }}B of ${quota} bytes: at the quota new uploads are refused. Raise upload.totalQuota (and the volume) or shorten upload.expiresAfter.`,
+    });
+  }
+  if (!plan.backup) return rules;
   const limit = 2 * longestGapSeconds(plan.backup.schedule);
   return [
+    ...rules,
     {
       alert: "ProsodyBackupStale",
       expr: `time() - ${WATCHDOG_METRICS.lastGoodBackup}{${watchdog}} > ${limit}`,

@@ -58,6 +58,7 @@ export const OWNED_OPTIONS: Readonly<Record<string, string>> = {
   turn_external_secret: "the stack secret turnSecret",
   http_file_share_size_limit: "upload.sizeLimit",
   http_file_share_daily_quota: "upload.dailyQuota",
+  http_file_share_global_quota: "upload.totalQuota",
   http_file_share_expires_after: "upload.expiresAfter",
   http_file_share_base_url: "upload.gatewayUrl",
   http_file_share_secret: "the stack secret uploadSecret",

@@ -134,6 +134,21 @@ function planProblems(
       fix: 'take http_file_share out of modules.remove, or set uploads to "volume"',
     });
   }
+  const { totalQuota } = spec.upload;
+  if (totalQuota !== undefined && (spec.uploads !== "volume" || spec.prosodyVersion !== "13")) {
+    problems.push({
+      field: "upload.totalQuota",
+      value: JSON.stringify(totalQuota),
+      message:
+        spec.uploads !== "volume"
+          ? "uploads go to S3, whose bucket Prosody does not measure: the quota would count nothing"
+          : "Prosody 0.12's http_file_share has no quota for all uploads together",
+      fix:
+        spec.uploads !== "volume"
+          ? "remove upload.totalQuota (the bucket's lifecycle rule bounds it), or set uploads: volume"
+          : 'remove upload.totalQuota, or set prosodyVersion: "13"',
+    });
+  }
   return problems;
 }
 

@@ -36,6 +36,8 @@ export interface UploadPlan {
   host: string;
   sizeLimit: number;
   dailyQuota: number;
+  /** bytes all uploads together may take (http_file_share_global_quota); none: unlimited */
+  totalQuota?: number;
   expiresAfter: number;
   /** with mode volume: the folder http_file_share keeps files in (Prosody's data folder for the upload host) */
   folder?: string;

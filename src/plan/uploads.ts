@@ -10,6 +10,7 @@ export function planUploads(spec: DeploymentSpec, host: string): UploadPlan {
     host,
     sizeLimit: spec.upload.sizeLimit,
     dailyQuota: spec.upload.dailyQuota ?? spec.upload.sizeLimit * DAILY_QUOTA_FILES,
+    ...(spec.upload.totalQuota !== undefined ? { totalQuota: spec.upload.totalQuota } : {}),
     expiresAfter: spec.upload.expiresAfter,
   };
   if (spec.uploads === "volume") {

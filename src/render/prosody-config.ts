@@ -212,6 +212,7 @@ function componentSettings(plan: DeploymentPlan, component: PlannedComponent): s
       return [
         ...option("http_file_share_size_limit", uploads.sizeLimit, indent),
         ...option("http_file_share_daily_quota", uploads.dailyQuota, indent),
+        ...option("http_file_share_global_quota", uploads.totalQuota, indent),
         ...option("http_file_share_expires_after", uploads.expiresAfter, indent),
         ...option("http_file_share_base_url", uploads.gateway?.url, indent),
         ...option("http_file_share_secret", uploads.mode === "s3" ? env(ENV.uploadSecret) : undefined, indent),

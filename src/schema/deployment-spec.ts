@@ -137,6 +137,11 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
         description: "Bytes one user may upload per day.",
         defaultText: "DAILY_QUOTA_FILES (10) times sizeLimit",
       }),
+      totalQuota: z.number().int().min(MiB).optional().meta({
+        description:
+          'Bytes all uploads together may take, with uploads "volume" on Prosody 13 (http_file_share_global_quota); an alert fires above 90%.',
+        defaultText: "none: the volume's size is the limit",
+      }),
       gatewayUrl: httpsUrl.optional().meta({
         description: 'Public base URL of the upload gateway with uploads "s3".',
         defaultText: "https://<share host>[:ports.uploadGateway]/",

@@ -340,6 +340,12 @@ export interface UploadInput {
    */
   dailyQuota?: number;
   /**
+   * Bytes all uploads together may take, with uploads "volume" on Prosody 13 (http_file_share_global_quota); an alert fires above 90%.
+   *
+   * @default none: the volume's size is the limit
+   */
+  totalQuota?: number;
+  /**
    * Public base URL of the upload gateway with uploads "s3".
    *
    * @default https://<share host>[:ports.uploadGateway]/

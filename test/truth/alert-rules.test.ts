@@ -32,7 +32,7 @@ interface Case {
   at: string;
   /** the alerts expected at `at`: their labels besides alertname and severity; none for a quiet case */
   fires: Record<string, string>[];
-  /** what `{{ $value | humanizeDuration }}` becomes in a firing alert's annotations */
+  /** what `{{ $value | humanizeDuration }}` (or another humanizer) becomes in a firing alert's annotations */
   humanized?: string;
 }
 
@@ -185,6 +185,25 @@ const CASES: Record<string, Case[]> = {
       fires: [],
     },
   ],
+  ProsodyUploadStorageNearQuota: [
+    {
+      what: "950 MiB of a 1 GiB quota for 20 minutes",
+      series: {
+        [`prosody_mod_http_file_share__total_storage_bytes{${prosody},host="share.localhost"}`]: `${950 * 1024 ** 2}x25`,
+      },
+      at: "20m",
+      fires: [{}],
+      humanized: "950Mi",
+    },
+    {
+      what: "500 MiB of a 1 GiB quota",
+      series: {
+        [`prosody_mod_http_file_share__total_storage_bytes{${prosody},host="share.localhost"}`]: `${500 * 1024 ** 2}x25`,
+      },
+      at: "20m",
+      fires: [],
+    },
+  ],
   ProsodyBackupStale: [
     {
       what: "no good backup for 3 days of a daily schedule",
@@ -208,7 +227,7 @@ const CASES: Record<string, Case[]> = {
 function expand(text: string, labels: Record<string, string>, humanized = ""): string {
   return text
     .replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, name: string) => labels[name] ?? "")
-    .replace(/\{\{ \$value \| humanizeDuration \}\}/g, humanized);
+    .replace(/\{\{ \$value \| \w+ \}\}/g, humanized);
 }
 
 function promtoolTest(rule: AlertRule, item: Case) {
@@ -265,7 +284,11 @@ describe("alert rules in promtool", function () {
   });
 
   it("fires each rule on series that should fire it, and on no others (promtool test rules)", () => {
-    const plan = planDeployment(stackSpec(readStackConfig("dev", ROOT)));
+    // The dev stack with an upload quota, so every rule there is is here.
+    const dev = readStackConfig("dev", ROOT);
+    const upload = (dev.values["prosody:upload"] as Record<string, unknown> | undefined) ?? {};
+    const withQuota = { ...dev, values: { ...dev.values, "prosody:upload": { ...upload, totalQuota: 1024 ** 3 } } };
+    const plan = planDeployment(stackSpec(withQuota));
     const rules = alertRules(plan);
     for (const rule of rules) {
       const cases = CASES[rule.alert] ?? [];
