@@ -34,8 +34,12 @@ export interface AlertRule {
   description: string;
 }
 
-const prosody = `job="${SCRAPE_JOBS.prosody}"`;
-const watchdog = `job="${SCRAPE_JOBS.watchdog}"`;
+/** The label matchers of the two scrape jobs, as the rules, the dashboard and their tests write them. */
+export const JOB_MATCHERS = {
+  prosody: `job="${SCRAPE_JOBS.prosody}"`,
+  watchdog: `job="${SCRAPE_JOBS.watchdog}"`,
+} as const;
+const { prosody, watchdog } = JOB_MATCHERS;
 
 /** Rules every server gets. */
 const SERVER_RULES: readonly AlertRule[] = [

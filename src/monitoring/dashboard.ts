@@ -4,7 +4,7 @@
  * --out` writes it as grafana-dashboard.json, for Grafana's "Import dashboard"; it asks for the
  * Prometheus data source on import. test/truth/alert-rules.test.ts parses every query with promtool.
  */
-import { SCRAPE_JOBS, WATCHDOG_METRICS } from "./alerts";
+import { JOB_MATCHERS, WATCHDOG_METRICS } from "./alerts";
 
 export interface DashboardPanel {
   title: string;
@@ -14,8 +14,7 @@ export interface DashboardPanel {
   description: string;
 }
 
-const prosody = `job="${SCRAPE_JOBS.prosody}"`;
-const watchdog = `job="${SCRAPE_JOBS.watchdog}"`;
+const { prosody, watchdog } = JOB_MATCHERS;
 
 export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   {

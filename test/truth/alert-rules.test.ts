@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { type AlertRule, alertRules, SCRAPE_JOBS, WATCHDOG_METRICS } from "../../src/monitoring/alerts";
+import { type AlertRule, alertRules, JOB_MATCHERS, SCRAPE_JOBS, WATCHDOG_METRICS } from "../../src/monitoring/alerts";
 import { DASHBOARD_PANELS } from "../../src/monitoring/dashboard";
 import { planDeployment } from "../../src/plan";
 import { renderPrometheusRules } from "../../src/render";
@@ -20,8 +20,7 @@ const ROOT = join(__dirname, "..", "..");
 const STACKS = ["dev", "prod", "k8s"];
 const PROMTOOL = "promtool";
 
-const prosody = `job="${SCRAPE_JOBS.prosody}"`;
-const watchdog = `job="${SCRAPE_JOBS.watchdog}"`;
+const { prosody, watchdog } = JOB_MATCHERS;
 const instance = "prosody:5280";
 
 interface Case {

@@ -19,40 +19,33 @@ const SCRAPE_INTERVAL = "30s";
 export function monitoring(context: ChildContext, cluster: Cluster, metricsService: k8s.core.v1.Service): void {
   const { name, plan } = context;
   const { serviceMonitor, prometheusRule, labels } = plan.spec.kubernetes.monitoring;
-  if (serviceMonitor) {
+  const operatorResource = (part: string, kind: string, objectName: string, spec: Record<string, unknown>) =>
     new k8s.apiextensions.CustomResource(
-      child(context, "service-monitor"),
+      child(context, part),
       {
         apiVersion: PROMETHEUS_OPERATOR_API,
-        kind: "ServiceMonitor",
-        metadata: { name: clusterName(name, "server"), namespace: cluster.namespace, labels },
-        spec: {
-          selector: { matchLabels: metricsService.metadata.labels },
-          namespaceSelector: { matchNames: [cluster.namespace] },
-          endpoints: [
-            {
-              port: portName("http"),
-              path: "/metrics",
-              interval: SCRAPE_INTERVAL,
-              // The operator names the job after the Service; the rules select the job "prosody".
-              relabelings: [{ action: "replace", targetLabel: "job", replacement: SCRAPE_JOBS.prosody }],
-            },
-          ],
-        },
+        kind,
+        metadata: { name: clusterName(name, objectName), namespace: cluster.namespace, labels },
+        spec,
       },
       cluster.opts,
     );
+  if (serviceMonitor) {
+    operatorResource("service-monitor", "ServiceMonitor", "server", {
+      selector: { matchLabels: metricsService.metadata.labels },
+      namespaceSelector: { matchNames: [cluster.namespace] },
+      endpoints: [
+        {
+          port: portName("http"),
+          path: "/metrics",
+          interval: SCRAPE_INTERVAL,
+          // The operator names the job after the Service; the rules select the job "prosody".
+          relabelings: [{ action: "replace", targetLabel: "job", replacement: SCRAPE_JOBS.prosody }],
+        },
+      ],
+    });
   }
   if (prometheusRule) {
-    new k8s.apiextensions.CustomResource(
-      child(context, "prometheus-rule"),
-      {
-        apiVersion: PROMETHEUS_OPERATOR_API,
-        kind: "PrometheusRule",
-        metadata: { name: clusterName(name, "alerts"), namespace: cluster.namespace, labels },
-        spec: { groups: prometheusRuleGroups(plan) },
-      },
-      cluster.opts,
-    );
+    operatorResource("prometheus-rule", "PrometheusRule", "alerts", { groups: prometheusRuleGroups(plan) });
   }
 }

@@ -7,7 +7,16 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -111,9 +120,9 @@ export function downloadPackage(baseImage: string, name: string, into: string): 
   } finally {
     execFileSync("buildah", [...STORAGE, "rm", container], { stdio: "ignore" });
   }
-  const deb = execFileSync("sh", ["-c", 'ls "$0"/"$1"_*.deb', into, name], { encoding: "utf8" }).trim();
-  if (!deb || deb.includes("\n")) throw new Error(`expected one ${name} package in ${into}, found: ${deb}`);
-  return deb;
+  const found = readdirSync(into).filter((file) => file.startsWith(`${name}_`) && file.endsWith(".deb"));
+  if (found.length !== 1) throw new Error(`expected one ${name} package in ${into}, found: ${found.join(", ")}`);
+  return join(into, found[0] ?? "");
 }
 
 /**
