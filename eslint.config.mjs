@@ -33,6 +33,7 @@ export default tseslint.config(
       "gateway/dist/",
       "backup/dist/",
       "renewer/dist/",
+      "watchdog/dist/",
       "image/webclient/converse/",
       ".cache/",
       ".scratch/",
@@ -72,6 +73,10 @@ export default tseslint.config(
         "(^|/)renewer/src/(?!contract$)",
         "of the certificate renewer the core imports only its contract (renewer/src/contract.ts)",
       ],
+      [
+        "(^|/)watchdog/src/(?!contract$)",
+        "of the watchdog the core imports only its contract (watchdog/src/contract.ts)",
+      ],
     ],
   ),
   layer(["common/**/*.ts"], [PULUMI, ["^\\.\\./", "common/ imports nothing of the product: every layer stands on it"]]),
@@ -87,6 +92,17 @@ export default tseslint.config(
   layer(
     ["renewer/src/**/*.ts"],
     [["(^|/)src(/|$)", "the certificate renewer imports only common/ of the product"], PULUMI, COMPONENTS, ENTRY],
+  ),
+  layer(
+    ["watchdog/src/**/*.ts"],
+    [
+      PULUMI,
+      COMPONENTS,
+      [
+        "(^|/)(test|scripts|bench)(/|$)|^(\\.\\./)+(program|index|offline)$",
+        "the watchdog stands beside the CLI: it runs `check` (cli/check/) on the core, never the program, tests or scripts",
+      ],
+    ],
   ),
   layer(["components/**/*.ts"], [ENTRY]),
   {

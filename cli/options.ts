@@ -29,6 +29,7 @@ export const OPTIONS = {
   "backups-bucket": { type: "string" },
   image: { type: "string" },
   renewal: { type: "string" },
+  peer: { type: "string" },
   job: { type: "boolean" },
   task: { type: "boolean" },
   add: { type: "string", multiple: true },

@@ -15,6 +15,7 @@ export const IMAGE_PARTS: Record<ContainerName, string> = {
   "upload-gateway": "gateway-image",
   backup: "backup-image",
   renewer: "renewer-image",
+  watchdog: "watchdog-image",
 };
 
 export interface ImageOptions {

@@ -1,7 +1,8 @@
 /**
  * The secrets a plan needs (src/containers/secrets.ts says which and why),
  * each either given by the caller or generated once with @pulumi/random and
- * kept in the stack's state, plus the first admins' initial passwords.
+ * kept in the stack's state, plus the first admins' initial passwords and the
+ * lines that create their accounts and the watchdog's.
  * Always Pulumi secrets.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -10,6 +11,7 @@ import {
   ADMIN_ACCOUNTS,
   type ContainerSecret,
   containerSecretKeys,
+  ensuredAccounts,
   givenSecretProblem,
   SECRET_RULES,
 } from "../src/containers/secrets";
@@ -77,8 +79,11 @@ export function stackSecrets(context: ChildContext, given: GivenSecrets = {}): S
       ).result,
     ]),
   );
-  if (plan.firstAccounts.length > 0) {
-    const lines = plan.firstAccounts.map((jid) => pulumi.interpolate`${jid} ${adminPasswords[jid]}\n`);
+  const initialPasswords: Record<string, pulumi.Output<string>> = { ...adminPasswords };
+  if (plan.watchdog) initialPasswords[plan.watchdog.account] = secretValue(values, "watchdogPassword");
+  const accounts = ensuredAccounts(plan);
+  if (accounts.length > 0) {
+    const lines = accounts.map((jid) => pulumi.interpolate`${jid} ${initialPasswords[jid]}\n`);
     values[ADMIN_ACCOUNTS] = pulumi.secret(pulumi.all(lines).apply((all) => all.join("")));
   }
   return { values, adminPasswords };

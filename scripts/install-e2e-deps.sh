@@ -6,7 +6,8 @@
 # pebble (Let's Encrypt's test ACME server) and Knot DNS (the zone its DNS-01 challenges are read from),
 # buildah/podman/debootstrap to build our Prosody 13 image with no Docker engine, and dpkg-dev
 # (dpkg-scanpackages: the archive that brings a newer package to the image-update test), and
-# prometheus (promtool: the alert rules' tests in npm run test:truth; its service is never started).
+# prometheus (promtool: the alert rules' tests in npm run test:truth) and prometheus-alertmanager (the
+# monitoring e2e starts both on loopback; their services are never started).
 # Packages already present are left alone; no service is started.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -15,7 +16,7 @@ packages=(
   prosody prosody-modules lua-dbi-sqlite3 lua-dbi-postgresql lua-unbound lua5.4
   postgresql openssl ca-certificates dnsmasq sslscan
   buildah podman debootstrap uidmap fuse-overlayfs openssh-client sqlite3
-  chromium libnss3-tools pebble knot dpkg-dev prometheus
+  chromium libnss3-tools pebble knot dpkg-dev prometheus prometheus-alertmanager
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -45,7 +45,9 @@ function folderStore(path: string): BackupStore {
       await rename(partial(name), join(path, name));
     },
     async putText(name, text) {
-      await writeFile(partial(name), text, { mode: 0o600 });
+      // The notes (a backup's manifest, the latest success) hold names, times and sizes, no data: the
+      // watchdog reads the latest as a user of its own.
+      await writeFile(partial(name), text, { mode: 0o644 });
       await rename(partial(name), join(path, name));
     },
     async get(name, file) {

@@ -96,6 +96,7 @@ export async function backupChecks(
       detail: overdue
         ? `${latest.name}, ${hours} h ago: two runs of "${backup.schedule}" (UTC) have passed since; read the runner's log for "prosody-backup: backup failed"`
         : `${latest.name}, ${hours} h ago${latest.encrypted ? `, ${latest.encrypted.size} bytes` : ""}`,
+      timestamp: made.toISOString(),
     },
   ];
 }

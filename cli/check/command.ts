@@ -32,7 +32,7 @@ const readCa = (file: string): string => {
 
 export const checkCommand: Command = {
   summary: "check a deployed server against its plan: DNS, ports, certificates, features, and optionally a login",
-  flags: ["stack", "spec", "resolver", "ca", "jid", "backups", "backups-bucket", "renewal", "image", "json"],
+  flags: ["stack", "spec", "resolver", "ca", "jid", "backups", "backups-bucket", "renewal", "image", "peer", "json"],
   options: [
     ["--stack NAME | --spec FILE", "the spec the server was deployed from"],
     ["--resolver HOST:PORT", "ask this DNS server instead of the system's (tests, split-horizon DNS)"],
@@ -48,6 +48,7 @@ export const checkCommand: Command = {
       "--image REF",
       "the deployed image (the image output; read with Pulumi's CLI when it is there): how old its packages are",
     ],
+    ["--peer DOMAIN", "with --jid: whether another XMPP server's domain answers over server-to-server"],
     ["--json", "machine-readable report"],
   ],
   async run(positionals, values, io) {
@@ -83,6 +84,7 @@ export const checkCommand: Command = {
           ? withImage(stackImage(values.stack))
           : {}),
       ...(typeof values.renewal === "string" ? { renewal: values.renewal } : {}),
+      ...(typeof values.peer === "string" ? { peer: values.peer } : {}),
       backups: {
         ...(typeof values.backups === "string" ? { folder: values.backups } : {}),
         ...(typeof values["backups-bucket"] === "string" ? { bucket: values["backups-bucket"] } : {}),

@@ -30,6 +30,8 @@ export interface CheckOptions {
   image?: string;
   /** where the backups are, when the plan alone cannot say (a volume's folder, a created bucket's name) */
   backups?: { folder?: string; bucket?: string };
+  /** another XMPP server's domain: with a login, whether it answers over server-to-server */
+  peer?: string;
   now?: Date;
 }
 
@@ -165,7 +167,13 @@ export async function checkServer(plan: DeploymentPlan, options: CheckOptions = 
     // Loaded only here: the XMPP client is needed for nothing else.
     const { loginChecks } = await import("./login");
     checks.push(
-      ...(await loginChecks(plan, { ...options.login, address, resolver, ...(options.ca ? { ca: options.ca } : {}) })),
+      ...(await loginChecks(plan, {
+        ...options.login,
+        address,
+        resolver,
+        ...(options.ca ? { ca: options.ca } : {}),
+        ...(options.peer ? { peer: options.peer } : {}),
+      })),
     );
   } else {
     checks.push({

@@ -27,6 +27,8 @@ export interface LoginInput {
   address: string;
   resolver: Resolver;
   ca?: string;
+  /** a domain of another XMPP server to reach over server-to-server */
+  peer?: string;
 }
 
 const WHERE_TITLES: Record<string, string> = {
@@ -169,6 +171,29 @@ async function uploadRoundTrip(plan: DeploymentPlan, session: Session, input: Lo
   }
 }
 
+/** Errors our own server returns when it cannot reach the peer: any other answer came from the peer, over s2s. */
+const UNREACHABLE = new Set(["remote-server-not-found", "remote-server-timeout"]);
+
+/** A disco#info query to another server's domain: an answer, even an error of the peer's, proves federation. */
+async function federationCheck(session: Session, peer: string): Promise<CheckResult> {
+  const name = `federation with ${peer}`;
+  try {
+    await discoInfo(session, peer);
+    return { group: "login", name, status: "pass", detail: `${peer} answered disco#info over server-to-server` };
+  } catch (error) {
+    const condition = (error as { condition?: string }).condition;
+    if (condition !== undefined && !UNREACHABLE.has(condition)) {
+      return { group: "login", name, status: "pass", detail: `${peer} answered (${condition}) over server-to-server` };
+    }
+    return {
+      group: "login",
+      name,
+      status: "fail",
+      detail: `${peer} was not reached (${condition ?? (error as Error).message}): look for s2s errors in Prosody's log, and at ${peer}'s DNS and certificate`,
+    };
+  }
+}
+
 export async function loginChecks(plan: DeploymentPlan, input: LoginInput): Promise<CheckResult[]> {
   const [username = "", domain = ""] = input.jid.split("@");
   let session: Session;
@@ -195,6 +220,7 @@ export async function loginChecks(plan: DeploymentPlan, input: LoginInput): Prom
       await serverSoftware(plan, session),
       await archiveRoundTrip(session, input.jid),
       await uploadRoundTrip(plan, session, input),
+      ...(input.peer === undefined ? [] : [await federationCheck(session, input.peer)]),
     ];
   } finally {
     await session.close();

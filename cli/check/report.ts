@@ -10,6 +10,8 @@ export interface CheckResult {
   status: CheckStatus;
   /** what was found, or why it fails and what to do */
   detail: string;
+  /** the moment the check is about, where it has one: the certificate's end, the latest backup's making (ISO 8601) */
+  timestamp?: string;
 }
 
 export interface CheckReport {

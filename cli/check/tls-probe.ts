@@ -183,6 +183,7 @@ export function certificateChecks(
       left < 0
         ? `expired on ${leaf.validTo}`
         : `${left} days left (until ${leaf.validTo})${left < EXPIRY_WARNING_DAYS ? ": renew it now" : ""}`,
+    timestamp: new Date(leaf.validTo).toISOString(),
   });
   return results;
 }

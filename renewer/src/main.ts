@@ -7,7 +7,7 @@
  *   node renewer.js --health     exit 1 when the last attempt failed, saying why (the health check)
  * Every outcome is one line on the standard output or error, starting "prosody-renewer:".
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ProblemError } from "../../common/problems";
 import { issue } from "./certbot";
@@ -54,7 +54,10 @@ export function readStatus(): Status {
 
 const writeStatus = (status: Status) => {
   mkdirSync(state(), { recursive: true, mode: 0o700 });
+  // The status may be read by path (the watchdog, as nobody); certbot's folder inside stays root's alone.
+  chmodSync(state(), 0o711);
   writeFileSync(statusFile(), JSON.stringify(status, null, 2));
+  chmodSync(statusFile(), 0o644);
 };
 
 /** One look at the served certificate, renewing it when due; resolves with whether it is good now. */

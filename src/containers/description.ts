@@ -9,7 +9,7 @@
  */
 import type { ContainerSecret } from "./secrets";
 
-export type ContainerName = "prosody" | "upload-gateway" | "backup" | "renewer";
+export type ContainerName = "prosody" | "upload-gateway" | "backup" | "renewer" | "watchdog";
 
 /** What a platform builds and runs for one container: a content-tagged build of one of our folders. */
 export interface ImageBuild {
@@ -71,7 +71,7 @@ export interface ContainerFile<T = string> {
 
 export interface ContainerVolume {
   /** the volume's part in child names: renaming it replaces the volume */
-  name: "data" | "uploads" | "certificates" | "gateway-certificates" | "backups" | "acme";
+  name: "data" | "uploads" | "certificates" | "gateway-certificates" | "backups" | "acme" | "watchdog";
   path: string;
   /** holds what must survive the container (accounts, archives, uploads): protected and never replaced */
   holdsData: boolean;

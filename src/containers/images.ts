@@ -21,7 +21,7 @@ export interface MadeFile {
 
 export interface ImageSource {
   /** the build context: a folder at the package's root */
-  folder: "image" | "gateway" | "backup" | "renewer";
+  folder: "image" | "gateway" | "backup" | "renewer" | "watchdog";
   /** the files whose content makes the tag; undefined: every file the build context sends */
   files?: readonly string[];
   /** files a build step makes, which must exist before the content is hashed */
@@ -117,6 +117,14 @@ export const IMAGE_SOURCES: Record<ContainerName, (plan: DeploymentPlan) => Imag
     repository: `${plan.spec.image.repository}-backup`,
     tagPrefix: "backup",
   }),
+  watchdog: (plan) => ({
+    folder: "watchdog",
+    files: ["Dockerfile", "entrypoint", "dist/watchdog.js"],
+    made: [{ path: "dist/watchdog.js", what: "the watchdog's bundle", script: "build:watchdog" }],
+    buildArgs: { BASE_IMAGE: HELPER_BASE_IMAGE },
+    repository: `${plan.spec.image.repository}-watchdog`,
+    tagPrefix: "watchdog",
+  }),
 };
 
 /** The containers a plan runs, each with the image it needs. */
@@ -126,6 +134,7 @@ export function containersOf(plan: DeploymentPlan): ContainerName[] {
     ...(plan.uploads?.gateway ? ["upload-gateway" as const] : []),
     ...(plan.backup ? ["backup" as const] : []),
     ...(plan.certificate.source === "renewer" ? ["renewer" as const] : []),
+    ...(plan.watchdog ? ["watchdog" as const] : []),
   ];
 }
 

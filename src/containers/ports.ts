@@ -23,7 +23,7 @@ export const gatewayPorts = (plan: DeploymentPlan): ContainerPort[] => {
 };
 
 /** The containers that serve clients (the backup runner and the certificate renewer open no port). */
-export type ServingContainer = Exclude<ContainerName, "backup" | "renewer">;
+export type ServingContainer = Exclude<ContainerName, "backup" | "renewer" | "watchdog">;
 
 export interface PublicPort extends Required<ContainerPort> {
   container: ServingContainer;

@@ -14,10 +14,12 @@ import { BACKUP_VARIABLES } from "../../backup/src/contract";
 import { GATEWAY_VARIABLES } from "../../gateway/src/contract";
 import { PROSODY_VARIABLES } from "../../image/contract";
 import { RENEWER_VARIABLES } from "../../renewer/src/contract";
+import { WATCHDOG_VARIABLES } from "../../watchdog/src/contract";
 
 /**
- * A secret the stack makes itself and nobody sets: the first admins' initial
- * passwords, as the "jid password" lines the image's entrypoint reads.
+ * A secret the stack makes itself and nobody sets: the initial passwords of
+ * the first admins and of the watchdog's monitoring account, as the
+ * "jid password" lines the image's entrypoint reads.
  */
 export const ADMIN_ACCOUNTS = "adminAccounts";
 /** What a container's secret variable carries: a stack config secret, or one the stack makes itself. */
@@ -48,6 +50,7 @@ const S3_KEYS_WHY = "upload.s3.endpoint names an S3 server whose keys only its o
 const providedCertificate = (plan: DeploymentPlan): boolean => plan.spec.tls.mode === "provided";
 const PROVIDED_WHY = 'tls.mode "provided" serves a certificate you bring: its chain and its key';
 const token = (minLength: number): SecretRule["format"] => ({ kind: "token", minLength });
+const watchdogRuns = (plan: DeploymentPlan): boolean => plan.watchdog !== undefined;
 const ROUTE53_KEYS_WHY =
   "the certificate renewer publishes DNS-01 challenges in your Route53 zone with an access key only your AWS account can issue (renewer/README.md has the narrowest policy)";
 
@@ -149,6 +152,30 @@ export const SECRET_RULES: Record<SecretKey, SecretRule> = {
     generatable: never,
     whyGiven: ROUTE53_KEYS_WHY,
   },
+  watchdogPassword: {
+    purpose:
+      "With alerts.watchdog.enabled: the password of the monitoring account (watchdog@<domain>) the watchdog logs in with.",
+    part: "watchdog-password",
+    format: token(16),
+    length: 32,
+    generatable: watchdogRuns,
+    whyGiven: "",
+  },
+  alertsWebhookUrl: {
+    purpose:
+      "With alerts.webhook: the URL the watchdog posts to (an ntfy topic's, with user:token@ when protected; a Slack incoming webhook's).",
+    part: "alerts-webhook-url",
+    format: token(12),
+    generatable: never,
+    whyGiven: "alerts.webhook posts to a URL only you have: an ntfy topic's or an incoming webhook's",
+  },
+  alertsSmtpPassword: {
+    purpose: "With alerts.smtp.username: the password of that SMTP login.",
+    part: "alerts-smtp-password",
+    format: token(1),
+    generatable: never,
+    whyGiven: "alerts.smtp.username logs in to your SMTP server with a password only you know",
+  },
 };
 
 /** Prosody's config reads these through ENV_<variable>: which stack secret each variable holds. */
@@ -166,9 +193,15 @@ export function prosodySecretEnvironment(plan: DeploymentPlan): Record<string, C
     if (key === undefined) throw new Error(`no stack secret feeds Prosody's ${variable.name}`);
     environment[variable.name] = key;
   }
-  if (plan.firstAccounts.length > 0) environment[PROSODY_VARIABLES.adminAccounts] = ADMIN_ACCOUNTS;
+  if (ensuredAccounts(plan).length > 0) environment[PROSODY_VARIABLES.adminAccounts] = ADMIN_ACCOUNTS;
   return environment;
 }
+
+/** The accounts the image's entrypoint creates when missing: the first admins and the watchdog's. */
+export const ensuredAccounts = (plan: DeploymentPlan): string[] => [
+  ...plan.firstAccounts,
+  ...(plan.watchdog ? [plan.watchdog.account] : []),
+];
 
 /** Variable → stack secret, for every secret the upload gateway reads; empty without a gateway. */
 export function gatewaySecretEnvironment(plan: DeploymentPlan): Record<string, SecretKey> {
@@ -214,6 +247,24 @@ export function renewerSecretEnvironment(plan: DeploymentPlan): Record<string, S
   return {};
 }
 
+/** Variable → stack secret, for every secret the watchdog reads; empty without a watchdog. */
+export function watchdogSecretEnvironment(plan: DeploymentPlan): Record<string, SecretKey> {
+  const { watchdog } = plan;
+  if (!watchdog) return {};
+  // It reads the latest backup's note where the runner writes it, with the runner's keys for a bucket outside AWS.
+  const backupKeys = Object.fromEntries(
+    Object.entries(backupSecretEnvironment(plan)).filter(([, key]) => key !== "databasePassword"),
+  );
+  return {
+    ...backupKeys,
+    [WATCHDOG_VARIABLES.password]: "watchdogPassword",
+    ...(watchdog.channels.webhook ? { [WATCHDOG_VARIABLES.webhookUrl]: "alertsWebhookUrl" as const } : {}),
+    ...(watchdog.channels.email?.username !== undefined
+      ? { [WATCHDOG_VARIABLES.smtpPassword]: "alertsSmtpPassword" as const }
+      : {}),
+  };
+}
+
 /** A container secret's part in child names (its secret store entry). */
 export const containerSecretPart = (name: ContainerSecret): string =>
   name === ADMIN_ACCOUNTS ? "admin-accounts" : SECRET_RULES[name].part;
@@ -225,6 +276,7 @@ export function containerSecretKeys(plan: DeploymentPlan): SecretKey[] {
     ...Object.values(gatewaySecretEnvironment(plan)),
     ...Object.values(backupSecretEnvironment(plan)),
     ...Object.values(renewerSecretEnvironment(plan)),
+    ...Object.values(watchdogSecretEnvironment(plan)),
   ]);
   return SECRET_KEYS.filter((key) => read.has(key));
 }

@@ -51,6 +51,7 @@ export const OWNED_OPTIONS: Readonly<Record<string, string>> = {
   limits: "limits",
   contact_info: "contact",
   statistics: "metricsAllowCidr (every tier serves metrics)",
+  statistics_interval: "metricsAllowCidr (collected at each scrape)",
   openmetrics_allow_cidr: "metricsAllowCidr",
   openmetrics_allow_ips: "metricsAllowCidr (the only addresses allowed)",
   turn_external_host: "turn.host",

@@ -18,6 +18,7 @@ import type { Resolution } from "./resolve/types";
 import type { DeploymentPlan, Listener, PlannedComponent, StoragePlan, UploadPlan } from "./types";
 import { planBackup } from "./backup";
 import { planUploads } from "./uploads";
+import { planWatchdog, watchdogProblems } from "./watchdog";
 import { planWebClient, webClientWanted } from "./web-client";
 
 /** Tiers whose servers refuse federation with servers that lack a valid certificate. */
@@ -36,7 +37,12 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
   const hostSections = resolution.sections.filter((section) => section.id === "global" || section.id === "host");
   const hostModules = hostSections.flatMap((section) => section.modules);
   const web = planWebClient(spec, hostModules, components);
+  const firstAccounts = spec.admins.filter((jid) =>
+    domains.includes(jid.slice(jid.lastIndexOf("@") + 1).toLowerCase()),
+  );
+  const watchdog = planWatchdog(spec, firstAccounts);
   const problems = [
+    ...watchdogProblems(spec, watchdog),
     ...web.problems,
     ...(spec.tls.mode === "acme"
       ? dialbackProblems(spec, hostModules, 'a Let\'s Encrypt certificate (tls.mode "acme")')
@@ -54,13 +60,14 @@ export function planDeployment(spec: DeploymentSpec): DeploymentPlan {
     spec,
     domains,
     admins: [...spec.admins],
-    firstAccounts: spec.admins.filter((jid) => domains.includes(jid.slice(jid.lastIndexOf("@") + 1).toLowerCase())),
+    firstAccounts,
     modules: hostModules,
     disabled: hostSections.flatMap((section) => section.disabled),
     components,
     storage,
     uploads,
     backup: planBackup(spec, storage, uploads),
+    ...(watchdog ? { watchdog } : {}),
     listeners,
     certificateNames: [...domains, ...components.map((component) => component.host)],
     certificate: planCertificate(spec),

@@ -131,6 +131,22 @@ export interface RenewerPlan {
   credentials: "token" | "keys" | "platform";
 }
 
+/** The watchdog: `prosody-stack check` from inside the stack, telling what changes. */
+export interface WatchdogPlan {
+  /** the monitoring account it logs in with, on the primary domain; the stack creates it */
+  account: string;
+  everySeconds: number;
+  allGood: "never" | "daily" | "weekly";
+  /** another server's domain to reach over s2s at each check */
+  peer?: string;
+  channels: {
+    webhook?: "ntfy" | "slack";
+    email?: { host: string; port: number; from: string; username?: string; to: string[] };
+    /** the admins it messages over XMPP */
+    xmpp: string[];
+  };
+}
+
 export interface DeploymentPlan {
   spec: DeploymentSpec;
   /** the virtual hosts, the primary domain first */
@@ -146,6 +162,7 @@ export interface DeploymentPlan {
   storage: StoragePlan;
   uploads?: UploadPlan;
   backup?: BackupPlan;
+  watchdog?: WatchdogPlan;
   listeners: Listener[];
   /** every host name a certificate must cover, the primary domain first */
   certificateNames: string[];

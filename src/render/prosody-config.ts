@@ -160,6 +160,8 @@ function globalSettings(plan: DeploymentPlan): string[] {
       has(plan, "http_openmetrics")
         ? [
             ...option("statistics", "internal"),
+            // Collected at each scrape, so a scrape sees the sessions of that moment, not of up to a minute ago.
+            ...option("statistics_interval", "manual"),
             // No addresses besides the network: Prosody's default list lets loopback in whatever the CIDR says.
             ...option("openmetrics_allow_ips", []),
             ...option("openmetrics_allow_cidr", spec.metricsAllowCidr),

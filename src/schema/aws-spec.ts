@@ -82,6 +82,10 @@ export const awsSpecSchema = z
       description: "The certificate renewer's task size, with tls.mode acme.",
       defaultText: "256 CPU units, 512 MiB",
     }),
+    watchdog: taskSize(256, 512).meta({
+      description: "The watchdog's task size, with alerts.watchdog.enabled.",
+      defaultText: "256 CPU units, 512 MiB",
+    }),
     logRetentionDays: z
       .number()
       .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {

@@ -324,9 +324,56 @@ export const deploymentSpecSchema = modulesSpecSchema.extend({
     .strictObject({
       email: z.array(emailAddress).default([]).meta({
         description:
-          "Addresses told when something breaks: on AWS, email subscriptions of the alarms' SNS topic (each confirms once, from the mail AWS sends).",
+          "Addresses told when something breaks: on AWS, email subscriptions of the alarms' SNS topic (each confirms once, from the mail AWS sends); from the watchdog, mail through alerts.smtp.",
         defaultText: "none",
       }),
+      smtp: z
+        .strictObject({
+          host: hostName.meta({ description: "The SMTP server the watchdog sends its mail through." }),
+          port: port.default(587).meta({
+            description: "Its submission port: 587 upgrades with STARTTLS (required), 465 is TLS from the start.",
+          }),
+          from: emailAddress.meta({ description: "The sender of the watchdog's mail." }),
+          username: z
+            .string()
+            .regex(/^[\x21-\x7e]{1,256}$/, {
+              error: rule("not a user name", "give the SMTP login: printable ASCII, no spaces"),
+            })
+            .optional()
+            .meta({
+              description: "The SMTP login; its password is the secret alertsSmtpPassword.",
+              defaultText: "none: the server takes mail without a login",
+            }),
+        })
+        .optional()
+        .meta({ description: "How the watchdog sends mail to alerts.email.", defaultText: "none: no mail" }),
+      webhook: z.enum(["none", "ntfy", "slack"]).default("none").meta({
+        description:
+          "The watchdog posts its notices to a webhook: \"ntfy\" (ntfy's JSON; the secret alertsWebhookUrl is the topic's URL, with user:token@ for a protected one) or \"slack\" (Slack's, Mattermost's and Discord's /slack JSON; the secret is the incoming webhook's URL).",
+      }),
+      xmpp: z.boolean().default(true).meta({
+        description:
+          "The watchdog sends each admin a chat message from its monitoring account, while the server takes logins.",
+      }),
+      watchdog: z
+        .strictObject({
+          enabled: z.boolean().default(false).meta({
+            description:
+              "Run `prosody-stack check` from inside the stack on a schedule, telling alerts' channels what breaks and what recovers, and export the certificate's and the latest backup's times as metrics.",
+          }),
+          everyMinutes: z.number().int().min(1).max(1440).default(5).meta({
+            description: "Minutes between two checks.",
+          }),
+          allGood: z.enum(["never", "daily", "weekly"]).default("never").meta({
+            description: 'Also say "all good" this often when nothing else was told.',
+          }),
+          peer: hostName.optional().meta({
+            description: "Another XMPP server's domain the watchdog asks over server-to-server at each check.",
+            defaultText: "none",
+          }),
+        })
+        .prefault({})
+        .meta({ description: "A check of the running server from inside the stack, on a schedule." }),
     })
     .prefault({})
     .meta({ description: "Who hears when the server, its certificate or its backups fail." }),

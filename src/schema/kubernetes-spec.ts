@@ -157,6 +157,10 @@ export const kubernetesSpecSchema = z
       description: "The backup runner's resources, with backup.enabled.",
       defaultText: '"100m", "256Mi"',
     }),
+    watchdog: resources("50m", "128Mi").meta({
+      description: "The watchdog's resources, with alerts.watchdog.enabled.",
+      defaultText: '"50m", "128Mi"',
+    }),
     postgres: z
       .strictObject({
         instances: z.number().int().min(1).max(9).default(1).meta({

@@ -31,6 +31,9 @@ export const SECRET_KEYS = [
   "cloudflareApiToken",
   "route53AccessKeyId",
   "route53SecretAccessKey",
+  "watchdogPassword",
+  "alertsWebhookUrl",
+  "alertsSmtpPassword",
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 

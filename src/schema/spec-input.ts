@@ -616,11 +616,85 @@ export interface TurnInput {
 
 export interface AlertsInput {
   /**
-   * Addresses told when something breaks: on AWS, email subscriptions of the alarms' SNS topic (each confirms once, from the mail AWS sends).
+   * Addresses told when something breaks: on AWS, email subscriptions of the alarms' SNS topic (each confirms once, from the mail AWS sends); from the watchdog, mail through alerts.smtp.
    *
    * @default none
    */
   email?: string[];
+  /**
+   * How the watchdog sends mail to alerts.email.
+   *
+   * @default none: no mail
+   */
+  smtp?: AlertsSmtpInput;
+  /**
+   * The watchdog posts its notices to a webhook: "ntfy" (ntfy's JSON; the secret alertsWebhookUrl is the topic's URL, with user:token@ for a protected one) or "slack" (Slack's, Mattermost's and Discord's /slack JSON; the secret is the incoming webhook's URL).
+   *
+   * @default "none"
+   */
+  webhook?: "none" | "ntfy" | "slack";
+  /**
+   * The watchdog sends each admin a chat message from its monitoring account, while the server takes logins.
+   *
+   * @default true
+   */
+  xmpp?: boolean;
+  /**
+   * A check of the running server from inside the stack, on a schedule.
+   *
+   * @default each field's own default
+   */
+  watchdog?: AlertsWatchdogInput;
+}
+
+export interface AlertsSmtpInput {
+  /**
+   * The SMTP server the watchdog sends its mail through.
+   */
+  host: string;
+  /**
+   * Its submission port: 587 upgrades with STARTTLS (required), 465 is TLS from the start.
+   *
+   * @default 587
+   */
+  port?: number;
+  /**
+   * The sender of the watchdog's mail.
+   */
+  from: string;
+  /**
+   * The SMTP login; its password is the secret alertsSmtpPassword.
+   *
+   * @default none: the server takes mail without a login
+   */
+  username?: string;
+}
+
+export interface AlertsWatchdogInput {
+  /**
+   * Run `prosody-stack check` from inside the stack on a schedule, telling alerts' channels what breaks and what recovers, and export the certificate's and the latest backup's times as metrics.
+   *
+   * @default false
+   */
+  enabled?: boolean;
+  /**
+   * Minutes between two checks.
+   *
+   * @default 5
+   */
+  everyMinutes?: number;
+  /**
+   * Also say "all good" this often when nothing else was told.
+   *
+   * @default "never"
+   */
+  allGood?: "never" | "daily" | "weekly";
+  /**
+   * Another XMPP server's domain the watchdog asks over server-to-server at each check.
+   *
+   * @default none
+   */
+  peer?: string;
 }
 
 export interface ContactInput {
@@ -790,6 +864,12 @@ export interface AwsInput {
    */
   renewer?: AwsRenewerInput;
   /**
+   * The watchdog's task size, with alerts.watchdog.enabled.
+   *
+   * @default 256 CPU units, 512 MiB
+   */
+  watchdog?: AwsWatchdogInput;
+  /**
    * Days CloudWatch keeps the containers' logs.
    *
    * @default 30
@@ -849,6 +929,21 @@ export interface AwsBackupInput {
 }
 
 export interface AwsRenewerInput {
+  /**
+   * CPU units of the task (1024 = one vCPU).
+   *
+   * @default 512 for the server, 256 for the gateway and the backup task
+   */
+  cpu?: 256 | 512 | 1024 | 2048 | 4096;
+  /**
+   * Memory of the task in MiB; Fargate allows only certain sizes per CPU size.
+   *
+   * @default 1024 for the server, 512 for the gateway and the backup task
+   */
+  memory?: number;
+}
+
+export interface AwsWatchdogInput {
   /**
    * CPU units of the task (1024 = one vCPU).
    *
@@ -982,6 +1077,12 @@ export interface KubernetesInput {
    */
   backup?: KubernetesBackupInput;
   /**
+   * The watchdog's resources, with alerts.watchdog.enabled.
+   *
+   * @default "50m", "128Mi"
+   */
+  watchdog?: KubernetesWatchdogInput;
+  /**
    * With storage "postgresql" and no existing.kubernetes.database: a CloudNativePG Cluster (the operator must be installed).
    *
    * @default each field's own default
@@ -1080,6 +1181,21 @@ export interface KubernetesGatewayInput {
 }
 
 export interface KubernetesBackupInput {
+  /**
+   * CPU the container is guaranteed (its request); it may use more when the node has it.
+   *
+   * @default "250m" for the server, "100m" for the gateway
+   */
+  cpu?: string;
+  /**
+   * Memory the container requests and may not exceed (its request and limit).
+   *
+   * @default "512Mi" for the server, "256Mi" for the gateway
+   */
+  memory?: string;
+}
+
+export interface KubernetesWatchdogInput {
   /**
    * CPU the container is guaranteed (its request); it may use more when the node has it.
    *

@@ -25,6 +25,7 @@ const SUITE_TAGS: Record<ContainerName, string> = {
   "upload-gateway": "prosody-stack/upload-gateway",
   backup: "prosody-stack/backup",
   renewer: "prosody-stack/renewer",
+  watchdog: "prosody-stack/watchdog",
 };
 
 const plan = planDeployment(stackSpec(readStackConfig("dev", ROOT)));

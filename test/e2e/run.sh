@@ -30,6 +30,7 @@ npm run --silent build:webclient
 npm run --silent build:gateway
 npm run --silent build:backup
 npm run --silent build:renewer
+npm run --silent build:watchdog
 node -r ts-node/register/transpile-only test/e2e/build-images.ts
 
 . test/e2e/suite-ca.sh e2e

@@ -15,6 +15,9 @@ import { DASHBOARD_PANELS } from "../../src/monitoring/dashboard";
 import { planDeployment } from "../../src/plan";
 import { renderPrometheusRules } from "../../src/render";
 import { readStackConfig, stackSpec } from "../../src/schema/stack-file";
+import { checkReport } from "../../cli/check/report";
+import { metricsText } from "../../watchdog/src/metrics";
+import { afterCheck, EMPTY_STATE } from "../../watchdog/src/transitions";
 
 const ROOT = join(__dirname, "..", "..");
 const STACKS = ["dev", "prod", "k8s"];
@@ -280,6 +283,22 @@ describe("alert rules in promtool", function () {
     const checked = spawnSync(PROMTOOL, ["check", "rules", file], { encoding: "utf8" });
     assert.equal(checked.status, 0, checked.stdout + checked.stderr);
     assert.match(checked.stdout, new RegExp(`SUCCESS: ${rules.length} rules found`));
+  });
+
+  it("reads the watchdog's metrics as an exposition Prometheus accepts (promtool check metrics)", () => {
+    const { state } = afterCheck(
+      EMPTY_STATE,
+      checkReport("chat.example.org", "192.0.2.10", [
+        { group: "tls", name: "certificate expiry", status: "pass", detail: "", timestamp: "2027-03-01T00:00:00Z" },
+        { group: "backups", name: "latest backup", status: "pass", detail: "", timestamp: "2026-12-07T03:00:00Z" },
+      ]),
+      new Date("2026-12-07T10:00:00Z"),
+      "never",
+    );
+    const checked = metricsText("chat.example.org", state);
+    for (const name of Object.values(WATCHDOG_METRICS)) assert.match(checked, new RegExp(`^${name}\\{`, "m"));
+    const linted = spawnSync(PROMTOOL, ["check", "metrics"], { input: checked, encoding: "utf8" });
+    assert.equal(linted.status, 0, linted.stdout + linted.stderr);
   });
 
   it("fires each rule on series that should fire it, and on no others (promtool test rules)", () => {

@@ -13,7 +13,10 @@ end
 local function dump(v)
   local t = type(v)
   if t == "string" then return "s" .. #v .. ":" .. v end
-  if t == "number" then return "i" .. string.format("%d", v) .. ";" end
+  -- A float (1e+21, 0.5) as text that reads back as the same double (17 significant digits).
+  if t == "number" then
+    return "i" .. (math.type(v) == "integer" and string.format("%d", v) or string.format("%.17g", v)) .. ";"
+  end
   if t == "boolean" then return v and "T" or "F" end
   local keys = {}
   for k in pairs(v) do keys[#keys + 1] = k end

@@ -93,6 +93,7 @@ const ENTRIES: Record<string, { source: string; names: string[] }> = {
       "UploadPlan",
       "VersionEntry",
       "Via",
+      "WatchdogPlan",
       "WebClientPlan",
       "findModule",
       "formatProblem",

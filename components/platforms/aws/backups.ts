@@ -80,6 +80,8 @@ export function backups(
   task: pulumi.Output<BackupTask>;
   /** the backup task definition's ARN without its revision: what a failed run is recognised by */
   taskDefinition: pulumi.Output<string>;
+  /** where the runner notes its latest success, which the watchdog reads */
+  bucket: { name: pulumi.Output<string>; arn: pulumi.Output<string> };
 } {
   const { parent, plan } = context;
   const backup = plan.backup;
@@ -133,6 +135,7 @@ export function backups(
     { parent },
   );
   return {
+    bucket: { name: bucket.name, arn: bucket.arn },
     taskDefinition: task.arnWithoutRevision,
     destination: pulumi.interpolate`s3://${bucket.name}`,
     task: pulumi.output({

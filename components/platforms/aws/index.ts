@@ -31,6 +31,7 @@ import type { ExistingAwsResources } from "./existing";
 import { awsNetwork } from "./network";
 import { pushImage } from "./registry";
 import { renewer } from "./renewer";
+import { watchdog } from "./watchdog";
 import { secretStore } from "./secret-store";
 import { services } from "./services";
 import { traffic } from "./traffic";
@@ -99,6 +100,18 @@ function deployAws(input: PlatformInput<ExistingAwsResources>): PlatformOutputs 
         ...(db ? { databaseHost: db.host } : {}),
       })
     : undefined;
+  if (plan.watchdog) {
+    watchdog(context, {
+      image: imageFor(input.images, "watchdog"),
+      network,
+      store,
+      clusterArn: running.clusterArn,
+      logGroup: running.logGroup,
+      prosodyImage: prosodyImage.ref,
+      ...(input.certificate?.caPem ? { ca: input.certificate.caPem } : {}),
+      ...(scheduled ? { backupsBucket: scheduled.bucket } : {}),
+    });
+  }
   const serverTargets = entry.targets.server.find((target) => target.containerPort === plan.spec.ports.c2s);
   if (!serverTargets) throw new Error("the load balancer forwards no client port to Prosody");
   alarms(context, {

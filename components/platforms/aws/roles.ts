@@ -10,6 +10,7 @@
  */
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
+import { LATEST_FILE } from "../../../backup/src/contract";
 import { type AwsContext, child, tags } from "./context";
 
 const assumedByEcsTasks = JSON.stringify({
@@ -86,6 +87,20 @@ export function backupTaskRole(context: AwsContext, bucketArn: pulumi.Output<str
       Resource: pulumi.interpolate`${bucketArn}/*`,
     },
     { Sid: "Bucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
+  ]);
+}
+
+/** The watchdog's own identity: the latest backup's note in the backups bucket, read only. */
+export function watchdogTaskRole(context: AwsContext, backupsBucketArn: pulumi.Output<string>): iam.Role {
+  return role(context, "watchdog-task-role", [
+    {
+      Sid: "LatestBackup",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: pulumi.interpolate`${backupsBucketArn}/${LATEST_FILE}`,
+    },
+    // Without it S3 answers 403 instead of 404 before the first backup, which the check names.
+    { Sid: "Bucket", Effect: "Allow", Action: "s3:ListBucket", Resource: backupsBucketArn },
   ]);
 }
 

@@ -17,7 +17,7 @@ import { executionRole } from "./roles";
 import type { SecretStore } from "./secret-store";
 
 /** Each Fargate task by its part in child names, and the spec's size for it (aws.server, aws.gateway, aws.backup). */
-export type TaskPart = "server" | "gateway" | "backup" | "renewer";
+export type TaskPart = "server" | "gateway" | "backup" | "renewer" | "watchdog";
 
 export interface FargateTaskInput {
   description: ContainerDescription<Value>;

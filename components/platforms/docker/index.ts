@@ -15,6 +15,7 @@ import { describeBackup } from "../../../src/containers/backup";
 import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
 import { describeRenewer, type RenewerFolder } from "../../../src/containers/renewer";
+import { describeWatchdog } from "../../../src/containers/watchdog";
 import { imageFor } from "../../../src/containers/images";
 import type { DeploymentPlan } from "../../../src/plan/types";
 import { certificatePair, givenCertificate } from "../../certificates";
@@ -68,6 +69,7 @@ const CONTAINER_PARTS: Record<ContainerDescription["name"], string> = {
   "upload-gateway": "upload-gateway",
   backup: "backup",
   renewer: "renewer",
+  watchdog: "watchdog",
 };
 
 /** The shared parts of a container of ours: its image, name, network alias and restart policy; Docker waits for it. */
@@ -227,6 +229,7 @@ function deployDocker(input: Input): PlatformOutputs {
   if (renewedHere(plan)) deployRenewer(input, { network, volumes, volume, builder, served });
 
   const backupVolume = plan.backup ? deployBackup(input, { network, volumes, volume, builder, postgres }) : undefined;
+  if (plan.watchdog) deployWatchdog(input, { network, volumes, volume, builder, prosodyImage: server.image });
 
   const named = (part: ContainerVolume["name"]) => volumes.get(part)?.name;
   const always = (part: ContainerVolume["name"]) => named(part) ?? internal(`Prosody has no ${part} volume`);
@@ -303,6 +306,36 @@ function deployBackup(
   });
   const backups = parts.volumes.get("backups");
   return backups ? pulumi.interpolate`volume ${backups.name}` : undefined;
+}
+
+/**
+ * The watchdog next to the servers, keeping its schedule itself: it reaches the server the way
+ * clients do (the published ports, through the DNS), and reads the renewer's state and the backups'
+ * note from their volumes.
+ */
+function deployWatchdog(
+  input: Input,
+  parts: {
+    network: docker.Network;
+    volumes: Map<ContainerVolume["name"], docker.Volume>;
+    volume: (part: string, holdsData: boolean) => docker.Volume;
+    builder: dockerBuild.Provider | undefined;
+    prosodyImage: pulumi.Output<string>;
+  },
+): void {
+  const destination = input.plan.backup?.destination;
+  const description = describeWatchdog<Value>(input.plan, {
+    image: imageFor(input.images, "watchdog"),
+    ...(input.certificate?.caPem ? { ca: input.certificate.caPem } : {}),
+    prosodyImage: parts.prosodyImage,
+    reads: { renewerState: true, backupsVolume: true },
+    state: "volume",
+    ...(destination?.kind === "s3" && destination.bucket !== undefined ? { backupsBucket: destination.bucket } : {}),
+  });
+  for (const entry of description.volumes) {
+    if (!parts.volumes.has(entry.name)) parts.volumes.set(entry.name, parts.volume(entry.name, entry.holdsData));
+  }
+  ourContainer(input, description, parts.network, parts.volumes, parts.builder, {});
 }
 
 const s3Destination = (plan: DeploymentPlan): pulumi.Output<string> => {

@@ -19,6 +19,8 @@ import type { CertificatePair } from "../../../src/containers/description";
 import { describeBackup } from "../../../src/containers/backup";
 import { describeGateway } from "../../../src/containers/gateway";
 import { describeProsody } from "../../../src/containers/prosody";
+import { describeWatchdog } from "../../../src/containers/watchdog";
+import { WATCHDOG_STATE_PATH } from "../../../watchdog/src/contract";
 import { imageFor } from "../../../src/containers/images";
 import { buildImage, IMAGE_PARTS } from "../../build-image";
 import type { PlatformInput, PlatformModule, PlatformOutputs } from "../contract";
@@ -42,6 +44,8 @@ const PROSODY_SCRATCH = ["/run/prosody", "/tmp"] as const;
 const GATEWAY_SCRATCH = ["/tmp"] as const;
 /** The backup runner's working copies: as large as the database, so no size limit. */
 const BACKUP_SCRATCH = ["/tmp"] as const;
+/** The watchdog's state and its copy of the CA. */
+const WATCHDOG_SCRATCH = [WATCHDOG_STATE_PATH, "/tmp"] as const;
 
 function deployKubernetes(input: PlatformInput<ExistingKubernetesResources>): PlatformOutputs {
   const { name, parent, plan, secrets, existing } = input;
@@ -85,6 +89,7 @@ function deployKubernetes(input: PlatformInput<ExistingKubernetesResources>): Pl
       : undefined;
 
   const backupClaim = plan.backup ? deployBackups(input, where, tls, { data, uploads, db }) : undefined;
+  if (plan.watchdog) deployWatchdog(input, where, tls, image.ref);
 
   const fixedAddresses = spec.dns.ipv4.length > 0 || spec.dns.ipv6.length > 0;
   const shareHost = plan.uploads?.host;
@@ -194,6 +199,41 @@ function deployGateway(
   });
   networkPolicy(context, where, gateway, "upload-gateway");
   return publicService(context, where, gateway, "upload-gateway");
+}
+
+/**
+ * The watchdog: one pod keeping its own schedule (a Deployment, not a CronJob: it serves its metrics
+ * between checks), reaching the server as clients do. Its state lives in the pod, as claims of
+ * ReadWriteOnce would tie it to Prosody's node: a new pod tells what is still wrong once more.
+ */
+function deployWatchdog(
+  input: PlatformInput<ExistingKubernetesResources>,
+  where: Cluster,
+  tls: ClusterCertificate,
+  prosodyImage: pulumi.Output<string>,
+): void {
+  const { name, parent, plan } = input;
+  const context = { name, parent, plan };
+  const description = describeWatchdog(plan, {
+    image: imageFor(input.images, "watchdog"),
+    ...(input.certificate?.caPem ? { ca: input.certificate.caPem } : {}),
+    prosodyImage,
+    reads: { renewerState: false, backupsVolume: false },
+    state: "container",
+  });
+  const image = buildImage(context, description.image, IMAGE_PARTS.watchdog, { load: false });
+  workload(context, where, {
+    description,
+    part: "watchdog",
+    image: image.ref,
+    secrets: input.secrets,
+    tlsSecretName: tls.secretName,
+    claims: {},
+    resources: plan.spec.kubernetes.watchdog,
+    scratch: WATCHDOG_SCRATCH,
+    strategy: "Recreate",
+    dependsOn: [],
+  });
 }
 
 export const platform: PlatformModule<ExistingKubernetesResources> = {

@@ -116,8 +116,8 @@ export interface SuiteTls {
 }
 
 /** A leaf for `names` from the suite CA, as PEM text (written into `dir` on the way). */
-export function suiteTls(dir: string, names: readonly string[]): SuiteTls {
-  issueLeaf(dir, names);
+export function suiteTls(dir: string, names: readonly string[], validity?: Validity): SuiteTls {
+  issueLeaf(dir, names, validity);
   const [primary] = names;
   return {
     ca: readFileSync(suiteCa().cert, "utf8"),

@@ -15,6 +15,7 @@ import { BACKUP_ENTRYPOINT, BACKUP_USER } from "../../../backup/src/contract";
 import { GATEWAY_COMMAND, GATEWAY_USER } from "../../../gateway/src/contract";
 import { PROSODY_USER } from "../../../image/contract";
 import { RENEWER_ENTRYPOINT } from "../../../renewer/src/contract";
+import { WATCHDOG_ENTRYPOINT, WATCHDOG_PROGRAM, WATCHDOG_USER } from "../../../watchdog/src/contract";
 import {
   buildahRunArgs,
   descendantPid,
@@ -49,6 +50,8 @@ export interface ReplayedImage {
   entrypoint: readonly string[];
   /** owner of a new named volume (Docker copies the image's folder, owned by the image's user) */
   owner: { uid: number; gid: number };
+  /** what names the running program in the process list, when the entrypoint is a script that execs it */
+  program?: string;
 }
 
 export const PROSODY_IMAGE: ReplayedImage = {
@@ -70,6 +73,14 @@ export const RENEWER_IMAGE: ReplayedImage = {
   user: "0:0",
   entrypoint: RENEWER_ENTRYPOINT,
   owner: { uid: 0, gid: 0 },
+};
+
+export const WATCHDOG_IMAGE: ReplayedImage = {
+  name: process.env.E2E_WATCHDOG_IMAGE ?? "localhost/prosody-stack/watchdog:latest",
+  user: `${WATCHDOG_USER.uid}:${WATCHDOG_USER.gid}`,
+  entrypoint: WATCHDOG_ENTRYPOINT,
+  owner: WATCHDOG_USER,
+  program: WATCHDOG_PROGRAM,
 };
 
 export const GATEWAY_IMAGE: ReplayedImage = {
@@ -219,7 +230,7 @@ export class ReplayedContainer {
       first !== undefined
         ? listenerPid(first)
         : running?.exitCode === null && running.pid !== undefined
-          ? descendantPid(running.pid, this.image.entrypoint.at(-1) ?? "")
+          ? descendantPid(running.pid, this.image.program ?? this.image.entrypoint.at(-1) ?? "")
           : undefined;
     if (pid !== undefined) {
       process.kill(pid, "SIGTERM");

@@ -109,6 +109,7 @@ contact_info = {
 
 -- Metrics on the private HTTP port
 statistics = "internal"
+statistics_interval = "manual"
 openmetrics_allow_ips = {}
 openmetrics_allow_cidr = "127.0.0.0/8"
 

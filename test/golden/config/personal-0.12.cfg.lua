@@ -94,6 +94,7 @@ limits = {
 
 -- Metrics on the private HTTP port
 statistics = "internal"
+statistics_interval = "manual"
 openmetrics_allow_ips = {}
 openmetrics_allow_cidr = "127.0.0.0/8"
 
