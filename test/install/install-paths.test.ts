@@ -12,6 +12,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { IMAGE_SOURCES } from "../../src/containers/images";
+import { planDeployment } from "../../src/plan";
+import { readStackConfig, stackSpec } from "../../src/schema/stack-file";
 
 const ROOT = join(__dirname, "..", "..");
 const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
@@ -125,6 +128,17 @@ describe("installing the package", function () {
       "package/dist/components/policy/pack.js",
     ]) {
       assert.ok(listing.includes(shipped), `the tarball lacks ${shipped}`);
+    }
+    // What the component builds each image from (src/containers/images.ts), for a stack that runs every container.
+    const plan = planDeployment(stackSpec(readStackConfig("dev", ROOT)));
+    for (const source of Object.values(IMAGE_SOURCES).map((of) => of(plan))) {
+      for (const file of source.files ?? []) {
+        const shipped = `package/${source.folder}/${file}`;
+        assert.ok(
+          listing.includes(shipped),
+          `the tarball lacks ${shipped}, which the ${source.folder} image is built from`,
+        );
+      }
     }
     const unwanted = listing.filter((entry) =>
       /\.map$|^package\/(test|src|components|cli|scripts|bench)\//.test(entry),
