@@ -15,17 +15,16 @@
  * `prosody-stack check` warns about the served certificate's days left.
  */
 import type * as cloudwatch from "@pulumi/aws/cloudwatch";
-import * as ec2 from "@pulumi/aws/ec2";
 import type * as ecs from "@pulumi/aws/ecs";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageBuild } from "../../../src/containers/description";
 import { describeRenewer } from "../../../src/containers/renewer";
 import type { AcmeChallenge } from "../../certificates/contract";
-import { type AwsContext, child, tags } from "./context";
+import type { AwsContext } from "./context";
 import type { AwsNetwork } from "./network";
 import { pushImage } from "./registry";
 import { renewerTaskRole } from "./roles";
-import { fargateService } from "./services";
+import { outboundOnlyService } from "./services";
 import type { SecretStore } from "./secret-store";
 import { fargateTask, type Value } from "./task-definition";
 
@@ -42,7 +41,7 @@ export interface RenewerInput {
 }
 
 export function renewer(context: AwsContext, input: RenewerInput): ecs.Service {
-  const { parent, plan } = context;
+  const { plan } = context;
   const description = describeRenewer<Value>(plan, {
     image: input.image,
     store: {
@@ -69,23 +68,11 @@ export function renewer(context: AwsContext, input: RenewerInput): ecs.Service {
     taskRole: role,
     replaceWhenUnhealthy: false,
   });
-  const firewall = new ec2.SecurityGroup(
-    child(context, "renewer-firewall"),
-    {
-      vpcId: input.network.vpcId,
-      description: "ProsodyStack certificate renewer task",
-      ingress: [],
-      egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }],
-      tags: tags(context, "renewer-firewall"),
-    },
-    { parent },
-  );
   // Never two renewers at once: the old task stops before the new one starts.
-  return fargateService(context, "renewer", {
+  return outboundOnlyService(context, "renewer", {
     clusterArn: input.clusterArn,
     task,
     network: input.network,
-    securityGroup: firewall,
-    rollout: { minimumHealthyPercent: 0, maximumPercent: 100 },
+    what: "certificate renewer",
   });
 }

@@ -7,7 +7,7 @@
  */
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ecs from "@pulumi/aws/ecs";
-import type * as ec2 from "@pulumi/aws/ec2";
+import * as ec2 from "@pulumi/aws/ec2";
 import type * as lb from "@pulumi/aws/lb";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerDescription } from "../../../src/containers/description";
@@ -158,4 +158,34 @@ export function fargateService(
     },
     { parent: context.parent, ...opts },
   );
+}
+
+/**
+ * A task nothing reaches, which only reaches out (Let's Encrypt and the DNS provider, the server's public
+ * ports): a security group with no way in, `${name}-<part>-firewall`, and one task at a time, the old one
+ * stopped before the new one starts.
+ */
+export function outboundOnlyService(
+  context: AwsContext,
+  part: TaskPart,
+  input: { clusterArn: pulumi.Input<string>; task: ecs.TaskDefinition; network: AwsNetwork; what: string },
+): ecs.Service {
+  const firewall = new ec2.SecurityGroup(
+    child(context, `${part}-firewall`),
+    {
+      vpcId: input.network.vpcId,
+      description: `ProsodyStack ${input.what} task`,
+      ingress: [],
+      egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }],
+      tags: tags(context, `${part}-firewall`),
+    },
+    { parent: context.parent },
+  );
+  return fargateService(context, part, {
+    clusterArn: input.clusterArn,
+    task: input.task,
+    network: input.network,
+    securityGroup: firewall,
+    rollout: { minimumHealthyPercent: 0, maximumPercent: 100 },
+  });
 }

@@ -10,15 +10,14 @@
  * more.
  */
 import type * as cloudwatch from "@pulumi/aws/cloudwatch";
-import * as ec2 from "@pulumi/aws/ec2";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ImageBuild } from "../../../src/containers/description";
 import { describeWatchdog } from "../../../src/containers/watchdog";
-import { type AwsContext, child, tags } from "./context";
+import type { AwsContext } from "./context";
 import type { AwsNetwork } from "./network";
 import { pushImage } from "./registry";
 import { watchdogTaskRole } from "./roles";
-import { fargateService } from "./services";
+import { outboundOnlyService } from "./services";
 import type { SecretStore } from "./secret-store";
 import { fargateTask } from "./task-definition";
 
@@ -37,7 +36,7 @@ export interface WatchdogInput {
 }
 
 export function watchdog(context: AwsContext, input: WatchdogInput): void {
-  const { parent, plan } = context;
+  const { plan } = context;
   const description = describeWatchdog(plan, {
     image: input.image,
     ...(input.ca ? { ca: input.ca } : {}),
@@ -53,23 +52,11 @@ export function watchdog(context: AwsContext, input: WatchdogInput): void {
     logGroup: input.logGroup,
     ...(input.backupsBucket ? { taskRole: watchdogTaskRole(context, input.backupsBucket.arn) } : {}),
   });
-  const firewall = new ec2.SecurityGroup(
-    child(context, "watchdog-firewall"),
-    {
-      vpcId: input.network.vpcId,
-      description: "ProsodyStack watchdog task",
-      ingress: [],
-      egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }],
-      tags: tags(context, "watchdog-firewall"),
-    },
-    { parent },
-  );
   // Never two watchdogs at once: both would tell the same news.
-  fargateService(context, "watchdog", {
+  outboundOnlyService(context, "watchdog", {
     clusterArn: input.clusterArn,
     task,
     network: input.network,
-    securityGroup: firewall,
-    rollout: { minimumHealthyPercent: 0, maximumPercent: 100 },
+    what: "watchdog",
   });
 }

@@ -72,15 +72,29 @@ const CONTAINER_PARTS: Record<ContainerDescription["name"], string> = {
   watchdog: "watchdog",
 };
 
-/** The shared parts of a container of ours: its image, name, network alias and restart policy; Docker waits for it. */
+/** What every container of ours is placed with: the private network, the stack's volumes by part, the image builder. */
+interface Placement {
+  network: docker.Network;
+  /** the volumes made so far, by part; a container's missing ones are made when it is */
+  volumes: Map<ContainerVolume["name"], docker.Volume>;
+  volume: (part: string, holdsData: boolean) => docker.Volume;
+  builder: dockerBuild.Provider | undefined;
+}
+
+/**
+ * The shared parts of a container of ours: its image, name, network alias and restart policy, and the
+ * volumes it mounts (made here when no container before it made them); Docker waits for it.
+ */
 function ourContainer(
   input: Input,
   description: ContainerDescription<Value>,
-  network: docker.Network,
-  volumes: Map<ContainerVolume["name"], docker.Volume>,
-  builder: dockerBuild.Provider | undefined,
+  placement: Placement,
   opts: pulumi.CustomResourceOptions,
 ): { container: docker.Container; image: pulumi.Output<string> } {
+  const { network, volumes, builder } = placement;
+  for (const entry of description.volumes) {
+    if (!volumes.has(entry.name)) volumes.set(entry.name, placement.volume(entry.name, entry.holdsData));
+  }
   const part = CONTAINER_PARTS[description.name];
   const image = buildImage(input, description.image, IMAGE_PARTS[description.name], {
     load: true,
@@ -196,8 +210,8 @@ function deployDocker(input: Input): PlatformOutputs {
   // MinIO keeps its objects in the uploads volume when the stack runs its own S3 server.
   const bucket = plan.uploads?.bucket;
   if (bucket?.selfHosted && !volumes.has("uploads")) volumes.set("uploads", volume("uploads", true));
-  const builder = imageBuilder(input);
-  const server = ourContainer(input, prosody, network, volumes, builder, { dependsOn: postgres ? [postgres] : [] });
+  const placement: Placement = { network, volumes, volume, builder: imageBuilder(input) };
+  const server = ourContainer(input, prosody, placement, { dependsOn: postgres ? [postgres] : [] });
   /** The containers that serve the certificate: where the renewer writes each renewed pair. */
   const served: ContainerDescription<Value>[] = [prosody];
 
@@ -220,16 +234,13 @@ function deployDocker(input: Input): PlatformOutputs {
       },
     });
     const gateway = renewedHere(plan) ? withTlsVolume(described, "gateway-certificates") : described;
-    for (const entry of gateway.volumes) {
-      if (!volumes.has(entry.name)) volumes.set(entry.name, volume(entry.name, entry.holdsData));
-    }
-    ourContainer(input, gateway, network, volumes, builder, { dependsOn: minio ? [minio] : [] });
+    ourContainer(input, gateway, placement, { dependsOn: minio ? [minio] : [] });
     served.push(gateway);
   }
-  if (renewedHere(plan)) deployRenewer(input, { network, volumes, volume, builder, served });
+  if (renewedHere(plan)) deployRenewer(input, placement, served);
 
-  const backupVolume = plan.backup ? deployBackup(input, { network, volumes, volume, builder, postgres }) : undefined;
-  if (plan.watchdog) deployWatchdog(input, { network, volumes, volume, builder, prosodyImage: server.image });
+  const backupVolume = plan.backup ? deployBackup(input, placement, postgres) : undefined;
+  if (plan.watchdog) deployWatchdog(input, placement, server.image);
 
   const named = (part: ContainerVolume["name"]) => volumes.get(part)?.name;
   const always = (part: ContainerVolume["name"]) => named(part) ?? internal(`Prosody has no ${part} volume`);
@@ -252,24 +263,12 @@ function deployDocker(input: Input): PlatformOutputs {
  * The certificate renewer next to the servers: it issues and renews the certificate with Let's Encrypt and
  * writes each pair into the volumes Prosody and the gateway read it from, which they take in place.
  */
-function deployRenewer(
-  input: Input,
-  parts: {
-    network: docker.Network;
-    volumes: Map<ContainerVolume["name"], docker.Volume>;
-    volume: (part: string, holdsData: boolean) => docker.Volume;
-    builder: dockerBuild.Provider | undefined;
-    served: readonly ContainerDescription<Value>[];
-  },
-): void {
+function deployRenewer(input: Input, placement: Placement, served: readonly ContainerDescription<Value>[]): void {
   const description = describeRenewer<Value>(input.plan, {
     image: imageFor(input.images, "renewer"),
-    store: { kind: "folders", folders: parts.served.map(renewerFolder) },
+    store: { kind: "folders", folders: served.map(renewerFolder) },
   });
-  for (const entry of description.volumes) {
-    if (!parts.volumes.has(entry.name)) parts.volumes.set(entry.name, parts.volume(entry.name, entry.holdsData));
-  }
-  ourContainer(input, description, parts.network, parts.volumes, parts.builder, {});
+  ourContainer(input, description, placement, {});
 }
 
 /**
@@ -279,13 +278,8 @@ function deployRenewer(
  */
 function deployBackup(
   input: Input,
-  parts: {
-    network: docker.Network;
-    volumes: Map<ContainerVolume["name"], docker.Volume>;
-    volume: (part: string, holdsData: boolean) => docker.Volume;
-    builder: dockerBuild.Provider | undefined;
-    postgres: docker.Container | undefined;
-  },
+  placement: Placement,
+  postgres: docker.Container | undefined,
 ): pulumi.Output<string> | undefined {
   const { plan, backupKey } = input;
   const destination = plan.backup?.destination;
@@ -293,18 +287,13 @@ function deployBackup(
   const description = describeBackup<Value>(plan, {
     image: imageFor(input.images, "backup"),
     recipients: backupKey.recipients,
-    ...(parts.postgres ? { databaseHost: DATABASE_ALIAS } : {}),
+    ...(postgres ? { databaseHost: DATABASE_ALIAS } : {}),
     ...(destination.kind === "s3" && destination.bucket !== undefined
       ? { bucket: { name: destination.bucket, region: destination.region } }
       : {}),
   });
-  for (const entry of description.volumes) {
-    if (!parts.volumes.has(entry.name)) parts.volumes.set(entry.name, parts.volume(entry.name, entry.holdsData));
-  }
-  ourContainer(input, description, parts.network, parts.volumes, parts.builder, {
-    dependsOn: parts.postgres ? [parts.postgres] : [],
-  });
-  const backups = parts.volumes.get("backups");
+  ourContainer(input, description, placement, { dependsOn: postgres ? [postgres] : [] });
+  const backups = placement.volumes.get("backups");
   return backups ? pulumi.interpolate`volume ${backups.name}` : undefined;
 }
 
@@ -313,29 +302,17 @@ function deployBackup(
  * clients do (the published ports, through the DNS), and reads the renewer's state and the backups'
  * note from their volumes.
  */
-function deployWatchdog(
-  input: Input,
-  parts: {
-    network: docker.Network;
-    volumes: Map<ContainerVolume["name"], docker.Volume>;
-    volume: (part: string, holdsData: boolean) => docker.Volume;
-    builder: dockerBuild.Provider | undefined;
-    prosodyImage: pulumi.Output<string>;
-  },
-): void {
+function deployWatchdog(input: Input, placement: Placement, prosodyImage: pulumi.Output<string>): void {
   const destination = input.plan.backup?.destination;
   const description = describeWatchdog<Value>(input.plan, {
     image: imageFor(input.images, "watchdog"),
     ...(input.certificate?.caPem ? { ca: input.certificate.caPem } : {}),
-    prosodyImage: parts.prosodyImage,
+    prosodyImage,
     reads: { renewerState: true, backupsVolume: true },
     state: "volume",
     ...(destination?.kind === "s3" && destination.bucket !== undefined ? { backupsBucket: destination.bucket } : {}),
   });
-  for (const entry of description.volumes) {
-    if (!parts.volumes.has(entry.name)) parts.volumes.set(entry.name, parts.volume(entry.name, entry.holdsData));
-  }
-  ourContainer(input, description, parts.network, parts.volumes, parts.builder, {});
+  ourContainer(input, description, placement, {});
 }
 
 const s3Destination = (plan: DeploymentPlan): pulumi.Output<string> => {
